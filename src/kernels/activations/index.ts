@@ -1,0 +1,14 @@
+import { abs } from './abs.ts';
+import { erf } from './erf.ts';
+import { gelu } from './gelu.ts';
+import { identity } from './identity.ts';
+import { relu } from './relu.ts';
+import { tanh } from './tanh.ts';
+import type { ActivationMath } from './types.ts';
+
+export type { ActivationMath, PairMoments } from './types.ts';
+export { quadratureActivation, DEFAULT_ACTIVATION_QUADRATURE, type QuadratureActivationOptions } from './quadrature.ts';
+
+export type ActivationName = 'relu' | 'erf' | 'abs' | 'identity' | 'gelu' | 'tanh';
+
+export const activations: Record<ActivationName, ActivationMath> = { relu, erf, abs, identity, gelu, tanh };

@@ -1,0 +1,129 @@
+/**
+ * The finite multi-head self-attention layer on N networks at once (KERNELS.md, "Multi-head
+ * self-attention"), NTK parameterisation: every weight N(0,1), every scale in the forward pass.
+ *
+ *   Q_h = U W^Q_h, K_h = U W^K_h, V_h = X_v W^V_h
+ *   G_h = σQσK · Q_h K_hᵀ / (n_qk · d_k^s)          s = 1 (linear, W^K = W^Q), s = 1/2 (sqrt)
+ *   A_h = ζ(G_h) row-wise over valid keys
+ *   out = σOσV / √(n_v · d_v · H) · [A_1V_1, …, A_HV_H] W^O + σb b
+ *
+ * U is what keys/queries see (X, X + σpe P or [X, σpe P]), X_v what values see (X, or U with
+ * `posEmb.values`); n_qk, n_v their channel counts.
+ *
+ * Parameter layout (per network; the sampler stacks N in front):
+ *   WQ, WK: [n_qk, H·d_k], columns h·d_k … (h+1)·d_k − 1 are head h (WK absent under linear scaling);
+ *   WV: [n_v, H·d_v]; WO: [H·d_v, n_out], rows grouped by head the same way; b: [n_out] (σb > 0);
+ *   Zpe: [T, n_pe], the embedding's standard-normal source, P = L_R Zpe.
+ *
+ * Layout of the computation: one batched matMul per projection ([N, M·T, n] × [N, n, H·d]); heads are
+ * moved next to the network axis with a rank-4 transpose ([N, M·T, H, d] → [N, H, M·T, d]), so the
+ * logits and A·V are batched matMuls over N·H·M sequences with no rank-5 transpose, slice or split.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { AttentionSpec } from '../../spec/types.ts';
+import type { FiniteContext, ParamDecl, ParamMap } from '../types.ts';
+
+/** Channel counts and shapes fixed by the spec and the layer's site. */
+export interface AttentionGeometry {
+  /** Input channels n. */
+  readonly n: number;
+  readonly T: number;
+  readonly H: number;
+  readonly dk: number;
+  readonly dv: number;
+  readonly nOut: number;
+  /** Channels keys/queries see (n, or n + n_pe under concat). */
+  readonly qk: number;
+  /** Channels values see. */
+  readonly v: number;
+  /** Embedding channels (n under sum), 0 without an embedding. */
+  readonly nPe: number;
+}
+
+export function attentionParams(spec: AttentionSpec, g: AttentionGeometry): ParamDecl[] {
+  const params: ParamDecl[] = [{ name: 'WQ', shape: [g.qk, g.H * g.dk], trainable: true }];
+  if (spec.scaling === 'sqrt') params.push({ name: 'WK', shape: [g.qk, g.H * g.dk], trainable: true });
+  params.push({ name: 'WV', shape: [g.v, g.H * g.dv], trainable: true });
+  params.push({ name: 'WO', shape: [g.H * g.dv, g.nOut], trainable: true });
+  if (spec.bStd > 0) params.push({ name: 'b', shape: [g.nOut], trainable: true });
+  if (spec.posEmb !== null) params.push({ name: 'Zpe', shape: [g.T, g.nPe], trainable: spec.posEmb.trainable });
+  return params;
+}
+
+/** [N, M·T, n] × [N, n, H·d] → [N·H·M, T, d] (head-major sequences). */
+function project(u: tf.Tensor3D, W: tf.Tensor, N: number, M: number, T: number, H: number, d: number): tf.Tensor3D {
+  const y = tf.matMul(u, W as tf.Tensor3D);
+  return y.reshape([N, M * T, H, d]).transpose([0, 2, 1, 3]).reshape([N * H * M, T, d]);
+}
+
+/**
+ * The forward pass. `LR` is the float64 T × T factor of R (null for R = I). x: [N, M, T, n];
+ * returns [N, M, T, n_out], zero at padded positions.
+ */
+export function attentionForward(
+  spec: AttentionSpec,
+  g: AttentionGeometry,
+  LR: Float64Array | null,
+  x: tf.Tensor4D,
+  p: ParamMap,
+  ctx: FiniteContext,
+): tf.Tensor4D {
+  const [N, M, T, n] = x.shape;
+  if (n !== g.n) throw new Error(`attention: input has ${n} channels, the layer was built for ${g.n}`);
+  const { H, dk, dv, nOut } = g;
+  const mask = ctx.mask;
+
+  // Keys/queries input U and values input Xv (KERNELS.md, "Positional embeddings").
+  let u: tf.Tensor4D = x;
+  let xv: tf.Tensor4D = x;
+  if (spec.posEmb !== null) {
+    const pe = spec.posEmb;
+    const Z = p.Zpe as tf.Tensor3D; // [N, T, n_pe]
+    if (Z.shape[1] !== T) throw new Error(`attention: the embedding was built for T = ${Z.shape[1]}, the input has T = ${T}`);
+    let P: tf.Tensor3D = Z;
+    if (LR !== null) {
+      // P = L_R Z for every network as one 2-D product: [T, T] × [T, N·n_pe].
+      const zt = Z.transpose([1, 0, 2]).reshape([T, N * g.nPe]);
+      P = tf.matMul(tf.tensor2d(Float32Array.from(LR), [T, T]), zt).reshape([T, N, g.nPe]).transpose([1, 0, 2]);
+    }
+    // One draw per network, shared by the M inputs; zero at padded positions (see posEmb.ts).
+    let Pm = P.mul(pe.std).reshape([N, 1, T, g.nPe]) as tf.Tensor4D;
+    if (ctx.masked) Pm = Pm.mul(mask);
+    else if (pe.type === 'concat') Pm = Pm.add(tf.zeros([1, M, 1, 1])); // concat needs the M axis materialised
+    u = pe.type === 'sum' ? x.add(Pm) : tf.concat([x, Pm], 3);
+    if (pe.values) xv = u;
+  }
+
+  const uFlat = u.reshape([N, M * T, g.qk]) as tf.Tensor3D;
+  const Qh = project(uFlat, p.WQ, N, M, T, H, dk);
+  const Kh = spec.scaling === 'linear' ? Qh : project(uFlat, p.WK, N, M, T, H, dk);
+  const scale = (spec.wQStd * spec.wKStd) / (g.qk * (spec.scaling === 'linear' ? dk : Math.sqrt(dk)));
+  // Logits [N·H, M, T(query), T(key)]: a rank-4 view whose M axis lines up with the mask.
+  const G = tf.matMul(Qh, Kh, false, true).mul(scale).reshape([N * H, M, T, T]) as tf.Tensor4D;
+  const keyMask = mask.reshape([1, M, 1, T]);
+  let A: tf.Tensor4D;
+  switch (spec.mechanism) {
+    case 'softmax':
+      // Padded keys get weight exactly 0: exp underflows at −1e9 below the row's valid logits.
+      A = tf.softmax(ctx.masked ? G.add(keyMask.sub(1).mul(1e9)) : G) as tf.Tensor4D;
+      break;
+    case 'identity':
+      A = ctx.masked ? G.mul(keyMask) : G;
+      break;
+    case 'relu':
+      A = ctx.masked ? tf.relu(G).mul(keyMask) : tf.relu(G);
+      break;
+    case 'abs':
+      A = ctx.masked ? tf.abs(G).mul(keyMask) : tf.abs(G);
+      break;
+  }
+
+  const Vh = project(xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p.WV, N, M, T, H, dv);
+  const AV = tf.matMul(A.reshape([N * H * M, T, T]) as tf.Tensor3D, Vh); // [N·H·M, T, d_v]
+  const heads = AV.reshape([N, H, M * T, dv]).transpose([0, 2, 1, 3]).reshape([N, M * T, H * dv]) as tf.Tensor3D;
+  let y: tf.Tensor = tf.matMul(heads, p.WO as tf.Tensor3D).mul((spec.wOStd * spec.wVStd) / Math.sqrt(g.v * dv * H));
+  if (spec.bStd > 0) y = y.add((p.b as tf.Tensor2D).reshape([N, 1, nOut]).mul(spec.bStd));
+  let out = y.reshape([N, M, T, nOut]) as tf.Tensor4D;
+  if (ctx.masked) out = out.mul(mask);
+  return out;
+}

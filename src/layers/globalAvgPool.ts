@@ -1,0 +1,60 @@
+/**
+ * Mean over the valid positions of each input: the kernel becomes the mean of each M×M block
+ * over valid (position, position) pairs, and the state continues with T = 1.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GlobalAvgPoolSpec } from '../spec/types.ts';
+import type { KernelState } from '../kernels/state.ts';
+import type { LayerFactory } from './types.ts';
+
+export function poolKernel(s: KernelState): KernelState {
+  const { M, T } = s;
+  const P = M * T;
+  const count = new Float64Array(M);
+  for (let a = 0; a < P; a++) count[Math.floor(a / T)] += s.mask[a];
+  const pool = (K: Float64Array) => {
+    const out = new Float64Array(M * M);
+    for (let a = 0; a < P; a++) {
+      if (s.mask[a] === 0) continue;
+      const x = Math.floor(a / T);
+      for (let b = 0; b < P; b++) if (s.mask[b] !== 0) out[x * M + Math.floor(b / T)] += K[a * P + b];
+    }
+    for (let x = 0; x < M; x++) for (let y = 0; y < M; y++) out[x * M + y] /= count[x] * count[y];
+    return out;
+  };
+  const poolRows = (v: Float64Array, n: number) => {
+    const out = new Float64Array(M * n);
+    for (let a = 0; a < P; a++) {
+      if (s.mask[a] === 0) continue;
+      const x = Math.floor(a / T);
+      for (let c = 0; c < n; c++) out[x * n + c] += v[a * n + c] / count[x];
+    }
+    return out;
+  };
+  return {
+    ...s,
+    T: 1,
+    mask: new Float64Array(M).fill(1),
+    nngp: pool(s.nngp),
+    ntk: pool(s.ntk),
+    features: s.features ? poolRows(s.features, s.width) : null,
+    mean: s.mean ? poolRows(s.mean, 1) : null,
+  };
+}
+
+export const globalAvgPool: LayerFactory<GlobalAvgPoolSpec> = (_spec, site) => ({
+  type: 'globalAvgPool',
+  path: site.path,
+  inWidth: site.inWidth,
+  outWidth: site.inWidth,
+  sampled: false,
+  params: [],
+  kernel: poolKernel,
+  forward(x, _p, ctx) {
+    const count = ctx.mask.sum(2, true);
+    const y = x.mul(ctx.mask).sum(2, true).div(count) as tf.Tensor4D;
+    // Created inside the caller's tidy scope, so it lives exactly as long as the forward pass.
+    const mask = tf.ones([1, ctx.M, 1, 1]) as tf.Tensor4D;
+    return { y, ctx: { ...ctx, T: 1, mask, masked: false } };
+  },
+});

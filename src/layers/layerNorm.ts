@@ -1,0 +1,66 @@
+/**
+ * LayerNorm over channels, (x − mean_c x)/√(var_c x + ε), no affine parameters.
+ *
+ * In the limit mean_c x → m_i = E[x_c] and var_c x → K_ii − m_i² (channels are i.i.d.), so
+ *   NNGP (K_ij − m_i m_j)/√((K_ii − m_i² + ε)(K_jj − m_j² + ε)),
+ *   NTK  Θ_ij/√((K_ii − m_i² + ε)(K_jj − m_j² + ε)).
+ * With m = 0 this is KERNELS.md's Gaussian row; tracking m is the centred version that KERNELS.md
+ * asks for after a non-linearity (Neural Tangents refuses that case). The NTK keeps only the direct
+ * path: the gradients through the channel mean and variance are O(1/width) (docs/kernels.md).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerNormSpec } from '../spec/types.ts';
+import { featureGram, featureMeans, type KernelState } from '../kernels/state.ts';
+import type { LayerFactory } from './types.ts';
+
+export function layerNormKernel(s: KernelState, eps: number): KernelState {
+  const P = s.M * s.T;
+  if (s.dist === 'deterministic') {
+    const n = s.width;
+    const f = new Float64Array(s.features as Float64Array);
+    for (let a = 0; a < P; a++) {
+      if (s.mask[a] === 0) continue;
+      const row = f.subarray(a * n, (a + 1) * n);
+      let m = 0;
+      for (const v of row) m += v;
+      m /= n;
+      let v2 = 0;
+      for (const v of row) v2 += (v - m) * (v - m);
+      const scale = 1 / Math.sqrt(v2 / n + eps);
+      for (let c = 0; c < n; c++) row[c] = (row[c] - m) * scale;
+    }
+    return { ...s, features: f, nngp: featureGram(f, P, n), mean: featureMeans(f, P, n) };
+  }
+  const sd = new Float64Array(P);
+  for (let a = 0; a < P; a++) {
+    const m = s.mean ? s.mean[a] : 0;
+    sd[a] = Math.sqrt(Math.max(s.nngp[a * P + a] - m * m, 0) + eps);
+  }
+  const nngp = new Float64Array(P * P);
+  const ntk = new Float64Array(P * P);
+  for (let a = 0; a < P; a++) {
+    if (s.mask[a] === 0) continue;
+    for (let b = 0; b < P; b++) {
+      if (s.mask[b] === 0) continue;
+      const mm = s.mean ? s.mean[a] * s.mean[b] : 0;
+      nngp[a * P + b] = (s.nngp[a * P + b] - mm) / (sd[a] * sd[b]);
+      ntk[a * P + b] = s.ntk[a * P + b] / (sd[a] * sd[b]);
+    }
+  }
+  // Centred output: zero mean; still Gaussian if the input was.
+  return { ...s, nngp, ntk, mean: null };
+}
+
+export const layerNorm: LayerFactory<LayerNormSpec> = (spec, site) => ({
+  type: 'layerNorm',
+  path: site.path,
+  inWidth: site.inWidth,
+  outWidth: site.inWidth,
+  sampled: false,
+  params: [],
+  kernel: (s) => layerNormKernel(s, spec.eps),
+  forward(x, _p, ctx) {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return { y: x.sub(mean).div(variance.add(spec.eps).sqrt()) as tf.Tensor4D, ctx };
+  },
+});

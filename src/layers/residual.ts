@@ -1,0 +1,49 @@
+/**
+ * Residual(block): x + block(x). When the block ends in a zero-mean layer (dense or attention),
+ * its output is centred and uncorrelated with x in the limit, so NNGP K + K_block and NTK
+ * Θ + Θ_block (KERNELS.md). Otherwise the cross terms do not vanish, and the layer refuses.
+ */
+import type { ResidualSpec } from '../spec/types.ts';
+import { KernelError, type KernelState } from '../kernels/state.ts';
+import { SpecError } from '../spec/schema.ts';
+import type { LayerFactory, ParamMap } from './types.ts';
+import { buildStack } from './sequential.ts';
+
+const zeroMeanTypes = new Set(['dense', 'attention']);
+
+export const residual: LayerFactory<ResidualSpec> = (spec, site) => {
+  const block = buildStack(spec.block, site, (i) => `${site.path}.block[${i}]`);
+  if (block.outWidth !== site.inWidth)
+    throw new SpecError(`${site.path}.block: the block changes the width from ${site.inWidth} to ${block.outWidth}; a residual block must keep it`);
+  if (block.T !== site.T) throw new SpecError(`${site.path}.block: a residual block cannot pool over positions`);
+  const last = block.layers[block.layers.length - 1];
+  const prefix = `${site.path}.`;
+  const local = (name: string) => name.slice(prefix.length);
+  return {
+    type: 'residual',
+    path: site.path,
+    inWidth: site.inWidth,
+    outWidth: site.inWidth,
+    sampled: block.sampled,
+    params: block.params.map((p) => ({ ...p, name: local(p.name) })),
+    kernel(s, ctx): KernelState {
+      if (!zeroMeanTypes.has(last.type))
+        throw new KernelError(
+          `${site.path}.block`,
+          `a residual block must end in a zero-mean layer (dense or attention) for K + K_block to hold; it ends in ${last.type}`,
+        );
+      const b = block.kernel(s, ctx);
+      const nngp = s.nngp.map((k, i) => k + b.nngp[i]);
+      const ntk = s.ntk.map((t, i) => t + b.ntk[i]);
+      const dist = s.dist === 'gaussian' ? 'gaussian' : 'general';
+      const mean = s.mean && s.mean.some((m) => m !== 0) ? s.mean : null;
+      return { ...s, nngp, ntk, dist, features: null, mean };
+    },
+    forward(x, p, ctx) {
+      const full: Record<string, import('@tensorflow/tfjs').Tensor> = {};
+      for (const d of block.params) full[d.name] = (p as ParamMap)[local(d.name)];
+      const { y } = block.forward(x, full, ctx);
+      return { y: x.add(y), ctx };
+    },
+  };
+};

@@ -1,0 +1,67 @@
+/**
+ * A stack of layers: builds each from its spec (tracking widths and positions), folds the kernel
+ * maps, chains the forward passes, and zeroes padded positions after every layer on both sides
+ * (KERNELS.md, Masks). Parameter keys are `${layer.path}|${name}`, unique across the network.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { LayerSpec } from '../spec/types.ts';
+import { applyMask, type KernelState } from '../kernels/state.ts';
+import { SpecError } from '../spec/schema.ts';
+import type { FiniteContext, KernelContext, Layer, LayerSite, ParamDecl, ParamMap } from './types.ts';
+import { layerFactories } from './registry.ts';
+
+export interface Stack {
+  readonly layers: readonly Layer[];
+  readonly outWidth: number;
+  /** Positions per input at the output (1 once pooled). */
+  readonly T: number;
+  readonly params: readonly ParamDecl[];
+  readonly sampled: boolean;
+  kernel(state: KernelState, ctx: Omit<KernelContext, 'path'>): KernelState;
+  forward(x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext): { y: tf.Tensor4D; ctx: FiniteContext };
+}
+
+export const paramKey = (layer: Layer, name: string) => `${layer.path}|${name}`;
+
+export function buildLayer(spec: LayerSpec, site: LayerSite): Layer {
+  const factory = layerFactories[spec.type];
+  if (!factory) throw new SpecError(`${site.path}: unknown layer type ${JSON.stringify(spec.type)}`);
+  return factory(spec as never, site);
+}
+
+/** Builds layers in order; `pathOf(i)` names layer i, e.g. `layers[3]`. */
+export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf: (i: number) => string): Stack {
+  const layers: Layer[] = [];
+  let width = site.inWidth;
+  let T = site.T;
+  specs.forEach((spec, i) => {
+    const layer = buildLayer(spec, { path: pathOf(i), inWidth: width, T });
+    layers.push(layer);
+    width = layer.outWidth;
+    if (spec.type === 'globalAvgPool') T = 1;
+  });
+  const params = layers.flatMap((l) => l.params.map((p) => ({ ...p, name: paramKey(l, p.name) })));
+  return {
+    layers,
+    outWidth: width,
+    T,
+    params,
+    sampled: layers.some((l) => l.sampled),
+    kernel(state, ctx) {
+      let s = state;
+      for (const l of layers) s = applyMask(l.kernel(s, { ...ctx, path: l.path }));
+      return s;
+    },
+    forward(x, p, ctx) {
+      let y = x;
+      let c = ctx;
+      for (const l of layers) {
+        const local: Record<string, tf.Tensor> = {};
+        for (const d of l.params) local[d.name] = p[paramKey(l, d.name)];
+        ({ y, ctx: c } = l.forward(y, local, c));
+        if (c.masked) y = y.mul(c.mask);
+      }
+      return { y, ctx: c };
+    },
+  };
+}

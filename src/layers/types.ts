@@ -1,0 +1,67 @@
+/**
+ * The layer contract. A layer is one factory whose two halves, the finite forward pass on tfjs
+ * tensors and the analytic kernel map, are built from the same hyperparameters (the stax pattern).
+ * Built-in layers and users' layers (`check-layer`) implement exactly this interface.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { KernelState } from '../kernels/state.ts';
+
+/** A parameter of one network: drawn N(0, 1) elementwise (NTK parameterisation; scales live in the forward pass). */
+export interface ParamDecl {
+  /** Unique within the layer; the network prefixes it with the layer's path. Keys the random stream. */
+  readonly name: string;
+  /** Shape for ONE network; the sampler stacks N networks in front: [N, ...shape]. */
+  readonly shape: readonly number[];
+  /** Whether it counts in the NTK (a fixed positional embedding does not). */
+  readonly trainable: boolean;
+}
+
+/** Parameters of a batch of N networks, keyed by ParamDecl.name, each [N, ...shape] float32. */
+export type ParamMap = Readonly<Record<string, tf.Tensor>>;
+
+/** What a finite forward pass knows besides its input. Tensors here are owned by the caller. */
+export interface FiniteContext {
+  readonly N: number;
+  readonly M: number;
+  readonly T: number;
+  /** [1, M, T, 1] float32, 1 for valid positions. */
+  readonly mask: tf.Tensor4D;
+  /** Whether any position is padded (lets layers skip mask work). */
+  readonly masked: boolean;
+}
+
+/** Options for kernels that are Gaussian expectations estimated by sampling (float64). */
+export interface KernelContext {
+  /** The layer's path in the spec, e.g. `layers[2].block[0]`; errors name it, random streams are keyed by it. */
+  readonly path: string;
+  /** Seed of the kernel's own Monte-Carlo estimates (independent of any network sampling). */
+  readonly seed: number;
+  /** The sample indices this pass uses: [first, first + count). Disjoint ranges give independent replicas. */
+  readonly firstSample: number;
+  readonly sampleCount: number;
+}
+
+export interface Layer {
+  /** Spec type, e.g. 'dense'. */
+  readonly type: string;
+  readonly path: string;
+  readonly inWidth: number;
+  readonly outWidth: number;
+  readonly params: readonly ParamDecl[];
+  /** Whether the kernel map uses Monte-Carlo samples (then `kernel` returns an estimate). */
+  readonly sampled: boolean;
+  /** The infinite-width map: a new state, the input untouched. Throws KernelError when it cannot apply. */
+  kernel(state: KernelState, ctx: KernelContext): KernelState;
+  /** The finite map on x: [N, M, T, inWidth] → [N, M, T', outWidth]. Called inside tf.tidy by the network. */
+  forward(x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext): { y: tf.Tensor4D; ctx: FiniteContext };
+}
+
+/** What a factory knows about where its layer sits. */
+export interface LayerSite {
+  readonly path: string;
+  readonly inWidth: number;
+  /** Positions per input at this point (1 after pooling). */
+  readonly T: number;
+}
+
+export type LayerFactory<S> = (spec: S, site: LayerSite) => Layer;

@@ -1,0 +1,7 @@
+/** Builds a network (both halves) from a validated spec for inputs of d channels and T positions. */
+import type { InputBatch, NetworkSpec } from './spec/types.ts';
+import { buildStack, type Stack } from './layers/sequential.ts';
+
+export function buildNetwork(spec: NetworkSpec, batch: Pick<InputBatch, 'd' | 'T'>): Stack {
+  return buildStack(spec.layers, { path: '', inWidth: batch.d, T: batch.T }, (i) => `layers[${i}]`);
+}

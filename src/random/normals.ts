@@ -1,0 +1,36 @@
+/**
+ * Standard normal streams keyed by name. Each network's parameter tensor gets its own stream,
+ * keyed by (run seed, network index, parameter name), so a network's weights do not depend on the
+ * batch size, the chunking or the shard that draws it (STACK.md, Seeds).
+ */
+import seedrandom from 'seedrandom';
+
+/** A uniform stream on (0, 1) from seedrandom's Alea, keyed by a string. */
+export function uniformStream(key: string): () => number {
+  return seedrandom.alea(key) as unknown as () => number;
+}
+
+/** A distinct non-zero 32-bit seed for a key (tfjs treats seed 0 as "no seed"). */
+export function seed32(key: string): number {
+  return (seedrandom.alea(key).int32() >>> 0) || 1;
+}
+
+/**
+ * Fills `out[offset .. offset+count)` with N(0,1) draws from the stream of `key`, by the
+ * Box–Muller transform (Box & Muller 1958): two uniforms give two independent normals.
+ */
+export function fillNormals(out: Float32Array | Float64Array, offset: number, count: number, key: string): void {
+  const u = uniformStream(key);
+  const end = offset + count;
+  let i = offset;
+  while (i < end) {
+    const r = Math.sqrt(-2 * Math.log(1 - u()));
+    const t = 2 * Math.PI * u();
+    out[i++] = r * Math.cos(t);
+    if (i < end) out[i++] = r * Math.sin(t);
+  }
+}
+
+export function parameterKey(runSeed: number, network: number, name: string): string {
+  return `${runSeed}/${network}/${name}`;
+}
