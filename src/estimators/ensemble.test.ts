@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { estimate } from './ensemble.ts';
+import { estimate, scalarReadout } from './ensemble.ts';
 import { drawParams } from './params.ts';
 import { network, dense, relu, globalAvgPool, identity } from '../spec/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
@@ -65,8 +65,8 @@ describe('ensemble estimator', () => {
   });
 });
 
-describe('per-network NTK by autodiff matches a hand computation', () => {
-  it('two linear layers: Θ = σ2²/m <h(x),h(y)> + σ2²σ1²/(m n) <x,y> Σ_k W2[k,0]² + σb²', async () => {
+describe('per-network NTK (contraction and autodiff) matches a hand computation', () => {
+  it.each(['contraction', 'autodiff'] as const)('%s, two linear layers: Θ = σ2²/m <h(x),h(y)> + σ2²σ1²/(m n) <x,y> Σ_k W2[k,0]² + σb²', async (ntkMethod) => {
     const n = 3;
     const m = 5;
     const s1 = 1.3;
@@ -75,8 +75,9 @@ describe('per-network NTK by autodiff matches a hand computation', () => {
     const spec2 = network(dense(m, { wStd: s1 }), identity(), dense(2, { wStd: s2, bStd: sb }));
     const single = parseInputs({ inputs: [[[0.5, -1, 0.25]], [[1, 0.5, -0.5]], [[-0.3, 0.8, 1.1]]] });
     const seed = 21;
-    const r = await estimate(spec2, single, { networks: 2, seed });
-    const stack = buildNetwork(spec2, single);
+    const r = await estimate(spec2, single, { networks: 2, seed, ntkMethod });
+    // The NTK reads channel 0 of a network whose readout has one channel.
+    const stack = buildNetwork(scalarReadout(spec2), single);
     const params = drawParams(stack.params, seed, 0, 2);
     const W1 = params['layers[0]|W'].arraySync() as number[][][];
     const W2 = params['layers[2]|W'].arraySync() as number[][][];

@@ -8,10 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { buildNetwork } from '../network.ts';
 import type { Stack } from '../layers/sequential.ts';
-import type { FiniteContext, ParamMap } from '../layers/types.ts';
+import type { FiniteContext, ParamDecl, ParamMap } from '../layers/types.ts';
 import { activeBackend, initBackend, type BackendChoice } from '../backend.ts';
 import { MomentAccumulator } from './accumulator.ts';
 import { disposeParams, drawParams } from './params.ts';
+import { ntkByAutodiff } from './ntkAutodiff.ts';
+import { ntkByContraction } from './ntkContraction.ts';
 
 export interface EstimateOptions {
   readonly networks: number;
@@ -23,9 +25,23 @@ export interface EstimateOptions {
   readonly nngp?: boolean;
   readonly ntk?: boolean;
   readonly backend?: BackendChoice;
+  /**
+   * How the per-network NTK is computed: 'contraction' (default; per-layer Grams of activations and
+   * back-propagated signals, T_out reverse passes) or 'autodiff' (one reverse pass per output and
+   * the Gram of the full parameter gradients: the plain reference the other is tested against).
+   */
+  readonly ntkMethod?: 'contraction' | 'autodiff';
   /** Average a final dense readout out of the NNGP exactly (default true); false gives the plain estimator. */
   readonly averageReadout?: boolean;
+  /** Track the covariance across all P² entries (accumulators' `cov`, O(P⁴) per network); default false. */
+  readonly covariance?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Also return each network's output channel 0 at every (input, position): `outputs`, row-major
+   * [networks, M·T'] (float64 copies of the float32 forward pass). For reports: histograms and
+   * kurtosis of the finite network's law, which the kernels alone do not show. Default false.
+   */
+  readonly collectOutputs?: boolean;
 }
 
 export interface EstimateResult {
@@ -40,6 +56,8 @@ export interface EstimateResult {
   readonly networks: number;
   readonly seconds: number;
   readonly accumulators: { readonly nngp: MomentAccumulator | null; readonly ntk: MomentAccumulator | null };
+  /** With `collectOutputs`: [networks, M·T] row-major, channel 0 of each network's output; else null. */
+  readonly outputs: Float64Array | null;
 }
 
 function checkSeed(seed: number): void {
@@ -68,7 +86,8 @@ function nngpChunk(stack: Stack, head: ReadoutSplit | null, batch: InputBatch, p
     const { y, ctx: out } = (head ? head.body : stack).forward(x, params, ctx);
     const [, M, T, C] = y.shape;
     const flat = y.reshape([n, M * T, C]);
-    const gram = tf.matMul(flat, flat, false, true).div(C);
+    // An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop).
+    const gram = tf.matMul(flat, flat.transpose([0, 2, 1])).div(C);
     if (!head) return gram as tf.Tensor3D;
     const valid = out.mask.reshape([1, M * T, 1]);
     return gram
@@ -77,6 +96,14 @@ function nngpChunk(stack: Stack, head: ReadoutSplit | null, batch: InputBatch, p
       .mul(valid)
       .mul(valid.reshape([1, 1, M * T])) as tf.Tensor3D;
   });
+}
+
+/** The spec with its last layer narrowed to one output channel (the scalar readout of the NTK). */
+export function scalarReadout(spec: NetworkSpec): NetworkSpec {
+  const last = spec.layers[spec.layers.length - 1];
+  const one =
+    last.type === 'dense' ? { ...last, width: 1 } : last.type === 'attention' ? { ...last, outWidth: 1 } : last;
+  return { layers: [...spec.layers.slice(0, -1), one] };
 }
 
 /** A network split into its body and a final dense readout, for the exact readout average. */
@@ -93,42 +120,25 @@ export function splitReadout(spec: NetworkSpec, batch: InputBatch): ReadoutSplit
   return { body: buildNetwork({ layers: spec.layers.slice(0, -1) }, batch), wStd: last.wStd, bStd: last.bStd };
 }
 
-/**
- * Per-network NTK matrices [n, P, P] of a chunk: one reverse pass per output position p gives every
- * network's gradient of f_0 at p at once (networks share no parameters), then per parameter tensor
- * the Gram of the stacked gradients over p.
- */
-function ntkChunk(stack: Stack, batch: InputBatch, params: ParamMap, n: number): tf.Tensor3D {
-  const trainable = stack.params.filter((d) => d.trainable).map((d) => d.name);
-  const fixed: Record<string, tf.Tensor> = {};
-  for (const d of stack.params) if (!d.trainable) fixed[d.name] = params[d.name];
+/** Channel 0 of the full network's output for a chunk: [n, P] (the per-network scalar readout the NTK differentiates). */
+function outputChunk(stack: Stack, batch: InputBatch, params: ParamMap, n: number): tf.Tensor2D {
   return tf.tidy(() => {
     const { x, ctx } = inputTensors(batch, n);
-    const P = batch.M * stack.T;
-    const readout = (ps: tf.Tensor[]): tf.Tensor2D => {
-      const map: Record<string, tf.Tensor> = { ...fixed };
-      trainable.forEach((name, i) => (map[name] = ps[i]));
-      const { y } = stack.forward(x, map, ctx);
-      return y.slice([0, 0, 0, 0], [n, y.shape[1], y.shape[2], 1]).reshape([n, P]);
-    };
-    const perP: tf.Tensor[][] = [];
-    for (let p = 0; p < P; p++) {
-      const onehot = tf.oneHot([p], P).reshape([1, P]);
-      const g = tf.grads((...ps: tf.Tensor[]) => readout(ps).mul(onehot).sum())(trainable.map((name) => params[name]));
-      perP.push(g.map((t) => t.reshape([n, -1])));
-    }
-    let theta: tf.Tensor3D = tf.zeros([n, P, P]);
-    trainable.forEach((_, i) => {
-      const J = tf.stack(perP.map((g) => g[i]), 1) as tf.Tensor3D; // [n, P, E]
-      theta = theta.add(tf.matMul(J, J, false, true));
-    });
-    return theta;
+    const { y } = stack.forward(x, params, ctx);
+    return y.slice([0, 0, 0, 0], [n, y.shape[1], y.shape[2], 1]).reshape([n, batch.M * stack.T]) as tf.Tensor2D;
   });
 }
 
-function defaultChunk(stack: Stack, P: number): number {
+/**
+ * Networks per tensor batch. WASM runs a GEMM on XNNPACK only when its batch dimension is 1; a
+ * batched matMul takes a scalar loop at 1–3 GFLOP/s against 30–40 for a 2-D one (STACK.md;
+ * docs/performance.md), and splitting a batch copies the whole tensor per piece. So on WASM one
+ * network per pass measured fastest (e.g. dense(256)-relu-dense(256)-relu-pool-dense, M = T = 8:
+ * NNGP 719 networks/s at 1 against 75 at 16; NTK 153 against 71). Batched backends take many.
+ */
+function defaultChunk(stack: Stack, P: number, backend: string): number {
+  if (backend === 'wasm') return 1;
   const perNetwork = stack.params.reduce((s, d) => s + d.shape.reduce((a, b) => a * b, 1), 0);
-  // The NTK holds P gradients of every parameter per network; keep a chunk near 2^24 floats.
   return Math.max(1, Math.min(256, Math.floor(2 ** 24 / Math.max(1, perNetwork * (P + 1)))));
 }
 
@@ -141,19 +151,30 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   const P = batch.M * stack.T;
   const doNngp = opts.nngp ?? true;
   const doNtk = opts.ntk ?? true;
-  const accN = doNngp ? new MomentAccumulator(P * P) : null;
-  const accT = doNtk ? new MomentAccumulator(P * P) : null;
-  const chunk = opts.chunk ?? defaultChunk(stack, P);
+  const accN = doNngp ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
+  const accT = doNtk ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
+  const chunk = opts.chunk ?? defaultChunk(stack, P, activeBackend());
   const first = opts.firstNetwork ?? 0;
   const head = opts.averageReadout === false ? null : splitReadout(spec, batch);
+  // The NNGP needs no readout weights when they are averaged out; the NTK and the outputs read one
+  // channel, so their network's readout has width 1 (channel 0 of any width has the same law).
+  const nngpStack = head ? head.body : stack;
+  const scalarStack = buildNetwork(scalarReadout(spec), batch);
+  const outputs = opts.collectOutputs ? new Float64Array(opts.networks * P) : null;
+  const needed = new Map<string, ParamDecl>();
+  const declKey = (d: ParamDecl) => `${d.name}#${d.shape.join('x')}`;
+  if (doNngp) for (const d of nngpStack.params) needed.set(declKey(d), d);
+  if (doNtk || outputs) for (const d of scalarStack.params) needed.set(declKey(d), d);
+  const paramsFor = (s: Stack, drawn: Record<string, tf.Tensor>): ParamMap => Object.fromEntries(s.params.map((d) => [d.name, drawn[declKey(d)]]));
   const start = performance.now();
   for (let done = 0; done < opts.networks; ) {
     const n = Math.min(chunk, opts.networks - done);
-    const params = drawParams(stack.params, opts.seed, first + done, n);
+    const drawn = drawParams([...needed.entries()].map(([key, d]) => ({ ...d, key })), opts.seed, first + done, n);
     try {
+      const scalarParams = paramsFor(scalarStack, drawn);
       for (const [acc, run] of [
-        [accN, () => nngpChunk(stack, head, batch, params, n)],
-        [accT, () => ntkChunk(stack, batch, params, n)],
+        [accN, () => nngpChunk(nngpStack, head, batch, paramsFor(nngpStack, drawn), n)],
+        [accT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputTensors(batch, n))],
       ] as const) {
         if (!acc) continue;
         const t = run();
@@ -161,8 +182,13 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
         t.dispose();
         for (let k = 0; k < n; k++) acc.add(data.subarray(k * P * P, (k + 1) * P * P));
       }
+      if (outputs) {
+        const t = outputChunk(scalarStack, batch, scalarParams, n);
+        outputs.set(await t.data(), done * P);
+        t.dispose();
+      }
     } finally {
-      disposeParams(params);
+      disposeParams(drawn);
     }
     done += n;
     opts.onProgress?.(done, opts.networks);
@@ -178,5 +204,6 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
     networks: opts.networks,
     seconds: (performance.now() - start) / 1000,
     accumulators: { nngp: accN, ntk: accT },
+    outputs,
   };
 }

@@ -3,13 +3,18 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamDecl } from '../layers/types.ts';
 import { fillNormals, parameterKey } from '../random/normals.ts';
 
-export function drawParams(decls: readonly ParamDecl[], runSeed: number, first: number, n: number): Record<string, tf.Tensor> {
+/**
+ * Returns tensors keyed by `key` when a declaration carries one (two declarations of one name with
+ * different shapes, e.g. a readout at full and at scalar width), else by name. The stream is keyed
+ * by the name alone, so a parameter's leading values agree across such shapes.
+ */
+export function drawParams(decls: readonly (ParamDecl & { key?: string })[], runSeed: number, first: number, n: number): Record<string, tf.Tensor> {
   const out: Record<string, tf.Tensor> = {};
   for (const d of decls) {
     const size = d.shape.reduce((a, b) => a * b, 1);
     const buf = new Float32Array(n * size);
     for (let k = 0; k < n; k++) fillNormals(buf, k * size, size, parameterKey(runSeed, first + k, d.name));
-    out[d.name] = tf.tensor(buf, [n, ...d.shape]);
+    out[d.key ?? d.name] = tf.tensor(buf, [n, ...d.shape]);
   }
   return out;
 }

@@ -58,6 +58,7 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
       for (const l of layers) {
         const local: Record<string, tf.Tensor> = {};
         for (const d of l.params) local[d.name] = p[paramKey(l, d.name)];
+        if (c.tape) c.tape.prefix = l.path;
         ({ y, ctx: c } = l.forward(y, local, c));
         if (c.masked) y = y.mul(c.mask);
       }

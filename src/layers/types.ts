@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { KernelState } from '../kernels/state.ts';
+import type { SiteTape } from './sites.ts';
 
 /** A parameter of one network: drawn N(0, 1) elementwise (NTK parameterisation; scales live in the forward pass). */
 export interface ParamDecl {
@@ -28,6 +29,13 @@ export interface FiniteContext {
   readonly mask: tf.Tensor4D;
   /** Whether any position is padded (lets layers skip mask work). */
   readonly masked: boolean;
+  /**
+   * Present while the sampler computes the NTK by per-layer contractions: layers apply their
+   * parameters through the helpers of sites.ts (linear, addBias, leftShared), which report to it.
+   * A layer that applies a trainable parameter any other way is still correct under the autodiff
+   * NTK (`ntkMethod: 'autodiff'`), and `check-layer` compares the two.
+   */
+  readonly tape?: SiteTape;
 }
 
 /** Options for kernels that are Gaussian expectations estimated by sampling (float64). */

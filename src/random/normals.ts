@@ -4,6 +4,7 @@
  * batch size, the chunking or the shard that draws it (STACK.md, Seeds).
  */
 import seedrandom from 'seedrandom';
+import { NormalStream } from './ziggurat.ts';
 
 /** A uniform stream on (0, 1) from seedrandom's Alea, keyed by a string. */
 export function uniformStream(key: string): () => number {
@@ -15,20 +16,9 @@ export function seed32(key: string): number {
   return (seedrandom.alea(key).int32() >>> 0) || 1;
 }
 
-/**
- * Fills `out[offset .. offset+count)` with N(0,1) draws from the stream of `key`, by the
- * Box–Muller transform (Box & Muller 1958): two uniforms give two independent normals.
- */
+/** Fills `out[offset .. offset+count)` with N(0,1) draws from the stream of `key` (ziggurat over sfc32). */
 export function fillNormals(out: Float32Array | Float64Array, offset: number, count: number, key: string): void {
-  const u = uniformStream(key);
-  const end = offset + count;
-  let i = offset;
-  while (i < end) {
-    const r = Math.sqrt(-2 * Math.log(1 - u()));
-    const t = 2 * Math.PI * u();
-    out[i++] = r * Math.cos(t);
-    if (i < end) out[i++] = r * Math.sin(t);
-  }
+  new NormalStream(key).fill(out, offset, count);
 }
 
 export function parameterKey(runSeed: number, network: number, name: string): string {

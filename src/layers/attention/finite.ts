@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AttentionSpec } from '../../spec/types.ts';
 import type { FiniteContext, ParamDecl, ParamMap } from '../types.ts';
+import { addBias, leftShared, linear } from '../sites.ts';
 
 /** Channel counts and shapes fixed by the spec and the layer's site. */
 export interface AttentionGeometry {
@@ -50,10 +51,27 @@ export function attentionParams(spec: AttentionSpec, g: AttentionGeometry): Para
   return params;
 }
 
-/** [N, M·T, n] × [N, n, H·d] → [N·H·M, T, d] (head-major sequences). */
-function project(u: tf.Tensor3D, W: tf.Tensor, N: number, M: number, T: number, H: number, d: number): tf.Tensor3D {
-  const y = tf.matMul(u, W as tf.Tensor3D);
+/**
+ * [N, M·T, n] × [N, n, H·d] → [N·H·M, T, d] (head-major sequences). A parameter site (sites.ts), so
+ * the contraction NTK sees the projection; under linear scaling the one tied site feeds both Q and K
+ * and its back-propagated signal carries both paths.
+ */
+function project(ctx: FiniteContext, name: string, u: tf.Tensor3D, W: tf.Tensor, N: number, M: number, T: number, H: number, d: number): tf.Tensor3D {
+  const y = linear(ctx, name, u, W as tf.Tensor3D, 1);
   return y.reshape([N, M * T, H, d]).transpose([0, 2, 1, 3]).reshape([N * H * M, T, d]);
+}
+
+/** R_tt′ · mask_r · mask_r′ over the M·T rows: the row Gram of the embedding's site (sites.ts). */
+function embeddingRowGram(LR: Float64Array | null, mask: tf.Tensor4D, M: number, T: number): tf.Tensor2D {
+  const R = new Float32Array(T * T);
+  for (let a = 0; a < T; a++)
+    for (let b = 0; b < T; b++) {
+      if (LR === null) R[a * T + b] = a === b ? 1 : 0;
+      else for (let c = 0; c < T; c++) R[a * T + b] += LR[a * T + c] * LR[b * T + c];
+    }
+  const m = mask.reshape([M * T, 1]);
+  const tiled = tf.tensor2d(R, [T, T]).tile([M, M]);
+  return tiled.mul(m).mul(m.reshape([1, M * T])) as tf.Tensor2D;
 }
 
 /**
@@ -87,16 +105,21 @@ export function attentionForward(
       P = tf.matMul(tf.tensor2d(Float32Array.from(LR), [T, T]), zt).reshape([T, N, g.nPe]).transpose([1, 0, 2]);
     }
     // One draw per network, shared by the M inputs; zero at padded positions (see posEmb.ts).
-    let Pm = P.mul(pe.std).reshape([N, 1, T, g.nPe]) as tf.Tensor4D;
+    let Pm = P.mul(pe.std).reshape([N, 1, T, g.nPe]).add(tf.zeros([1, M, 1, 1])) as tf.Tensor4D;
     if (ctx.masked) Pm = Pm.mul(mask);
-    else if (pe.type === 'concat') Pm = Pm.add(tf.zeros([1, M, 1, 1])); // concat needs the M axis materialised
+    Pm = leftShared(ctx, 'Zpe', Pm.reshape([N, M * T, g.nPe]) as tf.Tensor3D, () => embeddingRowGram(LR, mask, M, T), pe.std, pe.trainable).reshape([
+      N,
+      M,
+      T,
+      g.nPe,
+    ]) as tf.Tensor4D;
     u = pe.type === 'sum' ? x.add(Pm) : tf.concat([x, Pm], 3);
     if (pe.values) xv = u;
   }
 
   const uFlat = u.reshape([N, M * T, g.qk]) as tf.Tensor3D;
-  const Qh = project(uFlat, p.WQ, N, M, T, H, dk);
-  const Kh = spec.scaling === 'linear' ? Qh : project(uFlat, p.WK, N, M, T, H, dk);
+  const Qh = project(ctx, 'WQ', uFlat, p.WQ, N, M, T, H, dk);
+  const Kh = spec.scaling === 'linear' ? Qh : project(ctx, 'WK', uFlat, p.WK, N, M, T, H, dk);
   const scale = (spec.wQStd * spec.wKStd) / (g.qk * (spec.scaling === 'linear' ? dk : Math.sqrt(dk)));
   // Logits [N·H, M, T(query), T(key)]: a rank-4 view whose M axis lines up with the mask.
   const G = tf.matMul(Qh, Kh, false, true).mul(scale).reshape([N * H, M, T, T]) as tf.Tensor4D;
@@ -118,11 +141,11 @@ export function attentionForward(
       break;
   }
 
-  const Vh = project(xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p.WV, N, M, T, H, dv);
+  const Vh = project(ctx, 'WV', xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p.WV, N, M, T, H, dv);
   const AV = tf.matMul(A.reshape([N * H * M, T, T]) as tf.Tensor3D, Vh); // [N·H·M, T, d_v]
   const heads = AV.reshape([N, H, M * T, dv]).transpose([0, 2, 1, 3]).reshape([N, M * T, H * dv]) as tf.Tensor3D;
-  let y: tf.Tensor = tf.matMul(heads, p.WO as tf.Tensor3D).mul((spec.wOStd * spec.wVStd) / Math.sqrt(g.v * dv * H));
-  if (spec.bStd > 0) y = y.add((p.b as tf.Tensor2D).reshape([N, 1, nOut]).mul(spec.bStd));
+  let y = linear(ctx, 'WO', heads, p.WO as tf.Tensor3D, (spec.wOStd * spec.wVStd) / Math.sqrt(g.v * dv * H));
+  if (spec.bStd > 0) y = addBias(ctx, 'b', y, p.b as tf.Tensor2D, spec.bStd);
   let out = y.reshape([N, M, T, nOut]) as tf.Tensor4D;
   if (ctx.masked) out = out.mul(mask);
   return out;

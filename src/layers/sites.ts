@@ -1,0 +1,71 @@
+/**
+ * Parameter sites: every place a layer applies a parameter, written so the NTK can be computed by
+ * per-layer contractions instead of one reverse pass per output.
+ *
+ * A parameter θ enters the network only through sites of three linear kinds:
+ *   right:  y = s · x W        (x [N, R, n] activations, W [N, n, m]; dense, Q/K/V/O projections)
+ *   bias:   y = s · b          (broadcast over rows)
+ *   left:   y = s · mask ⊙ (L Z), shared by the M inputs (positional embeddings, L Lᵀ = R)
+ * With δ = ∂f/∂y at the site, ∂f/∂W = s xᵀδ, so for two outputs o, o′ of one network
+ *   Σ_θ ∂f_o/∂θ ∂f_o′/∂θ = s² Σ_{rows r, r′} A[r, r′] · <δ^o_r, δ^o′_r′>
+ * with A = x xᵀ (right), 1 (bias), R_tt′ · mask · mask (left). The sampler gets every δ from one
+ * reverse pass per output position by adding a zero "probe" to each site's output and
+ * differentiating with respect to the probes (docs/estimators.md).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { FiniteContext } from './types.ts';
+
+export type SiteKind = 'right' | 'bias' | 'left';
+
+export interface SiteRecord {
+  /** Parameter key (the layer's local name; the tape prefixes the layer path). */
+  readonly param: string;
+  readonly kind: SiteKind;
+  readonly scale: number;
+  /** Whether θ counts in the NTK (a fixed positional embedding does not). */
+  readonly trainable: boolean;
+  /** right: the input rows x, [N, R, n]. */
+  readonly input?: tf.Tensor3D;
+  /** left: the row Gram R ⊗ (mask mask ᵀ) over (input, position) rows, [R, R] with R = M·T. */
+  readonly rowGram?: tf.Tensor2D;
+  /** Shape of the site's output, [N, R, m]. */
+  readonly shape: readonly number[];
+}
+
+/** Records sites during a forward pass and adds the probes the NTK differentiates against. */
+export interface SiteTape {
+  /** The layer path currently running (set by the stack). */
+  prefix: string;
+  /** Called by sites; returns y + probe (or y while discovering shapes). */
+  observe(site: SiteRecord, y: tf.Tensor3D): tf.Tensor3D;
+}
+
+/** y = s · x W for every network: x [N, R, n], W [N, n, m]. */
+export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D, scale: number): tf.Tensor3D {
+  const y = tf.matMul(x, W).mul(scale) as tf.Tensor3D;
+  return ctx.tape ? ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y) : y;
+}
+
+/** y + s · b for every network: y [N, R, m], b [N, m]. */
+export function addBias(ctx: FiniteContext, param: string, y: tf.Tensor3D, b: tf.Tensor2D, scale: number): tf.Tensor3D {
+  const out = y.add(b.reshape([b.shape[0], 1, b.shape[1]]).mul(scale)) as tf.Tensor3D;
+  if (!ctx.tape) return out;
+  // The probe sits on the sum; δ there equals δ of the bias term.
+  return ctx.tape.observe({ param, kind: 'bias', scale, trainable: true, shape: out.shape }, out);
+}
+
+/**
+ * A position-mixing parameter shared by all inputs: y = s · mask ⊙ (L Z) per input, as [N, M·T, m].
+ * `rowGram` is R_tt′ · mask_r · mask_r′ over the M·T rows.
+ */
+export function leftShared(
+  ctx: FiniteContext,
+  param: string,
+  y: tf.Tensor3D,
+  rowGram: () => tf.Tensor2D,
+  scale: number,
+  trainable: boolean,
+): tf.Tensor3D {
+  if (!ctx.tape || !trainable) return y;
+  return ctx.tape.observe({ param, kind: 'left', scale, trainable, rowGram: rowGram(), shape: y.shape }, y);
+}

