@@ -95,14 +95,14 @@ process.exit(0);
 `;
 
 /** The adapter Dawn would hand tfjs, asked for in a child process; null if there is none. */
-export async function probeWebgpuAdapter(timeoutMs = 30_000): Promise<GpuAdapterSummary | null> {
+export async function probeWebgpuAdapter(timeoutMs = 30_000, env: NodeJS.ProcessEnv = process.env): Promise<GpuAdapterSummary | null> {
   const dawn = resolveOptional('webgpu');
   if (!dawn) throw new Error('the optional package "webgpu" is not installed');
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       process.execPath,
       ['--input-type=module', '-e', probeSource, pathToFileURL(dawn).href],
-      { timeout: timeoutMs, maxBuffer: 1 << 20 },
+      { timeout: timeoutMs, maxBuffer: 1 << 20, env },
       (err, out, errOut) => {
         if (err) {
           const why = err.killed ? `timed out after ${timeoutMs / 1000} s` : (errOut.split('\n').find((l) => /error/i.test(l)) ?? firstLine(err));
@@ -115,13 +115,16 @@ export async function probeWebgpuAdapter(timeoutMs = 30_000): Promise<GpuAdapter
 }
 
 interface DawnModule {
-  create(flags: string[]): unknown;
+  create(flags: string[]): { requestAdapter(): Promise<object | null> };
   globals: object;
 }
 
 let webgpuLoaded = false;
 
-/** Puts Dawn's navigator.gpu in place, then registers tfjs's webgpu backend (it looks for navigator.gpu as it loads). */
+/**
+ * Puts Dawn's navigator.gpu in place, then registers tfjs's webgpu backend (it looks for
+ * navigator.gpu as it loads). Throws where there is no adapter, before tfjs would log a stack trace.
+ */
 async function loadWebgpu(): Promise<void> {
   if (webgpuLoaded) return;
   for (const pkg of ['webgpu', '@tensorflow/tfjs-backend-webgpu'])
@@ -129,6 +132,8 @@ async function loadWebgpu(): Promise<void> {
   const dawn = (await import(/* @vite-ignore */ 'webgpu')) as DawnModule;
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
+  if (!(await gpu.requestAdapter()))
+    throw new Error('Dawn found no WebGPU adapter (no Vulkan driver? see the README, "GPU (WebGPU)")');
   const g = globalThis as { navigator?: object };
   if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   else g.navigator = { gpu };
@@ -158,7 +163,7 @@ async function activateWebgpu(forced: boolean): Promise<boolean> {
   }
   // tfjs logs an init failure itself (console.warn) and resolves false.
   const ok = await tf.setBackend('webgpu');
-  if (!ok) failures.set('webgpu', 'no WebGPU adapter (is a Vulkan driver installed? see README, "GPU (WebGPU)")');
+  if (!ok) failures.set('webgpu', 'tfjs could not initialise its webgpu backend (its warning above says why)');
   return ok;
 }
 
@@ -188,7 +193,9 @@ function unavailable(choice: Concrete): string {
 /** Initialises tfjs once per process and returns the name of the backend that runs. */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
   if (active && (choice === 'auto' || choice === active)) return active;
-  tf.env().set('IS_TEST', true); // silences tfjs's "install tfjs-node" banner; changes no numerics
+  // Production mode silences tfjs's "install tfjs-node" banner and its debug-time checks; numerics are
+  // unchanged. (IS_TEST, the other way to silence it, turns on per-kernel leak checks.)
+  tf.enableProdMode();
   const order = choice === 'auto' ? autoOrder : [choice];
   for (const name of order) {
     if (await activate(name, choice !== 'auto')) {

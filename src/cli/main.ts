@@ -8,9 +8,54 @@ import { estimate } from '../estimators/ensemble.ts';
 import { backendChoices, type BackendChoice } from '../backend.ts';
 import { loadSuite } from '../validation/suite.ts';
 import { runCase, type CaseResult } from '../validation/case.ts';
+import { decideSuite, verdictCount } from '../validation/family.ts';
+import { holmWorstCaseLevel } from '../verdicts/holmFamily.ts';
 import { SpecError } from '../spec/schema.ts';
 import { KernelError } from '../kernels/state.ts';
 import { formatMatrix, formatVerdictTable } from './format.ts';
+import { afterValidate, registerCommands } from './commands/index.ts';
+import { writeFileSync } from 'node:fs';
+import { readJson } from '../io.ts';
+import { mergeShards, parseShard, runShard, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
+import { estimateParallel } from '../estimators/parallel.ts';
+
+interface PrintableEstimate {
+  M: number;
+  T: number;
+  nngp: Float64Array | null;
+  nngpSE: Float64Array | null;
+  ntk: Float64Array | null;
+  ntkSE: Float64Array | null;
+  backend: string;
+  networks: number;
+  seconds: number;
+}
+
+function fromMerged(m: MergedEstimate & { seconds: number }): PrintableEstimate {
+  return {
+    M: m.M,
+    T: m.T,
+    nngp: m.nngp ? new Float64Array(m.nngp.mean) : null,
+    nngpSE: m.nngp ? m.nngp.standardError() : null,
+    ntk: m.ntk ? new Float64Array(m.ntk.mean) : null,
+    ntkSE: m.ntk ? m.ntk.standardError() : null,
+    backend: m.backends.join('+'),
+    networks: m.networks,
+    seconds: m.seconds,
+  };
+}
+
+function printEstimate(r: PrintableEstimate, json: boolean): void {
+  const P = r.M * r.T;
+  if (json) {
+    const { nngp, nngpSE, ntk, ntkSE, ...rest } = r;
+    console.log(JSON.stringify({ ...rest, nngp: toMatrix(nngp, P), nngpSE: toMatrix(nngpSE, P), ntk: toMatrix(ntk, P), ntkSE: toMatrix(ntkSE, P) }));
+    return;
+  }
+  console.log(`${r.networks} networks on ${r.backend}${r.seconds ? ` in ${r.seconds.toFixed(2)} s (${(r.networks / r.seconds).toFixed(1)} networks/s)` : ''}`);
+  if (r.nngp) console.log(`NNGP ± SE\n${formatMatrix(r.nngp, P, r.nngpSE)}`);
+  if (r.ntk) console.log(`NTK ± SE\n${formatMatrix(r.ntk, P, r.ntkSE)}`);
+}
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const defaultSuite = resolve(root, 'fixtures/suites/default.json');
@@ -82,6 +127,9 @@ export function buildProgram(): Command {
     .option('--seed <s>', 'run seed (≥ 1); the same seed gives the same numbers', int('seed', 1), 1)
     .option('--no-ntk', 'skip the NTK')
     .option('--no-nngp', 'skip the NNGP')
+    .option('--shard <i/n>', 'run only shard i of n (blocks of 64 networks, block b to shard b mod n) and write it with --out')
+    .option('--out <file>', 'with --shard: the shard file to write (merge shards with `infinite-attention merge`)')
+    .option('--workers <k>', 'spread the networks over k worker threads (bit-identical to one thread)', int('workers', 1), 1)
     .addOption(backendOption())
     .option('--json', 'print JSON')
     .option('--quiet', 'no progress output')
@@ -89,40 +137,37 @@ export function buildProgram(): Command {
       const spec = readSpec(o.spec);
       const batch = readInputs(o.inputs);
       const say = progress(o.quiet);
-      const r = await estimate(spec, batch, {
-        networks: o.networks,
-        seed: o.seed,
-        nngp: o.nngp,
-        ntk: o.ntk,
-        backend: o.backend as BackendChoice,
-        onProgress: (d, t) => say(`${d}/${t} networks`),
-      });
-      if (!o.quiet && process.stderr.isTTY) process.stderr.write('\n');
-      const P = r.M * r.T;
-      const out = {
-        M: r.M,
-        T: r.T,
-        nngp: toMatrix(r.nngp, P),
-        nngpSE: toMatrix(r.nngpSE, P),
-        ntk: toMatrix(r.ntk, P),
-        ntkSE: toMatrix(r.ntkSE, P),
-        backend: r.backend,
-        networks: r.networks,
-        seconds: r.seconds,
-      };
-      if (o.json) console.log(JSON.stringify(out));
-      else {
-        console.log(`${r.networks} networks on ${r.backend} in ${r.seconds.toFixed(2)} s (${(r.networks / r.seconds).toFixed(1)} networks/s)`);
-        if (r.nngp) console.log(`NNGP ± SE\n${formatMatrix(r.nngp, P, r.nngpSE)}`);
-        if (r.ntk) console.log(`NTK ± SE\n${formatMatrix(r.ntk, P, r.ntkSE)}`);
+      const common = { networks: o.networks, seed: o.seed, nngp: o.nngp, ntk: o.ntk, backend: o.backend as BackendChoice, onProgress: (d: number, t: number) => say(`${d}/${t} networks`) };
+      if (o.shard !== undefined) {
+        if (!o.out) throw new SpecError('--shard needs --out FILE for the shard file');
+        const file = await runShard(spec, batch, { ...common, shard: parseShard(o.shard) });
+        writeFileSync(o.out, JSON.stringify(file));
+        if (!o.quiet) console.error(`\nwrote ${file.blocks.length} block(s) of shard ${o.shard} to ${o.out}`);
+        return;
       }
+      const r =
+        o.workers > 1
+          ? fromMerged(await estimateParallel(spec, batch, { ...common, workers: o.workers }))
+          : await estimate(spec, batch, common);
+      if (!o.quiet && process.stderr.isTTY) process.stderr.write('\n');
+      printEstimate(r, o.json);
+    });
+
+  program
+    .command('merge')
+    .description('combine shard files into the result of the unsharded run (bit-identical)')
+    .argument('<files...>', 'shard files written by `estimate --shard i/n --out FILE`')
+    .option('--json', 'print JSON')
+    .action((files: string[], o) => {
+      const merged = mergeShards(files.map((f) => readJson(f, 'shard') as ShardFile));
+      printEstimate({ ...fromMerged({ ...merged, seconds: 0 }), backend: merged.backends.join('+') }, o.json);
     });
 
   program
     .command('validate')
     .description('run a validation suite (default: the suite shipped in fixtures/) and print a verdict table; exit 1 on any failure')
     .option('--suite <file>', 'suite JSON', defaultSuite)
-    .option('--alpha <a>', 'family-wise false-positive rate of the whole suite (Bonferroni over verdicts)', prob, 1e-3)
+    .option('--alpha <a>', 'family-wise false-positive rate of the whole suite (Holm over its verdicts)', prob, 1e-3)
     .option('--only <names>', 'comma-separated case names to run')
     .addOption(backendOption())
     .option('--json', 'print JSON')
@@ -133,27 +178,39 @@ export function buildProgram(): Command {
         const want = new Set(String(o.only).split(','));
         cases = cases.filter((c) => want.has(c.name));
       }
-      const verdictCount = cases.reduce((s, c) => s + (c.checks?.length ?? 2), 0);
-      const alpha = o.alpha / Math.max(1, verdictCount);
+      // Each verdict states its power at Holm's worst-case level α/k; the family decides at α.
+      const perVerdict = holmWorstCaseLevel(o.alpha, verdictCount(cases));
       const say = progress(o.quiet);
       const results: CaseResult[] = [];
-      for (const c of cases) results.push(await runCase(c, { alpha, backend: o.backend as BackendChoice, onProgress: say }));
+      for (const c of cases) results.push(await runCase(c, { alpha: perVerdict, backend: o.backend as BackendChoice, onProgress: say }));
       if (!o.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      const failed = results.some((r) => Object.values(r.verdicts).some((v) => v?.rejected));
+      const decision = decideSuite(results, o.alpha);
       if (o.json)
         console.log(
           JSON.stringify({
             alpha: o.alpha,
-            perVerdictAlpha: alpha,
+            family: decision.method,
+            perVerdictAlpha: perVerdict,
             backend: results[0]?.backend,
-            passed: !failed,
-            cases: results.map((r) => ({ name: r.name, seconds: r.seconds, verdicts: Object.fromEntries(Object.entries(r.verdicts).map(([k, v]) => [k, v && { ...v, extrapolated: undefined, extrapolatedSE: undefined }])) })),
+            passed: decision.passed,
+            cases: results.map((r) => ({
+              name: r.name,
+              seconds: r.seconds,
+              verdicts: Object.fromEntries(
+                decision.members
+                  .filter((m) => m.case === r.name)
+                  .map((m) => [m.kernel, { ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, holmAdjustedP: m.adjusted, familyRejected: m.rejected }]),
+              ),
+              rates: r.rates,
+            })),
           }),
         );
-      else console.log(formatVerdictTable(results, o.alpha, alpha));
-      process.exitCode = failed ? 1 : 0;
+      else console.log(formatVerdictTable(results, decision, perVerdict));
+      process.exitCode = decision.passed ? 0 : 1;
+      await afterValidate(o, cases, results, decision);
     });
 
+  registerCommands(program);
   return program;
 }
 
@@ -164,6 +221,12 @@ export async function main(argv: string[]): Promise<void> {
     if (e instanceof SpecError || e instanceof KernelError) {
       console.error(`error: ${e.message}`);
       process.exitCode = 2;
+      return;
+    }
+    // Anything else is reported in one line too; INFINITE_ATTENTION_DEBUG=1 shows the stack.
+    if (e instanceof Error && !process.env.INFINITE_ATTENTION_DEBUG) {
+      console.error(`error: ${e.message}\n(set INFINITE_ATTENTION_DEBUG=1 for the stack trace)`);
+      process.exitCode = 3;
       return;
     }
     throw e;

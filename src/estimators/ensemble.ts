@@ -42,6 +42,21 @@ export interface EstimateOptions {
    * kurtosis of the finite network's law, which the kernels alone do not show. Default false.
    */
   readonly collectOutputs?: boolean;
+  /** Keep each block's accumulators in the result (`blocks`), for shard files and workers. */
+  readonly keepBlocks?: boolean;
+}
+
+/**
+ * Networks are accumulated in blocks of BLOCK consecutive indices, each block by Welford's update in
+ * index order, and blocks fold into the total in index order. Shards and workers split the work
+ * along block boundaries, so merging their blocks repeats exactly the unsharded arithmetic.
+ */
+export const BLOCK = 64;
+
+export interface BlockAccumulators {
+  readonly index: number;
+  readonly nngp: MomentAccumulator | null;
+  readonly ntk: MomentAccumulator | null;
 }
 
 export interface EstimateResult {
@@ -56,6 +71,8 @@ export interface EstimateResult {
   readonly networks: number;
   readonly seconds: number;
   readonly accumulators: { readonly nngp: MomentAccumulator | null; readonly ntk: MomentAccumulator | null };
+  /** With `keepBlocks`: the accumulators of each block of BLOCK networks, for shards and workers. */
+  readonly blocks: BlockAccumulators[] | null;
   /** With `collectOutputs`: [networks, M·T] row-major, channel 0 of each network's output; else null. */
   readonly outputs: Float64Array | null;
 }
@@ -144,7 +161,7 @@ function defaultChunk(stack: Stack, P: number, backend: string): number {
 
 export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: EstimateOptions): Promise<EstimateResult> {
   checkSeed(opts.seed);
-  if (!Number.isInteger(opts.networks) || opts.networks < 2)
+  if (!Number.isInteger(opts.networks) || opts.networks < (opts.keepBlocks ? 1 : 2))
     throw new Error(`networks must be a whole number ≥ 2 (standard errors need two), got ${opts.networks}`);
   await initBackend(opts.backend ?? 'auto');
   const stack = buildNetwork(spec, batch);
@@ -167,14 +184,31 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   if (doNtk || outputs) for (const d of scalarStack.params) needed.set(declKey(d), d);
   const paramsFor = (s: Stack, drawn: Record<string, tf.Tensor>): ParamMap => Object.fromEntries(s.params.map((d) => [d.name, drawn[declKey(d)]]));
   const start = performance.now();
+  const blocks: BlockAccumulators[] = [];
+  let blockN: MomentAccumulator | null = null;
+  let blockT: MomentAccumulator | null = null;
+  const closeBlock = (index: number) => {
+    // Blocks fold into the totals in index order: the same operations in the same order as any
+    // sharded or multi-worker run merged by mergeBlocks, hence bit-identical results.
+    if (blockN) accN!.merge(blockN);
+    if (blockT) accT!.merge(blockT);
+    if (opts.keepBlocks) blocks.push({ index, nngp: blockN, ntk: blockT });
+    blockN = blockT = null;
+  };
   for (let done = 0; done < opts.networks; ) {
-    const n = Math.min(chunk, opts.networks - done);
-    const drawn = drawParams([...needed.entries()].map(([key, d]) => ({ ...d, key })), opts.seed, first + done, n);
+    const global = first + done;
+    if (global % BLOCK === 0 || done === 0) {
+      blockN = doNngp ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
+      blockT = doNtk ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
+    }
+    // A chunk never straddles a block, so every run partitions a block's networks the same way.
+    const n = Math.min(chunk, opts.networks - done, BLOCK - (global % BLOCK));
+    const drawn = drawParams([...needed.entries()].map(([key, d]) => ({ ...d, key })), opts.seed, global, n);
     try {
       const scalarParams = paramsFor(scalarStack, drawn);
       for (const [acc, run] of [
-        [accN, () => nngpChunk(nngpStack, head, batch, paramsFor(nngpStack, drawn), n)],
-        [accT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputTensors(batch, n))],
+        [blockN, () => nngpChunk(nngpStack, head, batch, paramsFor(nngpStack, drawn), n)],
+        [blockT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputTensors(batch, n))],
       ] as const) {
         if (!acc) continue;
         const t = run();
@@ -191,6 +225,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
       disposeParams(drawn);
     }
     done += n;
+    if ((first + done) % BLOCK === 0 || done === opts.networks) closeBlock(Math.floor((first + done - 1) / BLOCK));
     opts.onProgress?.(done, opts.networks);
   }
   return {
@@ -205,5 +240,6 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
     seconds: (performance.now() - start) / 1000,
     accumulators: { nngp: accN, ntk: accT },
     outputs,
+    blocks: opts.keepBlocks ? blocks : null,
   };
 }

@@ -1,84 +1,128 @@
 /**
- * One validation case: a spec and inputs, the analytic kernel, finite ensembles at several width
- * factors, and the agreement verdicts for the NNGP and the NTK.
+ * One validation case: a spec and inputs, the analytic kernel, finite ensembles at three or more
+ * width factors, and the engine's verdicts (src/verdicts/) for the NNGP and the NTK, with the
+ * convergence rate of the finite-width bias as a diagnostic.
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { scaleSpec } from '../spec/scale.ts';
 import { computeKernel, type KernelResult } from '../kernels/compute.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
-import { kernelAgreement, type KernelAgreement } from '../verdicts/kernelAgreement.ts';
+import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../verdicts/kernelAgreement.ts';
+import { biasByWidth } from '../verdicts/biasByWidth.ts';
+import { convergenceRate, type ConvergenceRate } from '../verdicts/convergenceRate.ts';
+import { DEFAULT_ALPHA } from '../verdicts/types.ts';
+import { seed32 } from '../random/normals.ts';
 import type { BackendChoice } from '../backend.ts';
+
+export type KernelKind = 'nngp' | 'ntk';
 
 export interface CaseDefinition {
   readonly name: string;
   readonly spec: NetworkSpec;
   readonly inputs: InputBatch;
-  /** Width factors of the ensembles; at least two to model the finite-width bias. */
+  /** Width factors of the ensembles; at least three distinct ones, to fit AND test the 1/width bias model. */
   readonly scales: readonly number[];
   /** Whether attention heads grow with the width factor too (needed after sqrt attention). */
   readonly scaleHeads?: boolean;
   readonly networks: number;
   readonly seed: number;
-  readonly checks?: readonly ('nngp' | 'ntk')[];
+  readonly checks?: readonly KernelKind[];
 }
 
 export interface CaseResult {
   readonly name: string;
   readonly kernel: KernelResult;
-  readonly estimates: readonly { readonly scale: number; readonly result: EstimateResult }[];
+  readonly estimates: readonly { readonly scale: number; readonly seed: number; readonly result: EstimateResult }[];
   readonly verdicts: { readonly nngp?: KernelAgreement; readonly ntk?: KernelAgreement };
+  /** Exponent of the relative bias against the width factor (expected −1); diagnostics, not in the family. */
+  readonly rates: { readonly nngp?: ConvergenceRate; readonly ntk?: ConvergenceRate };
   readonly backend: string;
   readonly seconds: number;
 }
 
 export interface RunOptions {
-  readonly alpha: number;
+  /** Level of each verdict (its own decision and its stated power); default 1e-3. */
+  readonly alpha?: number;
   readonly backend?: BackendChoice;
   readonly onProgress?: (message: string) => void;
+  /** Monte-Carlo draws of the joint null (kernelAgreement). */
+  readonly draws?: number;
 }
 
-export async function runCase(c: CaseDefinition, opts: RunOptions): Promise<CaseResult> {
+/**
+ * The ensemble seed of the k-th width factor. Distinct per width so that the ensembles are
+ * independent, as the bias fit assumes: the same run seed at two widths would give the two
+ * networks of index i the same leading weights (STACK.md, Seeds), correlating the width means.
+ */
+export function widthSeed(seed: number, k: number): number {
+  return seed32(`case/${seed}/width/${k}`);
+}
+
+export function checkScales(scales: readonly number[]): void {
+  if (new Set(scales).size < 3 || scales.length !== new Set(scales).size)
+    throw new Error(`a case needs at least three distinct width factors to fit and test the 1/width bias model, got [${scales.join(', ')}]`);
+}
+
+export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise<CaseResult> {
   const start = performance.now();
+  checkScales(c.scales);
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const checks = c.checks ?? ['nngp', 'ntk'];
   const kernel = computeKernel(c.spec, c.inputs);
-  const estimates: { scale: number; result: EstimateResult }[] = [];
-  for (const scale of c.scales) {
+  const estimates: { scale: number; seed: number; result: EstimateResult }[] = [];
+  for (const [k, scale] of c.scales.entries()) {
     const spec = scaleSpec(c.spec, { width: scale, heads: c.scaleHeads ? scale : 1 });
+    const seed = widthSeed(c.seed, k);
     const result = await estimate(spec, c.inputs, {
       networks: c.networks,
-      seed: c.seed,
+      seed,
       nngp: checks.includes('nngp'),
       ntk: checks.includes('ntk'),
+      covariance: true,
       backend: opts.backend,
       onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`),
     });
-    estimates.push({ scale, result });
+    estimates.push({ scale, seed, result });
   }
   const mask = new Float64Array(kernel.M * kernel.T);
   // After pooling every row is valid; before it, padded positions are excluded.
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
   else mask.fill(1);
-  const verdict = (which: 'nngp' | 'ntk') =>
-    kernelAgreement({
-      analytic: kernel[which],
-      analyticSE: which === 'nngp' ? kernel.nngpSE : kernel.ntkSE,
-      mask,
-      alpha: opts.alpha,
-      estimates: estimates.map((e) => ({
+  const widthEstimates = (which: KernelKind): WidthEstimate[] =>
+    estimates.map((e) => {
+      const acc = e.result.accumulators[which]!;
+      const n = acc.count;
+      // The accumulator's co-moment Σ(x − x̄)(x − x̄)ᵀ → covariance of the mean: /((n − 1) n).
+      const covariance = acc.cov ? acc.cov.map((v) => v / ((n - 1) * n)) : null;
+      return {
         scale: e.scale,
         mean: e.result[which] as Float64Array,
         se: e.result[`${which}SE`] as Float64Array,
         networks: e.result.networks,
-      })),
+        covariance,
+      };
     });
+  const verdicts: { nngp?: KernelAgreement; ntk?: KernelAgreement } = {};
+  const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
+  for (const which of checks) {
+    const ests = widthEstimates(which);
+    verdicts[which] = kernelAgreement({
+      analytic: kernel[which],
+      analyticSE: which === 'nngp' ? kernel.nngpSE : kernel.ntkSE,
+      mask,
+      alpha,
+      draws: opts.draws,
+      estimates: ests,
+    });
+    const bias = biasByWidth(kernel[which], mask, ests);
+    rates[which] = convergenceRate({ x: bias.map((b) => b.scale), error: bias.map((b) => b.bias), se: bias.map((b) => b.se), expected: -1, alpha });
+  }
   return {
     name: c.name,
     kernel,
     estimates,
-    verdicts: {
-      nngp: checks.includes('nngp') ? verdict('nngp') : undefined,
-      ntk: checks.includes('ntk') ? verdict('ntk') : undefined,
-    },
+    verdicts,
+    rates,
     backend: estimates[0].result.backend,
     seconds: (performance.now() - start) / 1000,
   };

@@ -9,7 +9,10 @@ const caseSchema = v.strictObject({
   name: v.pipe(v.string(), v.minLength(1)),
   spec: v.union([v.string(), v.record(v.string(), v.unknown())]),
   inputs: v.union([v.string(), v.record(v.string(), v.unknown())]),
-  scales: v.pipe(v.array(v.pipe(v.number(), v.finite(), v.minValue(0.01))), v.minLength(1)),
+  scales: v.pipe(
+    v.array(v.pipe(v.number(), v.finite(), v.minValue(0.01))),
+    v.check((s) => new Set(s).size === s.length && s.length >= 3, 'scales must hold at least three distinct width factors (to fit and test the 1/width bias model)'),
+  ),
   scaleHeads: v.optional(v.boolean(), false),
   networks: v.pipe(v.number(), v.integer(), v.minValue(2)),
   seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1),

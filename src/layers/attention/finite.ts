@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AttentionSpec } from '../../spec/types.ts';
 import type { FiniteContext, ParamDecl, ParamMap } from '../types.ts';
 import { addBias, leftShared, linear } from '../sites.ts';
+import { matMul } from '../../tensors/matMul.ts';
 
 /** Channel counts and shapes fixed by the spec and the layer's site. */
 export interface AttentionGeometry {
@@ -102,7 +103,7 @@ export function attentionForward(
     if (LR !== null) {
       // P = L_R Z for every network as one 2-D product: [T, T] × [T, N·n_pe].
       const zt = Z.transpose([1, 0, 2]).reshape([T, N * g.nPe]);
-      P = tf.matMul(tf.tensor2d(Float32Array.from(LR), [T, T]), zt).reshape([T, N, g.nPe]).transpose([1, 0, 2]);
+      P = matMul(tf.tensor2d(Float32Array.from(LR), [T, T]), zt).reshape([T, N, g.nPe]).transpose([1, 0, 2]);
     }
     // One draw per network, shared by the M inputs; zero at padded positions (see posEmb.ts).
     let Pm = P.mul(pe.std).reshape([N, 1, T, g.nPe]).add(tf.zeros([1, M, 1, 1])) as tf.Tensor4D;
@@ -122,7 +123,7 @@ export function attentionForward(
   const Kh = spec.scaling === 'linear' ? Qh : project(ctx, 'WK', uFlat, p.WK, N, M, T, H, dk);
   const scale = (spec.wQStd * spec.wKStd) / (g.qk * (spec.scaling === 'linear' ? dk : Math.sqrt(dk)));
   // Logits [N·H, M, T(query), T(key)]: a rank-4 view whose M axis lines up with the mask.
-  const G = tf.matMul(Qh, Kh, false, true).mul(scale).reshape([N * H, M, T, T]) as tf.Tensor4D;
+  const G = matMul(Qh, Kh, true).mul(scale).reshape([N * H, M, T, T]) as tf.Tensor4D;
   const keyMask = mask.reshape([1, M, 1, T]);
   let A: tf.Tensor4D;
   switch (spec.mechanism) {
@@ -142,7 +143,7 @@ export function attentionForward(
   }
 
   const Vh = project(ctx, 'WV', xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p.WV, N, M, T, H, dv);
-  const AV = tf.matMul(A.reshape([N * H * M, T, T]) as tf.Tensor3D, Vh); // [N·H·M, T, d_v]
+  const AV = matMul(A.reshape([N * H * M, T, T]) as tf.Tensor3D, Vh); // [N·H·M, T, d_v]
   const heads = AV.reshape([N, H, M * T, dv]).transpose([0, 2, 1, 3]).reshape([N, M * T, H * dv]) as tf.Tensor3D;
   let y = linear(ctx, 'WO', heads, p.WO as tf.Tensor3D, (spec.wOStd * spec.wVStd) / Math.sqrt(g.v * dv * H));
   if (spec.bStd > 0) y = addBias(ctx, 'b', y, p.b as tf.Tensor2D, spec.bStd);

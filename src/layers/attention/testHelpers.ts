@@ -24,6 +24,20 @@ export function finiteContext(N: number, M: number, T: number, mask?: Float64Arr
   return { N, M, T, mask: tf.tensor4d(Float32Array.from(m), [1, M, T, 1]), masked: m.some((v) => v === 0) };
 }
 
+/**
+ * Inputs [M][T][n] (row-major float64) whose Gram <x_a, x_b>/n stays O(1) and structured at any n:
+ * `rank` random patterns per position mixed by a fixed Gaussian n-dimensional frame.
+ */
+export function structuredInputs(M: number, T: number, n: number, seed: string, rank = 4): Float64Array {
+  const rng = seedrandom.alea(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const coef = Array.from({ length: M * T }, () => Array.from({ length: rank }, () => 2 * rng() - 1));
+  const frame = Array.from({ length: rank }, () => Array.from({ length: n }, normal));
+  const x = new Float64Array(M * T * n);
+  for (let i = 0; i < M * T; i++) for (let c = 0; c < n; c++) for (let k = 0; k < rank; k++) x[i * n + c] += coef[i][k] * frame[k][c];
+  return x;
+}
+
 /** The same inputs for every network: [N, M, T, d] from row-major float64 [M][T][d]. */
 export function batchInputs(x: Float64Array, N: number, M: number, T: number, d: number): tf.Tensor4D {
   return tf.tidy(() => tf.tensor4d(Float32Array.from(x), [1, M, T, d]).mul(tf.ones([N, 1, 1, 1])) as tf.Tensor4D);
@@ -65,8 +79,8 @@ export function empiricalNngp(y: tf.Tensor4D): Empirical {
 
 /**
  * Empirical NTK Σ_p ∂f_c(x_a)/∂θ_p ∂f_c(y_b)/∂θ_p over the trainable parameters, per network averaged
- * over the first `channels` output channels. One backward pass per (position, channel): the networks'
- * parameters are disjoint, so the gradient of Σ_networks f is every network's own gradient.
+ * over the first `channels` output channels. One backward pass per valid (position, channel): the
+ * networks' parameters are disjoint, so the gradient of Σ_networks f is every network's own gradient.
  */
 export function empiricalNtk(
   forward: (x: tf.Tensor4D, p: ParamMap) => tf.Tensor4D,
@@ -74,14 +88,20 @@ export function empiricalNtk(
   params: Record<string, tf.Tensor>,
   trainable: readonly string[],
   channels: number,
+  mask?: Float64Array,
 ): Empirical {
   const [N, M, T] = x.shape;
   const P = M * T;
   const perNet = Array.from({ length: N }, () => new Float64Array(P * P));
   const fixed = Object.fromEntries(Object.entries(params).filter(([k]) => !trainable.includes(k)));
   for (let c = 0; c < channels; c++) {
-    const grads: tf.Tensor2D[] = [];
+    const grads: (tf.Tensor2D | null)[] = [];
     for (let i = 0; i < P; i++) {
+      // A padded position's output is zero, so is its gradient: skip the backward pass.
+      if (mask && mask[i] === 0) {
+        grads.push(null);
+        continue;
+      }
       grads.push(
         tf.tidy(() => {
           const f = (...ts: tf.Tensor[]) => {
@@ -99,11 +119,13 @@ export function empiricalNtk(
     }
     for (let i = 0; i < P; i++) {
       for (let j = i; j < P; j++) {
-        const dots = tf.tidy(() => grads[i].mul(grads[j]).sum(1)).dataSync();
+        const [gi, gj] = [grads[i], grads[j]];
+        if (gi === null || gj === null) continue;
+        const dots = tf.tidy(() => gi.mul(gj).sum(1)).dataSync();
         for (let k = 0; k < N; k++) perNet[k][i * P + j] = perNet[k][j * P + i] += dots[k] / channels;
       }
     }
-    grads.forEach((g) => g.dispose());
+    grads.forEach((g) => g?.dispose());
   }
   return meanAndSe(perNet, P * P);
 }

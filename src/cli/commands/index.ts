@@ -1,0 +1,14 @@
+/** The commands of src/cli/commands/, added to the program built in main.ts. */
+import type { Command } from 'commander';
+import { sweepCommand } from './sweep.ts';
+import { checkLayerCommand } from './checkLayer.ts';
+import { addValidateExtras } from './validateExtras.ts';
+
+export { afterValidate } from './validateExtras.ts';
+
+export function registerCommands(program: Command): void {
+  program.addCommand(sweepCommand());
+  program.addCommand(checkLayerCommand());
+  const validate = program.commands.find((c) => c.name() === 'validate');
+  if (validate) addValidateExtras(validate);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { estimate } from './ensemble.ts';
+import { mergeShards, parseShard, runShard } from './shards.ts';
+import { dense, globalAvgPool, network, relu } from '../spec/builder.ts';
+import { parseInputs } from '../spec/schema.ts';
+
+const batch = parseInputs({ inputs: [[[0.5, -1], [1, 0.5]], [[-0.3, 0.8], [0.2, 0.1]]] });
+const spec = network(dense(8, { bStd: 0.2 }), relu(), globalAvgPool(), dense(2));
+
+describe('shards', () => {
+  it('merged shards are bit-identical to the unsharded run with the same seed', async () => {
+    const networks = 150; // three blocks, the last one partial
+    const whole = await estimate(spec, batch, { networks, seed: 9 });
+    const shards = await Promise.all([1, 2].map((i) => runShard(spec, batch, { networks, seed: 9, shard: parseShard(`${i}/2`) })));
+    // Through JSON, as the files travel between machines.
+    const merged = mergeShards(shards.map((s) => JSON.parse(JSON.stringify(s))));
+    expect(Array.from(merged.nngp!.mean)).toEqual(Array.from(whole.nngp!));
+    expect(Array.from(merged.ntk!.mean)).toEqual(Array.from(whole.ntk!));
+    expect(Array.from(merged.ntk!.standardError())).toEqual(Array.from(whole.ntkSE!));
+    expect(merged.nngp!.count).toBe(networks);
+  });
+
+  it('refuses a missing shard, a duplicate and shards of another run', async () => {
+    const a = await runShard(spec, batch, { networks: 130, seed: 3, shard: parseShard('1/2') });
+    const b = await runShard(spec, batch, { networks: 130, seed: 4, shard: parseShard('2/2') });
+    expect(() => mergeShards([a])).toThrow(/block 1 is missing/);
+    expect(() => mergeShards([a, a])).toThrow(/duplicated/);
+    expect(() => mergeShards([a, b])).toThrow(/different runs/);
+  });
+
+  it('parses i/n and rejects nonsense', () => {
+    expect(parseShard('2/4')).toEqual({ index: 1, count: 4 });
+    expect(() => parseShard('0/4')).toThrow(/1 ≤ i ≤ n/);
+    expect(() => parseShard('5/4')).toThrow(/1 ≤ i ≤ n/);
+    expect(() => parseShard('x')).toThrow(/i\/n/);
+  });
+});

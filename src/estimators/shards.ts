@@ -1,0 +1,108 @@
+/**
+ * Sharded ensembles: a shard runs a subset of the blocks of a run (block b goes to shard b mod n),
+ * writes their accumulators to a file, and `mergeShards` folds the blocks of all files in index
+ * order: exactly the arithmetic of the unsharded run, so the merged result is bit-identical to it.
+ */
+import type { InputBatch, NetworkSpec } from '../spec/types.ts';
+import { MomentAccumulator, type AccumulatorJSON } from './accumulator.ts';
+import { BLOCK, estimate, type EstimateOptions } from './ensemble.ts';
+
+export const SHARD_FORMAT = 'infinite-attention/shard@1';
+
+export interface ShardSpec {
+  /** 0-based shard index. */
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface ShardFile {
+  readonly format: typeof SHARD_FORMAT;
+  readonly seed: number;
+  readonly networks: number;
+  readonly shard: ShardSpec;
+  readonly M: number;
+  readonly T: number;
+  readonly backend: string;
+  /** JSON of the spec and inputs, so a merge refuses shards of different runs. */
+  readonly run: string;
+  readonly blocks: { readonly index: number; readonly nngp: AccumulatorJSON | null; readonly ntk: AccumulatorJSON | null }[];
+}
+
+/** Parses `i/n` (1-based on the command line, as vitest's --shard) into a 0-based ShardSpec. */
+export function parseShard(text: string): ShardSpec {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) throw new Error(`--shard must be i/n with 1 ≤ i ≤ n (e.g. 2/4), got ${JSON.stringify(text)}`);
+  return { index: i - 1, count: n };
+}
+
+export function shardBlocks(networks: number, shard: ShardSpec): { index: number; first: number; count: number }[] {
+  const out = [];
+  for (let b = shard.index; b * BLOCK < networks; b += shard.count) out.push({ index: b, first: b * BLOCK, count: Math.min(BLOCK, networks - b * BLOCK) });
+  return out;
+}
+
+export async function runShard(
+  spec: NetworkSpec,
+  batch: InputBatch,
+  opts: Omit<EstimateOptions, 'firstNetwork' | 'keepBlocks'> & { readonly shard: ShardSpec },
+): Promise<ShardFile> {
+  const blocks: ShardFile['blocks'] = [];
+  let M = batch.M;
+  let T = batch.T;
+  let backend = '';
+  for (const b of shardBlocks(opts.networks, opts.shard)) {
+    const r = await estimate(spec, batch, { ...opts, firstNetwork: b.first, networks: b.count, keepBlocks: true });
+    ({ M, T, backend } = r);
+    for (const k of r.blocks ?? []) blocks.push({ index: k.index, nngp: k.nngp?.toJSON() ?? null, ntk: k.ntk?.toJSON() ?? null });
+  }
+  return { format: SHARD_FORMAT, seed: opts.seed, networks: opts.networks, shard: opts.shard, M, T, backend, run: runKey(spec, batch), blocks };
+}
+
+export function runKey(spec: NetworkSpec, batch: InputBatch): string {
+  return JSON.stringify({ spec, x: Array.from(batch.x), mask: Array.from(batch.mask) });
+}
+
+export interface MergedEstimate {
+  readonly M: number;
+  readonly T: number;
+  readonly networks: number;
+  readonly seed: number;
+  readonly backends: string[];
+  readonly nngp: MomentAccumulator | null;
+  readonly ntk: MomentAccumulator | null;
+}
+
+/** Folds the blocks of every shard in index order; refuses missing, duplicate or foreign blocks. */
+export function mergeShards(files: readonly ShardFile[]): MergedEstimate {
+  if (files.length === 0) throw new Error('merge: no shard files');
+  const head = files[0];
+  for (const f of files) {
+    if (f.format !== SHARD_FORMAT) throw new Error(`merge: not a shard file (format ${JSON.stringify(f.format)})`);
+    if (f.seed !== head.seed || f.networks !== head.networks || f.run !== head.run)
+      throw new Error('merge: the shards come from different runs (seed, network count, spec or inputs differ)');
+  }
+  const blocks = files.flatMap((f) => f.blocks).sort((a, b) => a.index - b.index);
+  const expected = Math.ceil(head.networks / BLOCK);
+  blocks.forEach((b, i) => {
+    if (b.index !== i) throw new Error(`merge: block ${i} is ${b.index < i ? 'duplicated' : 'missing'}; expected blocks 0..${expected - 1} once each`);
+  });
+  if (blocks.length !== expected) throw new Error(`merge: ${blocks.length} blocks, expected ${expected}: a shard is missing`);
+  const fold = (pick: (b: (typeof blocks)[number]) => AccumulatorJSON | null): MomentAccumulator | null => {
+    const first = pick(blocks[0]);
+    if (!first) return null;
+    const acc = new MomentAccumulator(first.dim, first.cov !== null);
+    for (const b of blocks) acc.merge(MomentAccumulator.fromJSON(pick(b) as AccumulatorJSON));
+    return acc;
+  };
+  return {
+    M: head.M,
+    T: head.T,
+    networks: head.networks,
+    seed: head.seed,
+    backends: [...new Set(files.map((f) => f.backend))],
+    nngp: fold((b) => b.nngp),
+    ntk: fold((b) => b.ntk),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Batched matrix product whose gradient uses explicit transposes. tfjs's own gradient of matMul
+ * emits matMul(dy, b, false, true) and matMul(a, dy, true, false); on WASM a transposed operand
+ * leaves XNNPACK for a scalar loop (~3 GFLOP/s against ~30; STACK.md), which made the NTK's reverse
+ * pass five times slower than its forward pass. A rank-3 transpose is cheap on every backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+const swapLast = (t: tf.Tensor): tf.Tensor => {
+  const r = t.rank;
+  const perm = [...Array(r).keys()];
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return t.transpose(perm);
+};
+
+const product = tf.customGrad((a, b, save) => {
+  const A = a as tf.Tensor3D;
+  const B = b as tf.Tensor3D;
+  (save as (ts: tf.Tensor[]) => void)([A, B]);
+  return {
+    value: tf.matMul(A, B),
+    gradFunc: (dy, saved) => {
+      const [sa, sb] = saved as tf.Tensor3D[];
+      return [tf.matMul(dy as tf.Tensor3D, swapLast(sb) as tf.Tensor3D), tf.matMul(swapLast(sa) as tf.Tensor3D, dy as tf.Tensor3D)];
+    },
+  };
+});
+
+/** a [..., R, n] × b [..., n, m]; pass `transposeB` to use bᵀ (done by an explicit transpose). */
+export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = false): T {
+  return product(a, transposeB ? swapLast(b) : b) as T;
+}

@@ -1,0 +1,270 @@
+/**
+ * fast-check arbitraries for random architectures and inputs (issue 4, §3).
+ *
+ * An architecture is generated as a list of "units" (dense + optional activation, LayerNorm,
+ * residual block, attention + optional activation, pooling), folded through the same rules the
+ * kernel enforces (src/kernels/state.ts's distribution tracking), so every generated spec is one the
+ * kernel accepts:
+ *   - an activation needs a centred Gaussian input: it may follow a dense or attention layer (or a
+ *     LayerNorm of one), never another non-linearity or a residual sum of non-Gaussian terms
+ *     (on raw inputs it is the exact deterministic map, also allowed);
+ *   - a residual block ends in dense (or attention) and keeps the width;
+ *   - pooling happens at most once, and no attention follows it (one position left);
+ *   - the network ends in a dense readout.
+ * Units that would break a rule are adapted (the activation dropped), never rejected, so fast-check
+ * shrinks a failing architecture by dropping units and simplifying their options: the counterexample
+ * it prints is a minimal spec.
+ */
+import { fc } from '@fast-check/vitest';
+import type { ActivationName, AttentionMechanism, AttentionScaling, DecaySpec, InputsSpec } from '../src/spec/types.ts';
+
+export type Act = Exclude<ActivationName, 'identity'> | 'identity';
+/** Activations with a non-zero output mean for a centred input (what LayerNorm must centre). */
+export const meanCarrying: readonly Act[] = ['relu', 'abs', 'gelu'];
+
+interface DenseUnit {
+  readonly kind: 'dense';
+  readonly width: number;
+  readonly wStd: number;
+  readonly bStd: number;
+  readonly act: Act | null;
+}
+interface LayerNormUnit {
+  readonly kind: 'layerNorm';
+}
+interface PoolUnit {
+  readonly kind: 'pool';
+}
+interface ResidualUnit {
+  readonly kind: 'residual';
+  /** Activation at the start of the block (dropped where its input is not Gaussian). */
+  readonly act: Act | null;
+  /** Hidden width of a two-layer block, or null for a one-layer block. */
+  readonly hidden: number | null;
+  readonly hiddenAct: Act;
+  readonly wStd: number;
+  readonly bStd: number;
+}
+export interface AttentionUnit {
+  readonly kind: 'attention';
+  readonly heads: number;
+  readonly keyWidth: number;
+  readonly valueWidth: number;
+  readonly outWidth: number;
+  readonly scaling: AttentionScaling;
+  readonly mechanism: AttentionMechanism;
+  readonly wQStd: number;
+  readonly wKStd: number;
+  readonly wVStd: number;
+  readonly wOStd: number;
+  readonly bStd: number;
+  readonly posEmb: null | {
+    readonly type: 'sum' | 'concat';
+    readonly std: number;
+    readonly channels?: number;
+    readonly decay: DecaySpec | null;
+    readonly p: number;
+    readonly values: boolean;
+    readonly trainable: boolean;
+  };
+  readonly act: Act | null;
+}
+export type Unit = DenseUnit | LayerNormUnit | PoolUnit | ResidualUnit | AttentionUnit;
+
+export interface ArchitectureOptions {
+  /** Units between the first dense layer and the readout. */
+  readonly maxUnits: number;
+  /** Base widths to choose from (the width factors multiply them). */
+  readonly widths: readonly number[];
+  readonly activations: readonly Act[];
+  /** Include attention units (the layer must be registered). */
+  readonly attention: boolean;
+  /** Only attention whose kernel is closed-form (no sampled sqrt softmax/relu/abs): cheaper. */
+  readonly closedFormAttention?: boolean;
+  /** Force a pattern in: 'act' a given activation, 'act-layerNorm' it followed by LayerNorm. */
+  readonly require?: { readonly pattern: 'act' | 'act-layerNorm'; readonly activations: readonly Act[] };
+}
+
+export interface Architecture {
+  /** JSON layers, as a spec file would hold them (parseNetworkSpec fills the defaults). */
+  readonly layers: readonly Record<string, unknown>[];
+  /** Heads must grow with the width factor (sqrt attention converges in 1/H). */
+  readonly scaleHeads: boolean;
+}
+
+const std = (lo: number, hi: number) => fc.integer({ min: Math.round(lo * 10), max: Math.round(hi * 10) }).map((v) => v / 10);
+
+function denseUnit(o: ArchitectureOptions): fc.Arbitrary<DenseUnit> {
+  return fc.record({
+    kind: fc.constant('dense' as const),
+    width: fc.constantFrom(...o.widths),
+    wStd: std(0.8, 1.8),
+    bStd: fc.oneof(fc.constant(0), std(0.1, 0.8)),
+    act: fc.option(fc.constantFrom(...o.activations), { nil: null, freq: 4 }),
+  });
+}
+
+function attentionUnit(o: ArchitectureOptions): fc.Arbitrary<AttentionUnit> {
+  const decay: fc.Arbitrary<DecaySpec | null> = fc.oneof(
+    fc.constant(null),
+    std(0.2, 1.5).map((scale) => ({ kind: 'exp' as const, scale })),
+    std(0.2, 1.5).map((scale) => ({ kind: 'inverse' as const, scale })),
+    std(0.5, 2).map((exponent) => ({ kind: 'power' as const, exponent })),
+  );
+  const posEmb = fc.option(
+    fc
+      .record({
+        type: fc.constantFrom('sum' as const, 'concat' as const),
+        std: std(0.3, 1.2),
+        channels: fc.constantFrom(4, 8),
+        decay,
+        // p ≤ 2 keeps every decay positive semi-definite (Pólya's criterion; Gaussian and Cauchy kernels).
+        p: fc.constantFrom(1, 2),
+        values: fc.boolean(),
+        trainable: fc.boolean(),
+      })
+      .map(({ channels, ...pe }) => (pe.type === 'concat' ? { ...pe, channels } : pe)),
+    { nil: null, freq: 2 },
+  );
+  const mech = fc.record({ scaling: fc.constantFrom<AttentionScaling>('linear', 'sqrt'), mechanism: fc.constantFrom<AttentionMechanism>('softmax', 'identity', 'relu', 'abs') });
+  return fc.record({
+    kind: fc.constant('attention' as const),
+    heads: fc.constantFrom(1, 2),
+    keyWidth: fc.constantFrom(4, 8),
+    valueWidth: fc.constantFrom(4, 8),
+    outWidth: fc.constantFrom(...o.widths),
+    scaling: fc.constant<AttentionScaling>('linear'),
+    mechanism: fc.constant<AttentionMechanism>('softmax'),
+    wQStd: std(0.5, 1.5),
+    wKStd: std(0.5, 1.5),
+    wVStd: std(0.8, 1.5),
+    wOStd: std(0.8, 1.5),
+    bStd: fc.oneof(fc.constant(0), std(0.1, 0.5)),
+    posEmb,
+    act: fc.option(fc.constantFrom(...o.activations), { nil: null, freq: 3 }),
+  })
+    .chain((u) =>
+      mech
+        .filter((m) => !o.closedFormAttention || m.scaling === 'linear' || m.mechanism === 'identity')
+        .map((m) => ({ ...u, ...m })),
+    );
+}
+
+function unitArb(o: ArchitectureOptions): fc.Arbitrary<Unit> {
+  const units: fc.Arbitrary<Unit>[] = [
+    denseUnit(o),
+    fc.constant<LayerNormUnit>({ kind: 'layerNorm' }),
+    fc.record({
+      kind: fc.constant('residual' as const),
+      act: fc.option(fc.constantFrom(...o.activations), { nil: null, freq: 4 }),
+      hidden: fc.option(fc.constantFrom(...o.widths), { nil: null }),
+      hiddenAct: fc.constantFrom(...o.activations),
+      wStd: std(0.5, 1.2),
+      bStd: fc.oneof(fc.constant(0), std(0.1, 0.5)),
+    }),
+    fc.constant<PoolUnit>({ kind: 'pool' }),
+  ];
+  if (o.attention) units.push(attentionUnit(o));
+  return fc.oneof(...units);
+}
+
+type Dist = 'deterministic' | 'gaussian' | 'general';
+
+/** Folds units into a valid spec (see the header for the rules). */
+export function assemble(first: DenseUnit, units: readonly Unit[], readout: { width: number; wStd: number; bStd: number }, o: ArchitectureOptions): Architecture {
+  const layers: Record<string, unknown>[] = [];
+  let dist: Dist = 'deterministic';
+  let pooled = false;
+  let width = 0;
+  let scaleHeads = false;
+  const act = (a: Act | null) => {
+    if (a && dist === 'gaussian') {
+      layers.push({ type: a });
+      dist = 'general';
+    }
+  };
+  const dense = (u: DenseUnit) => {
+    layers.push({ type: 'dense', width: u.width, wStd: u.wStd, bStd: u.bStd });
+    width = u.width;
+    dist = 'gaussian';
+    act(u.act);
+  };
+  // A required pattern goes right after the first dense layer, where it is always valid.
+  dense({ ...first, act: o.require ? o.require.activations[0] : first.act });
+  if (o.require?.pattern === 'act-layerNorm') layers.push({ type: 'layerNorm' });
+  for (const u of units) {
+    switch (u.kind) {
+      case 'dense':
+        dense(u);
+        break;
+      case 'layerNorm':
+        layers.push({ type: 'layerNorm' });
+        break;
+      case 'pool':
+        if (pooled) break;
+        layers.push({ type: 'globalAvgPool' });
+        pooled = true;
+        break;
+      case 'residual': {
+        const block: Record<string, unknown>[] = [];
+        if (u.act && dist === 'gaussian') block.push({ type: u.act });
+        if (u.hidden !== null) block.push({ type: 'dense', width: u.hidden, wStd: u.wStd, bStd: u.bStd }, { type: u.hiddenAct });
+        block.push({ type: 'dense', width, wStd: u.wStd, bStd: u.bStd });
+        layers.push({ type: 'residual', block });
+        dist = dist === 'gaussian' ? 'gaussian' : 'general';
+        break;
+      }
+      case 'attention': {
+        if (pooled) break;
+        const { kind: _k, act: a, ...spec } = u;
+        layers.push({ type: 'attention', ...spec });
+        if (u.scaling === 'sqrt') scaleHeads = true;
+        width = u.outWidth;
+        dist = 'gaussian';
+        act(a);
+        break;
+      }
+    }
+  }
+  layers.push({ type: 'dense', width: readout.width, wStd: readout.wStd, bStd: readout.bStd });
+  return { layers, scaleHeads };
+}
+
+export function architectureArb(o: ArchitectureOptions): fc.Arbitrary<Architecture> {
+  return fc
+    .record({
+      first: denseUnit(o),
+      units: fc.array(unitArb(o), { maxLength: o.maxUnits }),
+      readout: fc.record({ width: fc.constantFrom(1, 2), wStd: std(0.8, 1.5), bStd: fc.oneof(fc.constant(0), std(0.1, 0.5)) }),
+    })
+    .map(({ first, units, readout }) => assemble(first, units, readout, o));
+}
+
+export interface InputOptions {
+  readonly M: readonly [number, number];
+  readonly T: readonly [number, number];
+  readonly d: readonly [number, number];
+  readonly masks: boolean;
+}
+
+/**
+ * Random inputs: M sequences of T positions with d channels, entries k/10 in [−2, 2] (readable when
+ * printed, and shrinking towards 0), optionally a mask keeping a prefix of ≥ 1 positions per input.
+ */
+export function inputsArb(o: InputOptions): fc.Arbitrary<InputsSpec> {
+  return fc
+    .record({ M: fc.integer({ min: o.M[0], max: o.M[1] }), T: fc.integer({ min: o.T[0], max: o.T[1] }), d: fc.integer({ min: o.d[0], max: o.d[1] }) })
+    .chain(({ M, T, d }) =>
+      fc.record({
+        inputs: fc.array(fc.array(fc.array(fc.integer({ min: -20, max: 20 }).map((v) => v / 10), { minLength: d, maxLength: d }), { minLength: T, maxLength: T }), {
+          minLength: M,
+          maxLength: M,
+        }),
+        lengths: o.masks && T > 1 ? fc.option(fc.array(fc.integer({ min: 1, max: T }), { minLength: M, maxLength: M }), { nil: null }) : fc.constant(null),
+      }),
+    )
+    .map(({ inputs, lengths }) => {
+      const T = inputs[0].length;
+      return lengths ? { inputs, mask: lengths.map((L) => Array.from({ length: T }, (_, t) => (t < L ? 1 : 0))) } : { inputs };
+    });
+}

@@ -1,0 +1,32 @@
+/**
+ * Property: for ANY valid MLP architecture (dense, relu/erf/abs/gelu/tanh, LayerNorm, residual
+ * blocks, pooling, masks) and any inputs, the finite ensembles agree with the analytic kernels by
+ * the calibrated verdict (src/verdicts/, docs/calibration.md). A failure shrinks to a minimal
+ * architecture; fast-check prints its seed and path, which replay it exactly
+ * (`test.prop(..., { seed, path, endOnFailure: true })`); the global seed is pinned in setup.ts.
+ */
+import { describe, expect } from 'vitest';
+import { test, fc } from '@fast-check/vitest';
+import { architectureArb, inputsArb } from './arbitraries.ts';
+import { suiteProfile } from './profile.ts';
+import { runProperty, seedRange } from './propertySupport.ts';
+
+const profile = suiteProfile();
+
+describe(`random MLP architectures (${profile.name} profile)`, () => {
+  test.prop(
+    [
+      architectureArb({ maxUnits: 3, widths: [8, 12, 16], activations: ['relu', 'erf', 'abs', 'gelu', 'tanh'], attention: false }),
+      inputsArb({ M: [2, 3], T: [1, 3], d: [2, 4], masks: true }),
+      fc.integer(seedRange),
+    ],
+    { numRuns: profile.mlpRuns },
+  )(
+    'finite ensembles agree with the kernel (NNGP and NTK)',
+    async (arch, inputs, seed) => {
+      const { failures } = await runProperty(arch, inputs, seed, profile, profile.mlpRuns);
+      expect(failures).toEqual([]);
+    },
+    profile.timeout,
+  );
+});
