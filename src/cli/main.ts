@@ -29,6 +29,7 @@ interface PrintableEstimate {
   backend: string;
   networks: number;
   seconds: number;
+  memory?: { start: { numTensors: number; rssMB: number }; end: { numTensors: number; rssMB: number } };
 }
 
 function fromMerged(m: MergedEstimate & { seconds: number }): PrintableEstimate {
@@ -53,6 +54,10 @@ function printEstimate(r: PrintableEstimate, json: boolean): void {
     return;
   }
   console.log(`${r.networks} networks on ${r.backend}${r.seconds ? ` in ${r.seconds.toFixed(2)} s (${(r.networks / r.seconds).toFixed(1)} networks/s)` : ''}`);
+  if (r.memory)
+    console.log(
+      `memory: ${r.memory.start.numTensors} → ${r.memory.end.numTensors} tensors, RSS ${r.memory.start.rssMB.toFixed(0)} → ${r.memory.end.rssMB.toFixed(0)} MB`,
+    );
   if (r.nngp) console.log(`NNGP ± SE\n${formatMatrix(r.nngp, P, r.nngpSE)}`);
   if (r.ntk) console.log(`NTK ± SE\n${formatMatrix(r.ntk, P, r.ntkSE)}`);
 }
@@ -112,9 +117,9 @@ export function buildProgram(): Command {
       if (o.json) console.log(JSON.stringify(out));
       else {
         console.log(`NNGP (${P}×${P})${k.samples ? `, ${k.samples} logit samples, relative SE ${k.precision.toExponential(2)}` : ''}`);
-        console.log(formatMatrix(k.nngp, P));
-        console.log(`NTK (${P}×${P})`);
-        console.log(formatMatrix(k.ntk, P));
+        console.log(formatMatrix(k.nngp, P, k.nngpSE));
+        console.log(`NTK (${P}×${P})${k.ntkSE ? ' ± Monte-Carlo SE' : ''}`);
+        console.log(formatMatrix(k.ntk, P, k.ntkSE));
       }
     });
 

@@ -59,6 +59,11 @@ export interface BlockAccumulators {
   readonly ntk: MomentAccumulator | null;
 }
 
+export interface MemoryReading {
+  readonly numTensors: number;
+  readonly rssMB: number;
+}
+
 export interface EstimateResult {
   readonly M: number;
   /** Positions per input at the output (1 once pooled); matrices are (M·T)². */
@@ -71,6 +76,8 @@ export interface EstimateResult {
   readonly networks: number;
   readonly seconds: number;
   readonly accumulators: { readonly nngp: MomentAccumulator | null; readonly ntk: MomentAccumulator | null };
+  /** tfjs tensor count and resident memory at the start and the end: flat over a long run. */
+  readonly memory: { readonly start: MemoryReading; readonly end: MemoryReading };
   /** With `keepBlocks`: the accumulators of each block of BLOCK networks, for shards and workers. */
   readonly blocks: BlockAccumulators[] | null;
   /** With `collectOutputs`: [networks, M·T] row-major, channel 0 of each network's output; else null. */
@@ -184,6 +191,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   if (doNtk || outputs) for (const d of scalarStack.params) needed.set(declKey(d), d);
   const paramsFor = (s: Stack, drawn: Record<string, tf.Tensor>): ParamMap => Object.fromEntries(s.params.map((d) => [d.name, drawn[declKey(d)]]));
   const start = performance.now();
+  const memoryStart = { numTensors: tf.memory().numTensors, rssMB: process.memoryUsage().rss / 2 ** 20 };
   const blocks: BlockAccumulators[] = [];
   let blockN: MomentAccumulator | null = null;
   let blockT: MomentAccumulator | null = null;
@@ -241,5 +249,6 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
     accumulators: { nngp: accN, ntk: accT },
     outputs,
     blocks: opts.keepBlocks ? blocks : null,
+    memory: { start: memoryStart, end: { numTensors: tf.memory().numTensors, rssMB: process.memoryUsage().rss / 2 ** 20 } },
   };
 }

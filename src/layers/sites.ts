@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FiniteContext } from './types.ts';
-import { matMul } from '../tensors/matMul.ts';
+import { matMul, matMulConstB } from '../tensors/matMul.ts';
 
 export type SiteKind = 'right' | 'bias' | 'left';
 
@@ -43,7 +43,8 @@ export interface SiteTape {
 
 /** y = s · x W for every network: x [N, R, n], W [N, n, m]. */
 export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D, scale: number): tf.Tensor3D {
-  const y = matMul(x, W).mul(scale) as tf.Tensor3D;
+  // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.
+  const y = (ctx.tape ? matMulConstB(x, W) : matMul(x, W)).mul(scale) as tf.Tensor3D;
   return ctx.tape ? ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y) : y;
 }
 
