@@ -17,6 +17,11 @@ export const backendChoices: readonly BackendChoice[] = ['auto', 'tfjs-node-gpu'
 type Concrete = Exclude<BackendChoice, 'auto'>;
 const autoOrder: readonly Concrete[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
 
+/** A backend that was asked for by name could not start; the message says why, in one line. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
+
 let active: string | null = null;
 /** Why the last attempt at a backend failed, for the error of a forced choice. */
 const failures = new Map<Concrete, string>();
@@ -204,7 +209,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<strin
       return name;
     }
   }
-  throw new Error(choice === 'auto' ? 'no tfjs backend could be initialised' : `backend ${choice} is not available: ${unavailable(choice)}`);
+  throw new BackendError(choice === 'auto' ? 'no tfjs backend could be initialised' : `backend ${choice} is not available: ${unavailable(choice)}`);
 }
 
 export function activeBackend(): string {

@@ -124,7 +124,7 @@ describe.skipIf(!installed || process.platform !== 'linux')('without a Vulkan dr
     const script = `
       import { initBackend } from './src/backend.ts';
       console.log('auto:', await initBackend('auto'));
-      await initBackend('webgpu').then((b) => console.log('forced:', b), (e) => console.log('forced error:', e.message));
+      await initBackend('webgpu').then((b) => console.log('forced:', b), (e) => console.log('forced error:', e.name, e.message));
     `;
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
       execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env: noDriver, timeout: 60_000 }, (err, stdout, stderr) =>
@@ -132,7 +132,7 @@ describe.skipIf(!installed || process.platform !== 'linux')('without a Vulkan dr
       ),
     );
     expect(stdout).toMatch(/^auto: wasm$/m);
-    expect(stdout).toMatch(/^forced error: backend webgpu is not available: Dawn found no WebGPU adapter/m);
+    expect(stdout).toMatch(/^forced error: BackendError backend webgpu is not available: Dawn found no WebGPU adapter/m);
     expect(stderr).not.toMatch(/infinite-attention: webgpu unavailable/);
   });
 });

@@ -5,9 +5,10 @@
 # The device tool carries at most 64 MiB with the working tree, so this fails above PACK_LIMIT_MIB.
 #
 #   bash bench/gpu/pack.sh        # then: device run, carry ["bench/gpu/pack"], command "bash bench/gpu/run.sh"
+#   PACK_ALSO="fast-check pure-rand" bash bench/gpu/pack.sh   # adds packages from ./node_modules
 #
-# Needs here: npm (registry access), apt-get (Debian's archive), xz, tar, dpkg-deb. Runs as root
-# only for apt-get's lists in a private folder; touches nothing outside bench/gpu/pack and a temp dir.
+# Needs here: npm (registry access), apt-get (Debian's archive), xz, tar, dpkg-deb, git. Keeps apt's
+# lists in a private temp folder; writes nothing outside bench/gpu/pack and that temp folder.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,8 +57,29 @@ done
 #   core-js (tfjs's browser polyfills: tf.node.js does not require it);
 find "$nm" -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.md' -o -name '*.markdown' -o -name '*.html' \) ! -iname 'LICENSE*' -delete
 rm -rf "$nm"/@types "$nm"/*/node_modules/@types "$nm"/@*/*/node_modules/@types "$nm/typescript" "$nm/core-js"
+# Packages a run needs beyond the production dependencies (e.g. a devDependency that the CLI
+# imports): PACK_ALSO="name ...", each copied from this checkout's node_modules, its own
+# dependencies named too.
+for p in ${PACK_ALSO:-}; do
+  [ -d "$root/node_modules/$p" ] || { echo "pack: PACK_ALSO names $p, which $root/node_modules lacks" >&2; exit 1; }
+  mkdir -p "$(dirname "$nm/$p")" && rm -rf "${nm:?}/$p" && cp -a "$root/node_modules/$p" "$nm/$p"
+  echo "also: $p"
+done
 after=$(du -sm "$nm" | cut -f1)
 echo "node_modules: $before MiB -> $after MiB"
+
+echo "== the CLI loads and estimates on wasm with exactly these modules"
+tree=$stage/tree
+mkdir -p "$tree"
+(cd "$root" && git ls-files -co --exclude-standard -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -x -C "$tree"
+ln -s "$nm" "$tree/node_modules"
+if ! (cd "$tree" && "$dest/bin/node" bin/infinite-attention.js estimate --spec bench/gpu/small.json \
+    --inputs fixtures/inputs/seq4x6x8.json --networks 2 --backend wasm --quiet >/dev/null); then
+  echo "pack: the CLI fails with the production node_modules (the error above). If it names a" >&2
+  echo "devDependency imported at run time, fix package.json, or pack it: PACK_ALSO=\"name dep ...\"" >&2
+  exit 1
+fi
+echo ok
 
 echo "== Vulkan loader and GL dispatch libraries (Debian, amd64), used only where the machine lacks them"
 # The set the device tool's README names; a private apt list folder keeps this machine's apt state untouched.

@@ -8,8 +8,10 @@
 # Everything it prints also goes to $OUT/run.log; results to $OUT/results.jsonl and
 # $OUT/summary.json ($OUT defaults to bench/gpu/out). Settings (environment):
 #   BENCH_MODE      estimate (default): `infinite-attention estimate` on SPEC/INPUTS;
-#                   bench: `npm run bench -- --backend <b>` once that script exists (issue 6),
-#                   run from package.json's scripts.bench without npm, output kept as is.
+#                   bench: `npm run bench -- --backend <b> --out $OUT/bench-<b>.json $BENCH_ARGS`
+#                   (issue 6's bench), run from package.json's scripts.bench without npm.
+#   BENCH_ARGS      with BENCH_MODE=bench (default "--no-peer --configs R1": the PyTorch peer is
+#                   the CPU baseline's business, not the GPU's)
 #   SPEC, INPUTS    reference config (default R1 of issue 6: bench/gpu/r1.json, bench/gpu/r1-inputs.json)
 #   BACKENDS        default "webgpu wasm"
 #   GPU_FIRST, WASM_FIRST      networks in each backend's first run (default 64, 8): it gives the rate
@@ -107,11 +109,12 @@ bench_one() { # backend networks
       timeout "$STEP_TIMEOUT" "$node" bin/infinite-attention.js estimate --spec "$SPEC" --inputs "$INPUTS" \
         --networks "$2" --seed 1 --backend "$1" --json --quiet ;;
     bench)
-      # What `npm run bench -- --backend <b>` runs, without npm: the script line with node_modules/.bin on PATH.
+      # What `npm run bench -- …` runs, without npm: the script line with node_modules/.bin on PATH.
       local script
       script=$("$node" -p 'require("./package.json").scripts?.bench ?? ""')
-      [ -n "$script" ] || die "package.json has no scripts.bench yet: use BENCH_MODE=estimate"
-      PATH="$root/node_modules/.bin:$PATH" timeout "$STEP_TIMEOUT" sh -c "$script --backend $1" ;;
+      [ -n "$script" ] || die "package.json has no scripts.bench: use BENCH_MODE=estimate"
+      PATH="$root/node_modules/.bin:$PATH" timeout "$STEP_TIMEOUT" \
+        sh -c "$script --backend $1 --out $out/bench-$1.json ${BENCH_ARGS:---no-peer --configs R1}" ;;
     *) die "BENCH_MODE must be estimate or bench" ;;
   esac
 }
@@ -140,6 +143,8 @@ for b in $BACKENDS; do
   if [ "$BENCH_MODE" = bench ]; then
     step "$b: npm run bench -- --backend $b"
     bench_one "$b" 0
+    rc=$?
+    [ $rc -eq 0 ] || echo "bench on $b: exit $rc$([ $rc = 124 ] && echo ": over STEP_TIMEOUT=$STEP_TIMEOUT s")"
     continue
   fi
   # A first, small run gives the rate; the second is sized to take about TARGET_SECONDS.

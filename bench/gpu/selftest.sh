@@ -9,7 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [ -f "$root/bench/gpu/pack/ia-gpu.tar.xz" ] || bash "$root/bench/gpu/pack.sh"
 copy=$(mktemp -d /tmp/ia-gpu-selftest.XXXXXX)
-(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$copy")
+# tar rather than cp: files that others delete meanwhile (caches) are skipped, not fatal.
+(cd "$root" && git ls-files -co --exclude-standard -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -x -C "$copy"
 cp -r "$root/bench/gpu/pack" "$copy/bench/gpu/"
 [ ! -e "$copy/node_modules" ] || { echo "selftest: the copy has a node_modules" >&2; exit 1; }
 echo "selftest: copy in $copy ($(du -sm "$copy" | cut -f1) MiB, as carried)"
@@ -32,6 +33,7 @@ unshare -m bash -c '
     SPEC="${SPEC:-bench/gpu/small.json}" INPUTS="${INPUTS:-fixtures/inputs/seq4x6x8.json}" \
     GPU_FIRST="${GPU_FIRST:-8}" WASM_FIRST="${WASM_FIRST:-8}" TARGET_SECONDS="${TARGET_SECONDS:-20}" \
     ${GPU_NETWORKS:+GPU_NETWORKS=$GPU_NETWORKS} ${WASM_NETWORKS:+WASM_NETWORKS=$WASM_NETWORKS} ${BENCH_MODE:+BENCH_MODE=$BENCH_MODE} \
+    ${STEP_TIMEOUT:+STEP_TIMEOUT=$STEP_TIMEOUT} ${BENCH_ARGS:+"BENCH_ARGS=$BENCH_ARGS"} \
     bash bench/gpu/run.sh
 '
 echo "selftest: output in $copy/out"

@@ -65,6 +65,6 @@ for (const s of summary.backends) {
 const [gpu, cpu] = ['webgpu', 'wasm'].map((k) => summary.backends.find((s) => s.backend === k && !s.failed));
 if (gpu && cpu) {
   summary.webgpuOverWasm = (gpu.marginalNetworksPerSecond ?? gpu.networksPerSecond) / (cpu.marginalNetworksPerSecond ?? cpu.networksPerSecond);
-  console.log(`webgpu/wasm (marginal rates): ${f(summary.webgpuOverWasm, 2)}×`);
+  console.log(`webgpu/wasm (marginal rates): ${summary.webgpuOverWasm.toPrecision(2)}×`);
 }
 writeFileSync(outFile, JSON.stringify(summary, null, 2) + '\n');

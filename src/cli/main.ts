@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { readInputs, readSpec, toMatrix } from '../io.ts';
 import { computeKernel } from '../kernels/compute.ts';
 import { estimate } from '../estimators/ensemble.ts';
-import { backendChoices, type BackendChoice } from '../backend.ts';
+import { BackendError, backendChoices, type BackendChoice } from '../backend.ts';
 import { loadSuite } from '../validation/suite.ts';
 import { runCase, type CaseResult } from '../validation/case.ts';
 import { decideSuite, verdictCount } from '../validation/family.ts';
@@ -77,7 +77,7 @@ const prob = (s: string) => {
 };
 
 const backendOption = () =>
-  new Option('--backend <name>', 'tfjs backend (auto tries tfjs-node-gpu, tfjs-node, wasm, cpu in that order)')
+  new Option('--backend <name>', 'tfjs backend (auto tries tfjs-node-gpu, webgpu on a hardware GPU, tfjs-node, wasm, cpu in that order)')
     .choices(backendChoices as string[])
     .default('auto');
 
@@ -135,6 +135,7 @@ export function buildProgram(): Command {
     .option('--shard <i/n>', 'run only shard i of n (blocks of 64 networks, block b to shard b mod n) and write it with --out')
     .option('--out <file>', 'with --shard: the shard file to write (merge shards with `infinite-attention merge`)')
     .option('--workers <k>', 'spread the networks over k worker threads (bit-identical to one thread)', int('workers', 1), 1)
+    .option('--chunk <n>', 'networks per tensor batch (default: 1 on wasm, where only unbatched products are fast; larger elsewhere)', int('chunk', 1))
     .addOption(backendOption())
     .option('--json', 'print JSON')
     .option('--quiet', 'no progress output')
@@ -142,7 +143,7 @@ export function buildProgram(): Command {
       const spec = readSpec(o.spec);
       const batch = readInputs(o.inputs);
       const say = progress(o.quiet);
-      const common = { networks: o.networks, seed: o.seed, nngp: o.nngp, ntk: o.ntk, backend: o.backend as BackendChoice, onProgress: (d: number, t: number) => say(`${d}/${t} networks`) };
+      const common = { networks: o.networks, seed: o.seed, nngp: o.nngp, ntk: o.ntk, chunk: o.chunk, backend: o.backend as BackendChoice, onProgress: (d: number, t: number) => say(`${d}/${t} networks`) };
       if (o.shard !== undefined) {
         if (!o.out) throw new SpecError('--shard needs --out FILE for the shard file');
         const file = await runShard(spec, batch, { ...common, shard: parseShard(o.shard) });
@@ -223,7 +224,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {
-    if (e instanceof SpecError || e instanceof KernelError) {
+    if (e instanceof SpecError || e instanceof KernelError || e instanceof BackendError) {
       console.error(`error: ${e.message}`);
       process.exitCode = 2;
       return;
