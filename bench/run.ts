@@ -217,11 +217,11 @@ function printProfiles(ours: readonly TaskResult[], dir: string, p: (s?: string)
 
 // ---------------------------------------------------------------------------------------------
 
-function parseInt10(v: string): number {
+const wholeAtLeast = (min: number) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError('expected a whole number ≥ 2');
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
   return n;
-}
+};
 
 function parseList<T extends string>(all: readonly T[], what: string) {
   return (v: string): T[] => {
@@ -234,15 +234,15 @@ function parseList<T extends string>(all: readonly T[], what: string) {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('bench')
     .description('Throughput and time to 1 % of the sampler on R1–R4, with the WASM ceiling and the PyTorch peer')
-    .option('--networks <n>', `networks per run (the reference is ${REFERENCE_NETWORKS})`, parseInt10, REFERENCE_NETWORKS)
+    .option('--networks <n>', `networks per run (the reference is ${REFERENCE_NETWORKS}; standard errors need 2)`, wholeAtLeast(2), REFERENCE_NETWORKS)
     .option('--configs <list>', 'configurations, e.g. R1,R3', parseList(configs.map((c) => c.name), 'config'), configs.map((c) => c.name))
     .option('--tasks <list>', 'nngp,ntk', parseList(tasks, 'task'), [...tasks])
-    .option('--chunk <n>', 'networks per tensor batch for our sampler (default: its own choice)', parseInt10)
+    .option('--chunk <n>', 'networks per tensor batch for our sampler (default: its own choice)', wholeAtLeast(1))
     .option('--backend <name>', 'tfjs backend', 'wasm')
     .option('--no-peer', 'skip the PyTorch peer')
     .option('--python <path>', 'the Python that has torch', '/usr/bin/python3')
-    .option('--peer-threads <k>', "torch threads (default: torch's own)", parseInt10)
-    .option('--jacrev-networks <n>', "cap on the peer's vmap(jacrev) run, the slow one", parseInt10)
+    .option('--peer-threads <k>', "torch threads (default: torch's own)", wholeAtLeast(1))
+    .option('--jacrev-networks <n>', "cap on the peer's vmap(jacrev) run, the slow one", wholeAtLeast(2))
     .option('--out <file>', 'JSON results', join(here, 'results', 'latest.json'))
     .option('--profile <dir>', 'also write a CPU profile of each timed run to <dir> and time every tfjs kernel (a rerun)')
     .option('--check-peer', 'only check the peer against our estimator on tiny networks (bench/peers/check.ts)');

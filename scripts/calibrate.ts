@@ -7,16 +7,16 @@
  *    rate of p ≤ α must match α; it is reported with its Clopper–Pearson interval at α = 0.05 and
  *    0.01 (where a few hundred runs see events) and at the default 1e-3 (where they see ~0), with
  *    a Kolmogorov–Smirnov test of the whole p-value distribution against U(0, 1).
- * 2. Detection: every broken fixture (fixtures/broken/) swapped in on an architecture that uses the
- *    layer, over its own seeds; the detection rate is the fraction of runs whose Holm family
+ * 2. Detection: every broken fixture (fixtures/broken/: the MLP ones and the attention ones) swapped
+ *    in on a small architecture that uses the layer where the bug matters, over its own seeds; the detection rate is the fraction of runs whose Holm family
  *    (NNGP and NTK of the run) rejects at α = 1e-3, with its interval: the power the issue asks to
  *    be ≥ 0.9.
  *
  * Writes docs/calibration.md (or --out) and prints the same table. Runs shard the seeds over
  * --workers child processes (each a single-threaded tfjs WASM backend, STACK.md).
  *
- *   npm run calibrate                      # 200 null seeds, 50 per broken fixture, 2 workers
- *   npm run calibrate -- --seeds 400 --broken-seeds 100 --workers 2
+ *   npm run calibrate                      # 400 null seeds, 50 per broken MLP fixture, 20 per attention one, 2 workers (~12 min)
+ *   npm run calibrate -- --seeds 800 --broken-seeds 100 --workers 2
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -25,12 +25,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import seedrandom from 'seedrandom';
-import * as tf from '@tensorflow/tfjs';
 import { parseInputs, parseNetworkSpec } from '../src/spec/schema.ts';
 import type { InputBatch, NetworkSpec } from '../src/spec/types.ts';
 import { runCase } from '../src/validation/case.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
-import { brokenMlpLayers } from '../fixtures/broken/index.ts';
+import * as brokenFixtures from '../fixtures/broken/index.ts';
+import type { BrokenLayer } from '../fixtures/broken/index.ts';
 import { binomialInterval } from '../src/stats/binomialInterval.ts';
 import { holm } from '../src/stats/holm.ts';
 import { ksOneSample } from '../src/stats/ksOneSample.ts';
@@ -41,8 +41,11 @@ const DETECTION_ALPHA = 1e-3;
 const SCALES = [1, 2, 4];
 const NETWORKS = 128;
 
-/** Small architectures (base width 16, widths 16/32/64) that together use every MLP layer type. */
-const architectures: Record<string, { layers: unknown[]; T: number; masked: boolean }> = {
+/**
+ * Small architectures (base width 16, widths 16/32/64, unless noted). The null rotation (`nullRotation`) uses
+ * every MLP layer type; the attention ones only expose the broken attention fixtures.
+ */
+const architectures: Record<string, { layers: unknown[]; T: number; masked: boolean; scaleHeads?: boolean }> = {
   'relu-erf': {
     layers: [{ type: 'dense', width: 16, wStd: 1.5, bStd: 0.3 }, { type: 'relu' }, { type: 'dense', width: 16, wStd: 1.2 }, { type: 'erf' }, { type: 'dense', width: 2 }],
     T: 2,
@@ -69,14 +72,85 @@ const architectures: Record<string, { layers: unknown[]; T: number; masked: bool
     T: 2,
     masked: false,
   },
+  'attention-linear-softmax-masked': {
+    layers: [
+      { type: 'dense', width: 16, bStd: 0.2 },
+      { type: 'attention', heads: 1, keyWidth: 16, valueWidth: 8, outWidth: 16, scaling: 'linear', mechanism: 'softmax', wQStd: 1.2, wKStd: 1.2, bStd: 0.2 },
+      { type: 'dense', width: 1 },
+    ],
+    T: 3,
+    masked: true,
+  },
+  'attention-linear-relu-concat-fixed': {
+    layers: [
+      // A dense bias of 1 keeps the deterministic linear-attention logits off relu's kink.
+      { type: 'dense', width: 16, bStd: 1 },
+      { type: 'attention', heads: 1, keyWidth: 16, valueWidth: 8, outWidth: 16, scaling: 'linear', mechanism: 'relu', posEmb: { type: 'concat', std: 1, channels: 4, trainable: false } },
+      { type: 'dense', width: 1 },
+    ],
+    T: 3,
+    masked: false,
+  },
+  'attention-linear-identity-sum-values-masked': {
+    // Base width 32 (32/64/128): the embedding's NTK term is a ~10 % share of the NTK, which the
+    // per-network fluctuations of a width-16 ensemble hide (detected in ~1 run of 3 there).
+    layers: [
+      { type: 'dense', width: 32, bStd: 0.2 },
+      {
+        type: 'attention',
+        heads: 2,
+        keyWidth: 32,
+        valueWidth: 16,
+        outWidth: 32,
+        scaling: 'linear',
+        mechanism: 'identity',
+        posEmb: { type: 'sum', std: 1, decay: { kind: 'exp', scale: 0.5 }, values: true },
+      },
+      { type: 'dense', width: 1 },
+    ],
+    T: 3,
+    masked: true,
+  },
+  'attention-sqrt-softmax-sum-masked': {
+    layers: [
+      { type: 'dense', width: 16, bStd: 0.2 },
+      {
+        type: 'attention',
+        heads: 2,
+        keyWidth: 8,
+        valueWidth: 8,
+        outWidth: 16,
+        scaling: 'sqrt',
+        mechanism: 'softmax',
+        wQStd: 1.5,
+        wKStd: 1.5,
+        posEmb: { type: 'sum', std: 0.6, decay: { kind: 'inverse', scale: 1 } },
+      },
+      { type: 'dense', width: 1 },
+    ],
+    T: 3,
+    masked: true,
+    scaleHeads: true,
+  },
 };
-const nullRotation = Object.keys(architectures);
-/** Where each broken layer matters. */
+const nullRotation = ['relu-erf', 'relu-layernorm-masked', 'residual-gelu-pool-masked', 'abs-tanh'];
+/** Every broken fixture exported by fixtures/broken (the attention ones where that module has them). */
+const brokenLayers: readonly BrokenLayer[] = [
+  ...brokenFixtures.brokenMlpLayers,
+  ...(((brokenFixtures as Record<string, unknown>).brokenAttentionLayers as readonly BrokenLayer[] | undefined) ?? []),
+];
+/** Where each broken layer matters (a fixture missing here is reported as not run). */
 const exposing: Record<string, string> = {
   'dense-ntk-without-K': 'relu-erf',
   'relu-half-scale': 'relu-erf',
   'layernorm-uncentred': 'relu-layernorm-masked',
+  'attention-ntk-without-2K': 'attention-linear-softmax-masked',
+  'attention-concat-weights-swapped': 'attention-linear-relu-concat-fixed',
+  'attention-softmax-mask-ignored': 'attention-linear-softmax-masked',
+  'attention-embedding-missing-from-ntk': 'attention-linear-identity-sum-values-masked',
+  'attention-ntk-without-query-key-weights': 'attention-sqrt-softmax-sum-masked',
 };
+const isAttention = (b: BrokenLayer) => b.type === 'attention';
 
 interface Job {
   readonly kind: 'null' | 'broken';
@@ -89,7 +163,8 @@ interface Outcome {
   readonly job: Job;
   readonly p: { readonly nngp: number; readonly ntk: number };
   readonly gof: { readonly nngp: number; readonly ntk: number };
-  readonly detects: { readonly nngp: number; readonly ntk: number };
+  /** Smallest relative kernel error caught with probability 0.9: uniform over the kernel / one entry (median). */
+  readonly detects: { readonly nngp: readonly [number, number]; readonly ntk: readonly [number, number] };
   readonly seconds: number;
 }
 
@@ -107,16 +182,22 @@ async function runJob(job: Job): Promise<Outcome> {
   const a = architectures[job.arch];
   const spec: NetworkSpec = parseNetworkSpec({ layers: a.layers });
   const inputs = inputsFor(job.seed, a.T, a.masked);
-  const broken = job.broken ? brokenMlpLayers.find((b) => b.name === job.broken)! : null;
+  const broken = job.broken ? brokenLayers.find((b) => b.name === job.broken)! : null;
   const restore = broken ? overrideLayer(broken.type, broken.factory) : () => {};
   try {
-    const r = await runCase({ name: job.arch, spec, inputs, scales: SCALES, networks: NETWORKS, seed: job.seed }, { alpha: DETECTION_ALPHA });
+    const r = await runCase(
+      { name: job.arch, spec, inputs, scales: SCALES, networks: NETWORKS, seed: job.seed, scaleHeads: a.scaleHeads ?? false },
+      { alpha: DETECTION_ALPHA },
+    );
     const v = r.verdicts;
     return {
       job,
       p: { nngp: v.nngp!.pValue, ntk: v.ntk!.pValue },
       gof: { nngp: v.nngp!.biasModel.goodness.pValue, ntk: v.ntk!.biasModel.goodness.pValue },
-      detects: { nngp: v.nngp!.detectableRelativeError, ntk: v.ntk!.detectableRelativeError },
+      detects: {
+        nngp: [v.nngp!.detectableRelativeError, v.nngp!.detectableRelativeErrorMedian],
+        ntk: [v.ntk!.detectableRelativeError, v.ntk!.detectableRelativeErrorMedian],
+      },
       seconds: r.seconds,
     };
   } finally {
@@ -124,35 +205,48 @@ async function runJob(job: Job): Promise<Outcome> {
   }
 }
 
-function jobs(seeds: number, brokenSeeds: number): Job[] {
+interface Counts {
+  readonly seeds: number;
+  readonly brokenSeeds: number;
+  /** Per attention fixture: its runs cost several times an MLP run. */
+  readonly attentionBrokenSeeds: number;
+}
+
+function jobs(n: Counts): Job[] {
   const out: Job[] = [];
-  for (let s = 1; s <= seeds; s++) out.push({ kind: 'null', arch: nullRotation[(s - 1) % nullRotation.length], broken: null, seed: 1000 + s });
-  for (const b of brokenMlpLayers)
-    for (let s = 1; s <= brokenSeeds; s++) out.push({ kind: 'broken', arch: exposing[b.name], broken: b.name, seed: 500_000 + s });
+  for (let s = 1; s <= n.seeds; s++) out.push({ kind: 'null', arch: nullRotation[(s - 1) % nullRotation.length], broken: null, seed: 1000 + s });
+  for (const b of brokenLayers) {
+    if (!exposing[b.name]) continue;
+    const count = isAttention(b) ? n.attentionBrokenSeeds : n.brokenSeeds;
+    for (let s = 1; s <= count; s++) out.push({ kind: 'broken', arch: exposing[b.name], broken: b.name, seed: 500_000 + s });
+  }
   return out;
 }
 
-async function worker(shard: number, of: number, seeds: number, brokenSeeds: number): Promise<void> {
-  tf.env().set('IS_TEST', true);
-  const all = jobs(seeds, brokenSeeds);
+async function worker(shard: number, of: number, n: Counts): Promise<void> {
+  const all = jobs(n);
   for (let i = shard; i < all.length; i += of) process.stdout.write(`${JSON.stringify(await runJob(all[i]))}\n`);
 }
 
+/** A relative error as a percentage; "<0.1 %" where entries known to float32 precision make it tiny. */
+const pct = (x: number) => (!Number.isFinite(x) ? '—' : x < 1e-3 ? '<0.1 %' : `${(100 * x).toFixed(1)} %`);
 const fmtP = (x: number) => (x === 0 ? '0' : x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
 const interval = (k: number, n: number) => {
   const ci = binomialInterval(k, n, 0.95);
   return { rate: k / n, lo: ci.lower, hi: ci.upper, text: `${k}/${n} = ${fmtP(k / n)} [${fmtP(ci.lower)}, ${fmtP(ci.upper)}]` };
 };
 
-function report(outcomes: Outcome[], opts: { seeds: number; brokenSeeds: number; workers: number; seconds: number }): string {
+function report(outcomes: Outcome[], opts: Counts & { workers: number; seconds: number }): string {
   const nulls = outcomes.filter((o) => o.job.kind === 'null');
   const lines: string[] = [];
   lines.push('# Calibration of the verdict engine');
   lines.push('');
   lines.push(
-    `Generated by \`npm run calibrate\` (scripts/calibrate.ts): ${opts.seeds} seeds on correct layers, ${opts.brokenSeeds} seeds per broken fixture, ` +
+    `Generated by \`npm run calibrate\` (scripts/calibrate.ts): ${opts.seeds} seeds on correct layers, ${opts.brokenSeeds} seeds per broken MLP fixture ` +
+      `and ${opts.attentionBrokenSeeds} per broken attention fixture, ` +
       `${opts.workers} worker(s), ${(opts.seconds / 60).toFixed(1)} min. Each run: ensembles of ${NETWORKS} networks at width factors ${SCALES.join(', ')} ` +
-      `(widths 16, 32, 64), fresh random inputs (3 sequences, d = 4), the NNGP and NTK verdicts of src/verdicts/ (docs/verdicts.md). ` +
+      `(widths 16, 32, 64, or 32, 64, 128 where an architecture says so; heads too under sqrt attention), fresh random inputs (3 sequences, d = 4), the NNGP and NTK verdicts of ` +
+      `src/verdicts/ (docs/verdicts.md). ` +
       `Architectures rotate over: ${nullRotation.map((a) => `\`${a}\``).join(', ')}. Intervals are Clopper–Pearson 95 %.`,
   );
   lines.push('');
@@ -185,7 +279,9 @@ function report(outcomes: Outcome[], opts: { seeds: number; brokenSeeds: number;
   lines.push('');
   lines.push('Per architecture (α = 0.05, NNGP and NTK verdicts pooled):');
   lines.push('');
-  lines.push('| architecture | runs | false positives at α = 0.05 | bias model rejected at 0.05 (NNGP / NTK) | median detectable uniform error (NNGP / NTK) |');
+  lines.push(
+    '| architecture | runs | false positives at α = 0.05 | bias model rejected at 0.05 (NNGP / NTK) | detectable error at α = 1e-3, median over runs: uniform / one entry (NNGP; NTK) |',
+  );
   lines.push('| --- | --- | --- | --- | --- |');
   const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
   for (const arch of nullRotation) {
@@ -196,7 +292,8 @@ function report(outcomes: Outcome[], opts: { seeds: number; brokenSeeds: number;
     const gT = os.filter((o) => o.gof.ntk <= 0.05).length;
     lines.push(
       `| \`${arch}\` | ${os.length} | ${interval(k, 2 * os.length).text} | ${gN}/${os.length} / ${gT}/${os.length} | ` +
-        `${(100 * med(os.map((o) => o.detects.nngp))).toFixed(1)} % / ${(100 * med(os.map((o) => o.detects.ntk))).toFixed(1)} % |`,
+        `${pct(med(os.map((o) => o.detects.nngp[0])))} / ${pct(med(os.map((o) => o.detects.nngp[1])))}; ` +
+        `${pct(med(os.map((o) => o.detects.ntk[0])))} / ${pct(med(os.map((o) => o.detects.ntk[1])))} |`,
     );
   }
   lines.push('');
@@ -207,9 +304,13 @@ function report(outcomes: Outcome[], opts: { seeds: number; brokenSeeds: number;
   lines.push('| broken fixture | bug | architecture | detected | NNGP rejects | NTK rejects | ≥ 0.9 |');
   lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   let allDetected = true;
-  for (const b of brokenMlpLayers) {
+  for (const b of brokenLayers) {
     const os = outcomes.filter((o) => o.job.broken === b.name);
-    if (!os.length) continue;
+    if (!os.length) {
+      lines.push(`| \`${b.name}\` | ${b.bug} | — | not run (no exposing architecture in scripts/calibrate.ts) | | | **no** |`);
+      allDetected = false;
+      continue;
+    }
     const k = os.filter((o) => holm([o.p.nngp, o.p.ntk], DETECTION_ALPHA).rejected.some((r) => r)).length;
     const c = interval(k, os.length);
     const ok = c.rate >= 0.9;
@@ -231,28 +332,38 @@ function report(outcomes: Outcome[], opts: { seeds: number; brokenSeeds: number;
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      seeds: { type: 'string', default: '200' },
+      seeds: { type: 'string', default: '400' },
       'broken-seeds': { type: 'string', default: '50' },
+      'attention-broken-seeds': { type: 'string', default: '20' },
       workers: { type: 'string', default: process.env.CALIBRATE_WORKERS ?? '2' },
       out: { type: 'string', default: resolve(root, 'docs/calibration.md') },
       worker: { type: 'string' },
     },
   });
-  const seeds = Number(values.seeds);
-  const brokenSeeds = Number(values['broken-seeds']);
+  const counts: Counts = {
+    seeds: Number(values.seeds),
+    brokenSeeds: Number(values['broken-seeds']),
+    attentionBrokenSeeds: Number(values['attention-broken-seeds']),
+  };
   if (values.worker) {
     const [i, n] = values.worker.split('/').map(Number);
-    return worker(i, n, seeds, brokenSeeds);
+    return worker(i, n, counts);
   }
   const workers = Math.max(1, Number(values.workers));
-  const total = jobs(seeds, brokenSeeds).length;
+  const total = jobs(counts).length;
   const start = performance.now();
   const outcomes: Outcome[] = [];
   await Promise.all(
     Array.from({ length: workers }, (_, i) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', `${i}/${workers}`, '--seeds', String(seeds), '--broken-seeds', String(brokenSeeds)],
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(import.meta.url),
+          ...['--worker', `${i}/${workers}`, '--seeds', String(counts.seeds), '--broken-seeds', String(counts.brokenSeeds)],
+          ...['--attention-broken-seeds', String(counts.attentionBrokenSeeds)],
+        ],
         { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
       );
       createInterface({ input: child.stdout }).on('line', (line) => {
@@ -265,7 +376,7 @@ async function main(): Promise<void> {
     }),
   );
   outcomes.sort((a, b) => a.job.seed - b.job.seed || String(a.job.broken).localeCompare(String(b.job.broken)));
-  const md = report(outcomes, { seeds, brokenSeeds, workers, seconds: (performance.now() - start) / 1000 });
+  const md = report(outcomes, { ...counts, workers, seconds: (performance.now() - start) / 1000 });
   writeFileSync(values.out!, md);
   console.log(md);
 }

@@ -13,3 +13,7 @@ export { registerLayer, overrideLayer } from './layers/registry.ts';
 export { kernelAgreement, type KernelAgreement, type WidthEstimate } from './verdicts/kernelAgreement.ts';
 export { runCase, type CaseDefinition, type CaseResult } from './validation/case.ts';
 export { loadSuite } from './validation/suite.ts';
+export type { LayerModule, BrokenVariant } from './cli/commands/layerModule.ts';
+export { featureGram, featureMeans } from './kernels/state.ts';
+export { linear, addBias, leftShared } from './layers/sites.ts';
+export { quadratureActivation } from './kernels/activations/quadrature.ts';

@@ -68,6 +68,7 @@ describe(`broken layers are detected on random architectures (${profile.name} pr
         }
       }
       const rate = (samples.length - misses.length) / samples.length;
+      console.log(`${b.name}: detected on ${samples.length - misses.length}/${samples.length} random architectures`);
       expect(rate, `${b.bug}: detected in ${samples.length - misses.length}/${samples.length}; missed:\n${misses.join('\n')}`).toBeGreaterThanOrEqual(0.9);
     },
     profile.timeout,

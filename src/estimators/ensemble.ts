@@ -193,6 +193,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   const start = performance.now();
   const memoryStart = { numTensors: tf.memory().numTensors, rssMB: process.memoryUsage().rss / 2 ** 20 };
   const blocks: BlockAccumulators[] = [];
+  let lastYield = performance.now();
   let blockN: MomentAccumulator | null = null;
   let blockT: MomentAccumulator | null = null;
   const closeBlock = (index: number) => {
@@ -233,6 +234,11 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
       disposeParams(drawn);
     }
     done += n;
+    if (performance.now() - lastYield > 100) {
+      // Let signal handlers and progress output run: tfjs work never returns to the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     if ((first + done) % BLOCK === 0 || done === opts.networks) closeBlock(Math.floor((first + done - 1) / BLOCK));
     opts.onProgress?.(done, opts.networks);
   }

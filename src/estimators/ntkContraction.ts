@@ -60,6 +60,12 @@ export function ntkByContraction(stack: Stack, batch: InputBatch, params: ParamM
     const discovery = new ProbeTape(null);
     const { Tout } = run(discovery);
     const shapes = discovery.sites.map((s) => s.shape);
+    const trainable = stack.params.filter((d) => d.trainable).length;
+    const observed = new Set(discovery.sites.map((s) => s.key)).size;
+    if (observed !== trainable)
+      throw new Error(
+        `the contraction NTK saw ${observed} trainable parameter(s) at sites but the network declares ${trainable}: a layer applies a parameter outside the helpers of src/layers/sites.ts; use ntkMethod 'autodiff' for it (check-layer reports which)`,
+      );
     const kept: tf.Tensor[] = [];
     const deltas: tf.Tensor3D[][] = []; // [o][site]
     let sites: Recorded[] = [];

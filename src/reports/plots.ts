@@ -57,11 +57,43 @@ export interface SeriesFit {
   readonly xs: readonly number[];
 }
 
-const fmtSlope = (f: SlopeFit | null) => (f ? `slope ${f.exponent.toFixed(2)} ± ${f.se.toFixed(2)}` : 'no fit');
+/** Fixed colours for the scalings, so every plot of a report agrees; other series cycle through tableau10. */
+const NAMED: Record<string, string> = {
+  sqrt: '#e45756',
+  linear: '#4c78a8',
+  none: '#54a24b',
+  'sqrt, theory ∝ 1/H': '#f4a6a0',
+  NNGP: '#4c78a8',
+  NTK: '#f58518',
+  'NNGP noise': '#9ecae9',
+  'NTK noise': '#ffbf79',
+};
+const TABLEAU = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+
+export function seriesColors(series: readonly string[]): { domain: string[]; range: string[] } {
+  let k = 0;
+  return { domain: [...series], range: series.map((s) => NAMED[s] ?? TABLEAU[k++ % TABLEAU.length]) };
+}
+
+const legendStyle = { orient: 'top' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 };
+
+const fmtSlope = (f: SlopeFit) => `slope ${f.exponent.toFixed(2)} ± ${f.se.toFixed(2)}`;
+
+/** A log axis over exactly the data's x values, padded a little so end points are not on the frame. */
+function logX(xs: readonly number[], title: string) {
+  const v = [...new Set(xs)].sort((a, b) => a - b);
+  return {
+    field: 'x',
+    type: 'quantitative' as const,
+    title,
+    scale: { type: 'log' as const, domain: [v[0] / 1.25, v[v.length - 1] * 1.25], nice: false },
+    axis: { values: v, format: '~g' },
+  };
+}
 
 /**
  * y against x on log-log axes: lines with points, 95 % bands, and the fitted power law as a dashed
- * line; the legend names each series with its fitted slope. Panels (facets) by `panel`.
+ * line labelled with its slope. Colour = series (the same in every panel); panels by `panel`.
  */
 export function logLogPlot(o: {
   name: string;
@@ -73,19 +105,25 @@ export function logLogPlot(o: {
   fits: readonly SeriesFit[];
   /** A reference slope drawn in grey through the first point of each panel's first series. */
   reference?: { slope: number; label: string };
+  /** Wrap panels into rows of this many (default: one row). */
+  columns?: number;
+  /** Series drawn thin and dashed, without points (e.g. a noise level). */
+  faint?: readonly string[];
 }): Plot {
-  const label = new Map(o.fits.map((f) => [`${f.panel ?? ''}|${f.series}`, `${f.series} (${fmtSlope(f.fit)})`]));
-  const legend = (r: { series: string; panel?: string }) => label.get(`${r.panel ?? ''}|${r.series}`) ?? r.series;
   const data: Record<string, unknown>[] = [];
   for (const r of o.rows) {
     if (!(r.y > 0)) continue;
     const half = 1.96 * (Number.isFinite(r.se) ? r.se : 0);
-    data.push({ kind: 'point', panel: r.panel ?? '', series: legend(r), x: r.x, y: r.y, lo: Math.max(r.y - half, r.y / 10), hi: r.y + half });
+    const kind = o.faint?.includes(r.series) ? 'faint' : 'point';
+    data.push({ kind, panel: r.panel ?? '', series: r.series, x: r.x, y: r.y, lo: Math.max(r.y - half, r.y / 10), hi: r.y + half });
   }
+  const series = [...new Set(o.rows.map((r) => r.series))];
   for (const f of o.fits) {
     if (!f.fit) continue;
-    for (const x of [Math.min(...f.xs), Math.max(...f.xs)])
-      data.push({ kind: 'fit', panel: f.panel ?? '', series: legend(f), x, y: f.fit.prefactor * x ** f.fit.exponent });
+    const [x0, x1] = [Math.min(...f.xs), Math.max(...f.xs)];
+    for (const x of [x0, x1]) data.push({ kind: 'fit', panel: f.panel ?? '', series: f.series, x, y: f.fit.prefactor * x ** f.fit.exponent });
+    // Slope labels in the panel's top-left corner, one line per series (pixel position: 6 + 14·line).
+    data.push({ kind: 'label', panel: f.panel ?? '', series: f.series, text: `${f.series}: ${fmtSlope(f.fit)}`, py: 6 + 14 * series.indexOf(f.series) });
   }
   if (o.reference) {
     const panels = [...new Set(o.rows.map((r) => r.panel ?? ''))];
@@ -97,28 +135,37 @@ export function logLogPlot(o: {
       for (const x of [x0, x1]) data.push({ kind: 'reference', panel, series: o.reference.label, x, y: first[0].y * (x / x0) ** o.reference.slope });
     }
   }
-  const x = { field: 'x', type: 'quantitative' as const, scale: { type: 'log' as const }, title: o.xTitle, axis: { values: [...new Set(o.rows.map((r) => r.x))] } };
+  const x = logX(o.rows.map((r) => r.x), o.xTitle);
   const y = { field: 'y', type: 'quantitative' as const, scale: { type: 'log' as const }, title: o.yTitle };
-  const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'bottom' as const, direction: 'vertical' as const } };
+  const color = { field: 'series', type: 'nominal' as const, title: null, scale: seriesColors(series), legend: legendStyle };
   const layered = {
-    width: 300,
-    height: 220,
+    width: o.columns ? 250 : 380,
+    height: o.columns ? 180 : 260,
     layer: [
       { transform: [{ filter: "datum.kind === 'point'" }], mark: { type: 'area' as const, opacity: 0.18 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
       { transform: [{ filter: "datum.kind === 'point'" }], mark: { type: 'line' as const, point: true }, encoding: { x, y, color } },
-      { transform: [{ filter: "datum.kind === 'fit'" }], mark: { type: 'line' as const, strokeDash: [5, 3], strokeWidth: 1.2 }, encoding: { x, y, color } },
+      { transform: [{ filter: "datum.kind === 'fit'" }], mark: { type: 'line' as const, strokeDash: [5, 3], strokeWidth: 1.2 }, encoding: { x, y, color, detail: { field: 'series' } } },
+      { transform: [{ filter: "datum.kind === 'faint'" }], mark: { type: 'line' as const, strokeDash: [1, 2], strokeWidth: 1.5 }, encoding: { x, y, color } },
       {
         transform: [{ filter: "datum.kind === 'reference'" }],
         mark: { type: 'line' as const, strokeDash: [2, 2], color: '#999' },
         encoding: { x, y, detail: { field: 'series', type: 'nominal' as const } },
       },
+      {
+        transform: [{ filter: "datum.kind === 'label'" }],
+        mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, fontSize: 11 },
+        // scale: null places the label at a pixel position rather than a data value.
+        encoding: { x: { value: 6 }, y: { field: 'py', type: 'quantitative' as const, scale: null }, text: { field: 'text' }, color },
+      },
     ],
   };
   const panels = new Set(o.rows.map((r) => r.panel ?? ''));
   const spec = (panels.size > 1
-    ? { data: { values: data }, facet: { column: { field: 'panel', type: 'nominal', title: null } }, spec: layered, resolve: { scale: { y: 'independent' } } }
+    ? o.columns
+      ? { data: { values: data }, facet: { field: 'panel', type: 'nominal', title: null, sort: [...panels] }, columns: o.columns, spec: layered, resolve: { scale: { y: 'independent' } } }
+      : { data: { values: data }, facet: { column: { field: 'panel', type: 'nominal', title: null } }, spec: layered, resolve: { scale: { y: 'independent' } } }
     : { data: { values: data }, ...layered }) as unknown as TopLevelSpec;
-  return { name: o.name, title: o.title, caption: o.caption + (o.reference ? ` Grey dotted: ${o.reference.label}.` : ''), spec: { ...spec, title: o.title } as TopLevelSpec };
+  return { name: o.name, title: o.title, caption: o.caption + ' Dashed: the fitted power law (slope in the corner).' + (o.reference ? ` Grey dotted: ${o.reference.label}.` : ''), spec: { ...spec, title: o.title } as TopLevelSpec };
 }
 
 /** Values with ±1.96 SE error bars against log x; a zero line; optional dashed reference curves. */
@@ -133,12 +180,12 @@ export function errorBarPlot(o: {
 }): Plot {
   const data: Record<string, unknown>[] = o.rows.map((r) => ({ kind: 'point', series: r.series, x: r.x, y: r.y, lo: r.y - 1.96 * r.se, hi: r.y + 1.96 * r.se }));
   for (const r of o.references ?? []) data.push({ kind: 'reference', series: r.series, x: r.x, y: r.y });
-  const x = { field: 'x', type: 'quantitative' as const, scale: { type: 'log' as const }, title: o.xTitle, axis: { values: [...new Set(o.rows.map((r) => r.x))] } };
-  const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'bottom' as const, direction: 'vertical' as const } };
+  const x = logX(o.rows.map((r) => r.x), o.xTitle);
+  const color = { field: 'series', type: 'nominal' as const, title: null, scale: seriesColors([...new Set([...o.rows.map((r) => r.series), ...(o.references ?? []).map((r) => r.series)])]), legend: legendStyle };
   const spec = {
     title: o.title,
-    width: 360,
-    height: 240,
+    width: 420,
+    height: 260,
     data: { values: data },
     layer: [
       { mark: { type: 'rule', color: '#888' }, encoding: { y: { datum: 0, type: 'quantitative' } } },

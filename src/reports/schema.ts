@@ -89,6 +89,8 @@ export interface SweepPoint {
   readonly widths: string;
   readonly networks: number;
   readonly shards: number;
+  /** Set when an interrupt stopped the point early: it holds `shards` of the planned shards. */
+  readonly partial?: boolean;
   readonly seconds: number;
   readonly nngp: KernelSpread;
   readonly ntk: KernelSpread;

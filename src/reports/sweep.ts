@@ -60,6 +60,9 @@ export interface SweepRun {
 
 type Scaling = AttentionScaling | 'none';
 
+/** A sweep that cannot run as asked (bad grid, nothing to vary): a usage error, not a bug. */
+export class SweepConfigError extends Error {}
+
 function mapAttention(layers: readonly LayerSpec[], f: (l: Extract<LayerSpec, { type: 'attention' }>) => LayerSpec): LayerSpec[] {
   return layers.map((l) =>
     l.type === 'attention' ? f(l) : l.type === 'residual' ? { ...l, block: mapAttention(l.block, f) } : l,
@@ -103,14 +106,14 @@ export function sweepGrid(o: Pick<SweepOptions, 'heads' | 'widths' | 'baseWidth'
 
 function checkGrid(o: SweepOptions): void {
   const ints = (name: string, v: readonly number[], integer: boolean) => {
-    if (v.length === 0) throw new Error(`${name}: give at least one value`);
+    if (v.length === 0) throw new SweepConfigError(`${name}: give at least one value`);
     for (const x of v)
-      if (!(x > 0) || (integer && !Number.isInteger(x))) throw new Error(`${name}: ${x} is not a positive ${integer ? 'whole number' : 'number'}`);
+      if (!(x > 0) || (integer && !Number.isInteger(x))) throw new SweepConfigError(`${name}: ${x} is not a positive ${integer ? 'whole number' : 'number'}`);
   };
   ints('heads', o.heads, true);
   ints('widths', o.widths, false);
-  if ((o.shards ?? 8) < 2) throw new Error('shards must be at least 2 (standard errors come from their spread)');
-  if (o.networks < 4 * (o.shards ?? 8)) throw new Error(`networks (${o.networks}) must be at least 4 per shard (${o.shards ?? 8} shards)`);
+  if ((o.shards ?? 8) < 2) throw new SweepConfigError('shards must be at least 2 (standard errors come from their spread)');
+  if (o.networks < 4 * (o.shards ?? 8)) throw new SweepConfigError(`networks (${o.networks}) must be at least 4 per shard (${o.shards ?? 8} shards)`);
 }
 
 function analytic(spec: NetworkSpec, inputs: InputBatch, precision: number, seed: number): AnalyticKernel & { flat: { nngp: Float64Array; ntk: Float64Array } } {
@@ -131,10 +134,10 @@ function analytic(spec: NetworkSpec, inputs: InputBatch, precision: number, seed
 export async function runSweep(o: SweepOptions): Promise<SweepRun> {
   checkGrid(o);
   const found = [...new Set(attentionScalings(o.spec.layers))];
-  if (found.length === 0 && o.heads.length > 1) throw new Error('the spec has no attention layer, so --heads has nothing to vary');
+  if (found.length === 0 && o.heads.length > 1) throw new SweepConfigError('the spec has no attention layer, so --heads has nothing to vary');
   const scalings: Scaling[] = found.length === 0 ? ['none'] : o.scalings?.length ? [...o.scalings] : found;
   const shards = o.shards ?? 8;
-  const precision = o.precision ?? 0.005;
+  const precision = o.precision ?? 0.01;
   const grid = sweepGrid(o, scalings);
   const cost = (p: GridPoint) => o.networks * (1 + p.heads * p.width);
   const total = grid.reduce((s, p) => s + cost(p), 0);
@@ -164,6 +167,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
     let M = 0;
     let T = 0;
     for (let b = 0; b < shards; b++) {
+      // The estimator never yields to the event loop (its tensor reads resolve as microtasks);
+      // turning it here lets a Ctrl-C (SIGINT handler) run between shards.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (o.signal?.aborted) {
         interrupted = true;
         break;
@@ -181,11 +187,18 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
       done += (cost(p) * n) / o.networks;
       o.onProgress?.({ done, total, pointsDone: index, points: grid.length, label: `${label}: ${first + n}/${o.networks} networks` });
     }
+    // An interrupted point keeps what it has if that is enough for standard errors (two shards).
+    if (!interrupted || accN.length >= 2)
+      points.push({
+        ...summarise(p, spec, K.flat, accN, accT, outputs, M, T, o.inputs, accN.length, (performance.now() - start) / 1000),
+        ...(interrupted ? { partial: true } : {}),
+      });
     if (interrupted) break;
-    points.push(summarise(p, spec, K.flat, accN, accT, outputs, M, T, o.inputs, shards, (performance.now() - start) / 1000));
   }
 
-  const pending = grid.slice(points.length).map((p) => ({ scaling: p.scaling, heads: p.heads, width: p.width }));
+  const pending = grid
+    .filter((g) => !points.some((p) => !p.partial && p.scaling === g.scaling && p.heads === g.heads && p.width === g.width))
+    .map((p) => ({ scaling: p.scaling, heads: p.heads, width: p.width }));
   const section: SweepSection = {
     spec: o.spec,
     inputs: { file: o.inputsFile ?? null, M: o.inputs.M, T: o.inputs.T, d: o.inputs.d, masked: o.inputs.masked },

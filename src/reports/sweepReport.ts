@@ -50,8 +50,10 @@ export function sweepPlots(r: Results): Plot[] {
     return { rows, fits };
   };
 
+  // A plot needs two x values of one series; an interrupted sweep may not have them yet.
+  const enough = (rows: readonly SeriesRow[]) => new Set(rows.map((r) => r.x)).size > 1;
   const eh = series('heads', (p, k) => p[k].perNetworkError);
-  if (s.config.heads.length > 1)
+  if (enough(eh.rows))
     plots.push(
       logLogPlot({
         name: 'error-vs-heads',
@@ -65,7 +67,7 @@ export function sweepPlots(r: Results): Plot[] {
       }),
     );
   const ew = series('width', (p, k) => p[k].perNetworkError);
-  if (s.config.widths.length > 1)
+  if (enough(ew.rows))
     plots.push(
       logLogPlot({
         name: 'error-vs-width',
@@ -78,7 +80,7 @@ export function sweepPlots(r: Results): Plot[] {
         reference: { slope: -0.5, label: 'slope −1/2' },
       }),
     );
-  if (s.config.heads.length > 1) {
+  if (enough(eh.rows)) {
     const rows: SeriesRow[] = [];
     const refs: { series: string; x: number; y: number }[] = [];
     for (const scaling of s.config.scalings) {
@@ -168,7 +170,7 @@ export function sweepBlocks(r: Results, plots: readonly Plot[]): Block[] {
     blocks.push({
       kind: 'note',
       tone: 'warn',
-      text: `Interrupted: ${s.points.length} of ${s.points.length + s.pending.length} grid points done; not run: ${s.pending.map((p) => `${p.scaling} H=${p.heads} ×${p.width}`).join(', ')}.`,
+      text: `Interrupted: ${s.points.filter((p) => !p.partial).length} of ${s.points.filter((p) => !p.partial).length + s.pending.length} grid points done${s.points.some((p) => p.partial) ? ` (and ${s.points.filter((p) => p.partial).map((p) => `${p.scaling} H=${p.heads} ×${p.width} with ${p.networks} networks`).join(', ')} in part)` : ''}; not finished: ${s.pending.map((p) => `${p.scaling} H=${p.heads} ×${p.width}`).join(', ')}.`,
     });
   blocks.push(
     failed.length
@@ -192,7 +194,7 @@ export function sweepBlocks(r: Results, plots: readonly Plot[]): Block[] {
         'Per-network error: √(mean over networks of ‖K̂_net − K‖²)/‖K‖, from each shard\'s moment accumulator (exact parallel-axis identity); NNGP per network averages the dense readout out exactly (docs/estimators.md).',
       ],
     },
-    { kind: 'code', lang: 'json', text: JSON.stringify(s.spec, null, 1) },
+    { kind: 'code', lang: 'json', text: `{"layers": [\n${s.spec.layers.map((l) => `  ${JSON.stringify(l)}`).join(',\n')}\n]}` },
     { kind: 'heading', level: 2, text: 'All grid points' },
     {
       kind: 'table',

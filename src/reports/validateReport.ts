@@ -106,6 +106,7 @@ export function validatePlots(r: Results): Plot[] {
   for (const c of s.cases)
     for (const k of ['nngp', 'ntk'] as const) {
       const K = flatten(c.analytic[k]);
+      const name = k.toUpperCase();
       const pts = c.estimates.filter((e) => e[k]).map((e) => {
         const mean = flatten(e[k]!);
         const se = flatten(e[`${k}SE`]!);
@@ -115,23 +116,29 @@ export function validatePlots(r: Results): Plot[] {
           noise += se[i] * se[i];
           norm += K[i] * K[i];
         }
-        return { x: e.scale, y: relativeDistance(mean, K), se: Math.sqrt(noise / norm) };
+        return { x: e.scale, y: relativeDistance(mean, K), noise: Math.sqrt(noise / norm) };
       });
       if (!pts.length) continue;
-      pts.forEach((p) => rows.push({ series: c.name, panel: k.toUpperCase(), ...p }));
-      fits.push({ series: c.name, panel: k.toUpperCase(), fit: fitSlope(pts.map((p) => p.x), pts.map((p) => ({ value: p.y, se: p.se }))), xs: pts.map((p) => p.x) });
+      for (const p of pts) {
+        rows.push({ series: name, panel: c.name, x: p.x, y: p.y, se: 0 });
+        rows.push({ series: `${name} noise`, panel: c.name, x: p.x, y: p.noise, se: 0 });
+      }
+      fits.push({ series: name, panel: c.name, fit: fitSlope(pts.map((p) => p.x), pts.map((p) => ({ value: p.y, se: p.noise }))), xs: pts.map((p) => p.x) });
     }
   if (rows.length)
     plots.push(
       logLogPlot({
         name: 'error-vs-width',
-        title: 'Ensemble-mean kernel error against width',
-        caption: '‖ensemble mean − K‖/‖K‖ per case and width factor; the band is ± 1.96 × the Monte-Carlo noise level √ΣSE²/‖K‖, the slope a weighted log-log fit with that noise as σ. A finite-width bias falls like 1/width (slope −1) until it reaches the noise.',
+        title: 'Ensemble-mean kernel error against width, per case',
+        caption:
+          '‖ensemble mean − K‖/‖K‖ per width factor (solid), and the Monte-Carlo noise level √ΣSE²/‖K‖ it contains (dotted): an error well above its noise is finite-width bias, which falls like 1/width (grey: slope −1) and which the verdicts fit and extrapolate away. Slopes: weighted log-log fits with the noise as σ.',
         xTitle: 'width factor',
         yTitle: 'relative error of the mean',
         rows,
         fits,
         reference: { slope: -1, label: 'slope −1' },
+        columns: 4,
+        faint: ['NNGP noise', 'NTK noise'],
       }),
     );
   for (const c of s.cases) {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInputs } from '../../io.ts';
 import { backendChoices, type BackendChoice } from '../../backend.ts';
-import { loadLayerModule } from './layerModule.ts';
+import { loadLayerModule, LayerModuleError } from './layerModule.ts';
 import { checkLayer, CheckLayerError, type CheckLayerReport, type CompositionRow } from './checkLayerEngine.ts';
 import { createProgress, interruptible } from './progress.ts';
 import { numberList, positiveInt } from './sweep.ts';
@@ -84,7 +84,15 @@ export function checkLayerCommand(): Command {
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress output')
     .action(async (file: string, o) => {
-      const mod = await loadLayerModule(file);
+      let mod;
+      try {
+        mod = await loadLayerModule(file);
+      } catch (e) {
+        if (!(e instanceof LayerModuleError)) throw e;
+        console.error(`error: ${e.message}`);
+        process.exitCode = 2;
+        return;
+      }
       const progress = createProgress({ quiet: o.quiet, json: o.json, intervalMs: 5000 });
       const stop = interruptible(() => progress.log('interrupt: finishing the current composition, then reporting what was done (Ctrl-C again to quit at once)'));
       let report: CheckLayerReport;

@@ -332,6 +332,8 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
     const table: CompositionRow[] = [];
     let interrupted = false;
     for (const r of rows) {
+      // Let a pending Ctrl-C run (the samplers never yield to the event loop on their own).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (o.signal?.aborted) {
         interrupted = true;
         break;
@@ -364,6 +366,7 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
         .map(({ pre, leadIn, after, width: w, seed: s, masked }): Composition => ({ before: leadIn ? [...pre, 'dense'] : pre, after, width: w, seed: s, masked }));
       let index = 0;
       const prop = fc.asyncProperty(fc.limitShrink(composition, o.maxShrinks ?? 24), async (c) => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (o.signal?.aborted) return true;
         // fast-check draws no new composition after the first failure: every later call is a shrink.
         const shrinking = last !== null;

@@ -18,6 +18,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LayerFactory } from '../../layers/types.ts';
 
+/** A layer file that cannot be loaded or does not have the expected shape (a usage error). */
+export class LayerModuleError extends Error {}
+
 export interface BrokenVariant<S> {
   /** The bug, in one line. */
   readonly bug: string;
@@ -38,13 +41,13 @@ export interface LayerModule<S extends { readonly type: string } = { readonly ty
 export function asLayerModule(value: unknown, source: string): LayerModule {
   const shape = `a default export { type: string, factory: LayerFactory, sample?: spec, broken?: { name: { bug, factory } } } (README, "Adding a layer")`;
   const m = value as Partial<LayerModule> | null;
-  if (!m || typeof m !== 'object') throw new Error(`${source}: no default export; expected ${shape}`);
-  if (typeof m.type !== 'string' || !/^[A-Za-z][\w-]*$/.test(m.type)) throw new Error(`${source}: "type" must be a name like "swish", got ${JSON.stringify(m.type)}; expected ${shape}`);
-  if (typeof m.factory !== 'function') throw new Error(`${source}: "factory" must be a LayerFactory function (spec, site) => Layer; expected ${shape}`);
+  if (!m || typeof m !== 'object') throw new LayerModuleError(`${source}: no default export; expected ${shape}`);
+  if (typeof m.type !== 'string' || !/^[A-Za-z][\w-]*$/.test(m.type)) throw new LayerModuleError(`${source}: "type" must be a name like "swish", got ${JSON.stringify(m.type)}; expected ${shape}`);
+  if (typeof m.factory !== 'function') throw new LayerModuleError(`${source}: "factory" must be a LayerFactory function (spec, site) => Layer; expected ${shape}`);
   if (m.sample !== undefined && (typeof m.sample !== 'object' || m.sample === null || m.sample.type !== m.type))
-    throw new Error(`${source}: "sample" must be a spec object whose "type" is ${JSON.stringify(m.type)}`);
+    throw new LayerModuleError(`${source}: "sample" must be a spec object whose "type" is ${JSON.stringify(m.type)}`);
   for (const [name, v] of Object.entries(m.broken ?? {}))
-    if (!v || typeof v.factory !== 'function' || typeof v.bug !== 'string') throw new Error(`${source}: broken.${name} must be { bug: string, factory: LayerFactory }`);
+    if (!v || typeof v.factory !== 'function' || typeof v.bug !== 'string') throw new LayerModuleError(`${source}: broken.${name} must be { bug: string, factory: LayerFactory }`);
   return m as LayerModule;
 }
 
@@ -55,7 +58,7 @@ export async function loadLayerModule(path: string): Promise<LayerModule> {
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (e) {
-    throw new Error(`cannot load ${path}: ${(e as Error).message}`);
+    throw new LayerModuleError(`cannot load ${path}: ${(e as Error).message}`);
   }
   return asLayerModule(mod.default, path);
 }

@@ -44,25 +44,22 @@ export function createProgress(o: ProgressOptions = {}): Progress {
         barsize: 28,
         hideCursor: true,
         clearOnComplete: true,
-        etaBuffer: 50,
-        // Shown through the format's own placeholders, so the ETA reads like the elapsed time.
-        formatValue: (v, _opts, type) => String(v),
       },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
-    const payload = (label: string) => {
+    const payload = (label: string, f: number) => {
       const elapsed = (Date.now() - start) / 1000;
-      const f = bar.getProgress();
       return { label, elapsed_clock: clock(elapsed), eta_clock: f > 0.01 ? clock((elapsed * (1 - f)) / f) : '?' };
     };
     return {
       update(fraction, label) {
-        const v = Math.round(Math.min(1, Math.max(0, fraction)) * 1000);
+        const f = Math.min(1, Math.max(0, fraction));
+        const v = Math.round(f * 1000);
         if (!started) {
-          bar.start(1000, v, payload(label));
+          bar.start(1000, v, payload(label, f));
           started = true;
-        } else bar.update(v, payload(label));
+        } else bar.update(v, payload(label, f));
       },
       log(line) {
         if (started) {
@@ -118,3 +115,4 @@ export function interruptible(onFirst: () => void): { signal: AbortSignal; dispo
   process.on('SIGINT', handler);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
 }
+

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { readInputs, readSpec } from '../../io.ts';
 import { backendChoices, type BackendChoice } from '../../backend.ts';
 import type { AttentionScaling } from '../../spec/types.ts';
-import { runSweep } from '../../reports/sweep.ts';
+import { runSweep, SweepConfigError } from '../../reports/sweep.ts';
 import { sweepClaims } from '../../reports/claims.ts';
 import { commandLine, makeResults } from '../../reports/results.ts';
 import { checkSummary, writeReport } from '../../reports/write.ts';
@@ -49,7 +49,7 @@ export function sweepCommand(): Command {
     .option('--networks <N>', 'networks per grid point', positiveInt('networks', 8), 512)
     .option('--shards <B>', 'independent shards per grid point (standard errors from their spread)', positiveInt('shards', 2), 8)
     .option('--seed <s>', 'run seed (≥ 1)', positiveInt('seed', 1), 1)
-    .option('--precision <p>', 'relative precision of sampled analytic kernels (sqrt softmax attention)', positive('precision'), 0.005)
+    .option('--precision <p>', 'relative precision of sampled analytic kernels (sqrt softmax attention)', positive('precision'), 0.01)
     .option('--alpha <a>', 'level of each one-sided claim test', positive('alpha'), 1e-3)
     .option('--chunk <n>', 'networks per tensor batch (default: the estimator\'s choice for the backend)', positiveInt('chunk', 1))
     .option('--title <text>', 'report title')
@@ -82,6 +82,11 @@ export function sweepCommand(): Command {
           signal: stop.signal,
           onProgress: (p) => progress.update(p.done / p.total, `point ${Math.min(p.points, p.pointsDone + 1)}/${p.points}: ${p.label}`),
         });
+      } catch (e) {
+        if (!(e instanceof SweepConfigError)) throw e;
+        console.error(`error: ${e.message}`);
+        process.exitCode = 2;
+        return;
       } finally {
         progress.stop();
         stop.dispose();
@@ -99,10 +104,12 @@ export function sweepCommand(): Command {
       });
       const written = await writeReport(resolve(o.out), results);
       const sum = checkSummary(checks);
-      const done = `${run.section.points.length} of ${run.section.points.length + run.section.pending.length} grid points`;
+      const whole = run.section.points.filter((p) => !p.partial).length;
+      const part = run.section.points.filter((p) => p.partial);
+      const done = `${whole} of ${whole + run.section.pending.length} grid points${part.length ? ` (+ ${part.map((p) => `${p.scaling} H=${p.heads} ×${p.width} with ${p.networks} networks`).join(', ')})` : ''}`;
       if (o.json) console.log(JSON.stringify({ out: written.dir, complete: run.complete, points: run.section.points.length, pending: run.section.pending, ...sum, checks }));
       else {
-        if (!run.complete) console.log(`interrupted after ${done}; partial report written (not run: ${run.section.pending.map((p) => `${p.scaling} H=${p.heads} ×${p.width}`).join(', ')})`);
+        if (!run.complete) console.log(`interrupted after ${done}; partial report written (not finished: ${run.section.pending.map((p) => `${p.scaling} H=${p.heads} ×${p.width}`).join(', ')})`);
         for (const c of checks) console.log(`${c.status === 'passed' ? 'pass' : 'FAIL'}  ${c.name}: ${c.message}`);
         console.log(`${sum.passed} passed, ${sum.failed} failed; ${done} in ${results.seconds.toFixed(0)} s; report: ${resolve(o.out, 'report.html')}`);
       }

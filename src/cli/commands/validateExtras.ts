@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { CaseDefinition, CaseResult } from '../../validation/case.ts';
 import { compareWithBaseline } from '../../baselines/compare.ts';
 import { checkResults, type Check, type Results } from '../../reports/schema.ts';
@@ -47,10 +47,12 @@ export function suiteResults(
   decision?: FamilyDecisionLike,
   command = commandLine(),
 ): Results {
-  const section = validateSection(cases, results, o.suite ?? null, o.alpha, decision);
+  // Paths relative to where the command ran, so a committed results file names no home directory.
+  const suite = o.suite ? relative(process.cwd(), o.suite) || o.suite : null;
+  const section = validateSection(cases, results, suite, o.alpha, decision);
   let r = makeResults({
     kind: 'validate',
-    title: `Validation suite${o.suite ? ` ${o.suite}` : ''}`,
+    title: `Validation suite${suite ? ` ${suite}` : ''}`,
     command,
     backend: results[0]?.backend ?? 'none',
     complete: results.length === cases.length,
