@@ -1,0 +1,95 @@
+/**
+ * Multi-head self-attention against its kernels (issue 3, §4; KERNELS.md, "Multi-head
+ * self-attention"), decided by the verdict engine (src/verdicts/): every variant of
+ * fixtures/suites/attention.json — linear and sqrt scaling × softmax, identity, relu, abs;
+ * positional embeddings sum and concat, with and without decay, seen or not by the values,
+ * trainable or fixed; masked and unmasked inputs — must agree with the kernel in NNGP and NTK,
+ * and every deliberately broken attention kernel of fixtures/broken must be caught by the same
+ * verdicts on a case where its bug matters.
+ *
+ * All verdicts of the file form one Holm family at α = 1e-3 (src/validation/family.ts); each is run
+ * (and states its power) at Holm's worst-case level. Seeds are fixed, so the outcome is
+ * reproducible. The full profile (SUITES_PROFILE=full) adds fixtures/suites/attention-full.json.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { loadSuite } from '../src/validation/suite.ts';
+import { runCase, type CaseResult } from '../src/validation/case.ts';
+import { decideSuite, verdictCount } from '../src/validation/family.ts';
+import { holmWorstCaseLevel } from '../src/verdicts/holmFamily.ts';
+import { overrideLayer } from '../src/layers/registry.ts';
+import { brokenAttentionLayers } from '../fixtures/broken/index.ts';
+import { suiteProfile } from './profile.ts';
+
+const profile = suiteProfile();
+const familyAlpha = 1e-3;
+const suiteFile = (name: string) => resolve(import.meta.dirname, `../fixtures/suites/${name}`);
+const cases = [...loadSuite(suiteFile('attention.json')), ...(profile.name === 'full' ? loadSuite(suiteFile('attention-full.json')) : [])];
+const alpha = holmWorstCaseLevel(familyAlpha, verdictCount(cases));
+const results: CaseResult[] = [];
+const summary: string[] = [];
+
+describe(`attention suite (${profile.name} profile): finite ensembles agree with the kernels`, () => {
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const r = await runCase(c, { alpha });
+      results.push(r);
+      for (const [kind, v] of Object.entries(r.verdicts)) {
+        const gaps = v!.relativeGap.map((g) => `×${g.scale} ${(100 * g.gap).toFixed(1)}%`).join(', ');
+        summary.push(
+          `${c.name} ${kind}: max|z| ${v!.statistic.toFixed(2)}, p ${v!.pValue.toExponential(1)}, detects ≥ ${(100 * v!.detectableRelativeError).toFixed(1)}%, bias fit χ²/dof ${v!.biasModel.goodness.chi2PerDof.toFixed(2)}, gap ${gaps}${r.kernel.samples ? `, kernel sampled (${r.kernel.samples} logit draws)` : ''}`,
+        );
+        // The power to see a 25 % kernel error, and a bias model that fits the widths.
+        expect(v!.detectableRelativeError, `${c.name} ${kind}`).toBeLessThan(0.25);
+        expect(v!.biasModel.adequate, `${c.name} ${kind}: ${v!.notes.join('; ')}`).toBe(true);
+      }
+    },
+    profile.timeout,
+  );
+
+  it('passes as a Holm family at α = 1e-3', () => {
+    expect(results).toHaveLength(cases.length);
+    const d = decideSuite(results, familyAlpha);
+    const failed = d.members.filter((m) => m.rejected).map((m) => `${m.case} ${m.kernel}: ${m.verdict.method}, statistic ${m.verdict.statistic}, Holm p = ${m.adjusted}`);
+    expect(failed).toEqual([]);
+  });
+});
+
+/**
+ * Which case exposes each broken layer: one that uses the layer where the bug matters (a masked
+ * softmax for the mask, a concat embedding for its weights, a trainable embedding for its NTK term).
+ * Linear-scaling bugs run on closed-form cases, the cheapest runs.
+ */
+const exposedBy: Record<string, string> = {
+  'attention-ntk-without-2K': 'linear-softmax-masked',
+  'attention-concat-weights-swapped': 'linear-relu-concat-fixed',
+  'attention-softmax-mask-ignored': 'linear-softmax-masked',
+  'attention-embedding-missing-from-ntk': 'linear-identity-sum-decay-values-masked',
+  // The one sqrt-specific bug: the logit path, on the headline case (sampled kernel).
+  'attention-ntk-without-query-key-weights': 'sqrt-softmax-sum-decay-masked',
+};
+
+describe('broken attention kernels are caught', () => {
+  it.each(brokenAttentionLayers.map((b) => [b.name, b] as const))(
+    '%s',
+    async (_name, b) => {
+      const c = cases.find((k) => k.name === exposedBy[b.name]);
+      expect(c, `no case named ${exposedBy[b.name]}`).toBeDefined();
+      const restore = overrideLayer(b.type, b.factory);
+      try {
+        const r = await runCase(c!, { alpha });
+        const caught = Object.entries(r.verdicts).filter(([, v]) => v?.rejected);
+        summary.push(`broken ${b.name} on ${c!.name}: caught by ${caught.map(([k, v]) => `${k} (max|z| ${v!.statistic.toFixed(1)}, p ${v!.pValue.toExponential(1)})`).join(', ') || 'nothing'}`);
+        expect(caught.length, `${b.bug} was not caught on case ${c!.name}`).toBeGreaterThan(0);
+      } finally {
+        restore();
+      }
+    },
+    profile.timeout,
+  );
+});
+
+afterAll(() => {
+  if (summary.length) console.log(summary.join('\n'));
+});
