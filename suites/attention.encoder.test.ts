@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { loadSuite } from '../src/validation/suite.ts';
 import { runCase, type CaseResult } from '../src/validation/case.ts';
-import { decideSuite, verdictCount } from '../src/validation/family.ts';
+import { verdictCount } from '../src/validation/family.ts';
+import { expectHolmFamilyPasses } from './family.ts';
 import { holmWorstCaseLevel } from '../src/verdicts/holmFamily.ts';
 import { suiteProfile } from './profile.ts';
 
@@ -44,12 +45,7 @@ describe(`transformer-like encoder (${profile.name} profile): finite ensembles a
     profile.timeout,
   );
 
-  it('passes as a Holm family at α = 1e-3', () => {
-    expect(results).toHaveLength(cases.length);
-    const d = decideSuite(results, familyAlpha);
-    const failed = d.members.filter((m) => m.rejected).map((m) => `${m.case} ${m.kernel}: ${m.verdict.method}, statistic ${m.verdict.statistic}, Holm p = ${m.adjusted}`);
-    expect(failed).toEqual([]);
-  });
+  it('passes as a Holm family at α = 1e-3', () => expectHolmFamilyPasses(results, cases.length, familyAlpha));
 });
 
 afterAll(() => {
