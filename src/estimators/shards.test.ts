@@ -35,3 +35,15 @@ describe('shards', () => {
     expect(() => parseShard('x')).toThrow(/i\/n/);
   });
 });
+
+describe('worker threads', () => {
+  it('--workers 2 gives the bit-identical result of one thread', async () => {
+    const { estimateParallel } = await import('./parallel.ts');
+    const networks = 140;
+    const one = await estimate(spec, batch, { networks, seed: 12, backend: 'wasm' });
+    const two = await estimateParallel(spec, batch, { networks, seed: 12, backend: 'wasm', workers: 2 });
+    expect(Array.from(two.nngp!.mean)).toEqual(Array.from(one.nngp!));
+    expect(Array.from(two.ntk!.mean)).toEqual(Array.from(one.ntk!));
+    expect(two.backends).toEqual(['wasm']);
+  });
+});
