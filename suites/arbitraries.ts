@@ -16,7 +16,7 @@
  * it prints is a minimal spec.
  */
 import { fc } from '@fast-check/vitest';
-import type { ActivationName, AttentionMechanism, AttentionScaling, DecaySpec, InputsSpec } from '../src/spec/types.ts';
+import type { ActivationName, AttentionMechanism, AttentionScaling, AttentionSpec, DecaySpec, InputsSpec } from '../src/spec/types.ts';
 
 export type Act = Exclude<ActivationName, 'identity'> | 'identity';
 /** Activations with a non-zero output mean for a centred input (what LayerNorm must centre). */
@@ -45,28 +45,9 @@ interface ResidualUnit {
   readonly wStd: number;
   readonly bStd: number;
 }
-export interface AttentionUnit {
+/** An attention layer of the spec (every key, defaults filled in), plus an optional activation after it. */
+export interface AttentionUnit extends Omit<AttentionSpec, 'type'> {
   readonly kind: 'attention';
-  readonly heads: number;
-  readonly keyWidth: number;
-  readonly valueWidth: number;
-  readonly outWidth: number;
-  readonly scaling: AttentionScaling;
-  readonly mechanism: AttentionMechanism;
-  readonly wQStd: number;
-  readonly wKStd: number;
-  readonly wVStd: number;
-  readonly wOStd: number;
-  readonly bStd: number;
-  readonly posEmb: null | {
-    readonly type: 'sum' | 'concat';
-    readonly std: number;
-    readonly channels?: number;
-    readonly decay: DecaySpec | null;
-    readonly p: number;
-    readonly values: boolean;
-    readonly trainable: boolean;
-  };
   readonly act: Act | null;
 }
 export type Unit = DenseUnit | LayerNormUnit | PoolUnit | ResidualUnit | AttentionUnit;
