@@ -41,7 +41,35 @@ class ProbeTape implements SiteTape {
   }
 }
 
-type Forward = (ctx: FiniteContext) => tf.Tensor4D;
+
+interface SiteLayout {
+  readonly shapes: readonly (readonly number[])[];
+  readonly Tout: number;
+}
+
+/**
+ * The sites' output shapes depend only on the network and the chunk size, so the forward pass that
+ * discovers them (and checks that every trainable parameter goes through a site) runs once per
+ * network and chunk size, not once per chunk: at one network per pass it would cost a third of the NTK.
+ */
+const layouts = new WeakMap<Stack, Map<number, SiteLayout>>();
+
+function siteLayout(stack: Stack, n: number, discover: () => { tape: ProbeTape; Tout: number }): SiteLayout {
+  let byN = layouts.get(stack);
+  if (!byN) layouts.set(stack, (byN = new Map()));
+  const known = byN.get(n);
+  if (known) return known;
+  const { tape, Tout } = discover();
+  const trainable = stack.params.filter((d) => d.trainable).length;
+  const observed = new Set(tape.sites.map((s) => s.key)).size;
+  if (observed !== trainable)
+    throw new Error(
+      `the contraction NTK saw ${observed} trainable parameter(s) at sites but the network declares ${trainable}: a layer applies a parameter outside the helpers of src/layers/sites.ts; use ntkMethod 'autodiff' for it (check-layer reports which)`,
+    );
+  const layout = { shapes: tape.sites.map((s) => s.shape), Tout };
+  byN.set(n, layout);
+  return layout;
+}
 
 function blockSum(prod: tf.Tensor3D, n: number, M: number, T: number): tf.Tensor3D {
   return prod.reshape([n, M, T, M, T]).sum([2, 4]) as tf.Tensor3D;
@@ -49,7 +77,7 @@ function blockSum(prod: tf.Tensor3D, n: number, M: number, T: number): tf.Tensor
 
 /** [n, M·T_out, M·T_out] per-network NTK of output channel 0. */
 export function ntkByContraction(stack: Stack, batch: InputBatch, params: ParamMap, n: number, input: () => { x: tf.Tensor4D; ctx: FiniteContext }): tf.Tensor3D {
-  const { M, T } = batch;
+  const { M } = batch;
   const run = (tape: SiteTape): { f: tf.Tensor3D; Tout: number } => {
     const { x, ctx } = input();
     const { y } = stack.forward(x, params, { ...ctx, tape });
@@ -57,15 +85,10 @@ export function ntkByContraction(stack: Stack, batch: InputBatch, params: ParamM
     return { f: y.slice([0, 0, 0, 0], [n, M, Tout, 1]).reshape([n, M, Tout]) as tf.Tensor3D, Tout };
   };
   return tf.tidy(() => {
-    const discovery = new ProbeTape(null);
-    const { Tout } = run(discovery);
-    const shapes = discovery.sites.map((s) => s.shape);
-    const trainable = stack.params.filter((d) => d.trainable).length;
-    const observed = new Set(discovery.sites.map((s) => s.key)).size;
-    if (observed !== trainable)
-      throw new Error(
-        `the contraction NTK saw ${observed} trainable parameter(s) at sites but the network declares ${trainable}: a layer applies a parameter outside the helpers of src/layers/sites.ts; use ntkMethod 'autodiff' for it (check-layer reports which)`,
-      );
+    const { shapes, Tout } = siteLayout(stack, n, () => {
+      const discovery = new ProbeTape(null);
+      return { tape: discovery, Tout: run(discovery).Tout };
+    });
     const kept: tf.Tensor[] = [];
     const deltas: tf.Tensor3D[][] = []; // [o][site]
     let sites: Recorded[] = [];
