@@ -218,20 +218,21 @@ export function histogramPlot(o: { name: string; title: string; caption: string;
     }
   }
   const x = { field: 'x0', type: 'quantitative' as const, title: 'standardised output', scale: { domain: [lo, hi] } };
-  const spec = {
-    title: o.title,
-    data: { values: data },
-    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: o.samples.map((s) => s.panel) } },
-    spec: {
-      width: 240,
-      height: 180,
-      layer: [
-        { transform: [{ filter: "datum.kind === 'bar'" }], mark: { type: 'rect', color: '#4c78a8', opacity: 0.75 }, encoding: { x, x2: { field: 'x1' }, y: { field: 'density', type: 'quantitative', title: 'density' } } },
-        { transform: [{ filter: "datum.kind === 'pdf'" }], mark: { type: 'line', color: '#e45756' }, encoding: { x: { ...x, field: 'x' }, y: { field: 'density', type: 'quantitative' } } },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+  const spec = panelsSpec(o.title, data, o.samples, 180, [
+    { transform: [{ filter: "datum.kind === 'bar'" }], mark: { type: 'rect', color: '#4c78a8', opacity: 0.75 }, encoding: { x, x2: { field: 'x1' }, y: { field: 'density', type: 'quantitative', title: 'density' } } },
+    { transform: [{ filter: "datum.kind === 'pdf'" }], mark: { type: 'line', color: '#e45756' }, encoding: { x: { ...x, field: 'x' }, y: { field: 'density', type: 'quantitative' } } },
+  ]);
   return { name: o.name, title: o.title, caption: o.caption, spec };
+}
+
+/** One 240-px-wide panel per sample, in the samples' order, each drawing the same layers. */
+function panelsSpec(title: string, data: Record<string, unknown>[], samples: readonly { panel: string }[], height: number, layer: unknown[]): TopLevelSpec {
+  return {
+    title,
+    data: { values: data },
+    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: samples.map((s) => s.panel) } },
+    spec: { width: 240, height, layer },
+  } as unknown as TopLevelSpec;
 }
 
 /** Normal QQ plots (Blom positions), one panel per sample, with the identity line. */
@@ -242,19 +243,10 @@ export function qqPlot(o: { name: string; title: string; caption: string; sample
     for (const v of [-4, 4]) data.push({ kind: 'diag', panel: s.panel, x: v, y: v });
   }
   const enc = { x: { field: 'x', type: 'quantitative', title: 'normal quantile', scale: { domain: [-4, 4] } }, y: { field: 'y', type: 'quantitative', title: 'standardised sample quantile' } };
-  const spec = {
-    title: o.title,
-    data: { values: data },
-    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: o.samples.map((s) => s.panel) } },
-    spec: {
-      width: 240,
-      height: 220,
-      layer: [
-        { transform: [{ filter: "datum.kind === 'diag'" }], mark: { type: 'line', color: '#999', strokeDash: [4, 3] }, encoding: enc },
-        { transform: [{ filter: "datum.kind === 'qq'" }], mark: { type: 'point', size: 10, filled: true, opacity: 0.6, color: '#4c78a8' }, encoding: enc },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+  const spec = panelsSpec(o.title, data, o.samples, 220, [
+    { transform: [{ filter: "datum.kind === 'diag'" }], mark: { type: 'line', color: '#999', strokeDash: [4, 3] }, encoding: enc },
+    { transform: [{ filter: "datum.kind === 'qq'" }], mark: { type: 'point', size: 10, filled: true, opacity: 0.6, color: '#4c78a8' }, encoding: enc },
+  ]);
   return { name: o.name, title: o.title, caption: o.caption, spec };
 }
 
