@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectation1d } from '../../numerics/gaussianExpectation.ts';
 import { abs } from './abs.ts';
-import { COVARIANCE_GRID, compareWithQuadrature, monteCarloPair, priceDerivative, standardErrors, type Covariance } from './testSupport.ts';
+import { COVARIANCE_GRID, compareWithQuadrature, priceDerivative, type Covariance, expectAgreesWithMonteCarlo } from './testSupport.ts';
 
 describe('abs', () => {
   it('closed forms match the polar quadrature rule on the grid, within its error estimate', () => {
@@ -18,11 +18,7 @@ describe('abs', () => {
     [[1, 0.5, 1], 'abs-a'],
     [[0.5, -0.55, 2], 'abs-b'],
   ])('matches a seeded Monte-Carlo estimate (1e6 samples) within 5 standard errors at %j', (c, seed) => {
-    const mc = monteCarloPair(abs, c, 1e6, seed);
-    const p = abs.pair(...c);
-    expect(standardErrors(p.phiPhi, mc.phiPhi)).toBeLessThan(5);
-    expect(standardErrors(p.dphiDphi, mc.dphiDphi)).toBeLessThan(5);
-    expect(standardErrors(abs.mean(c[0]).value, mc.mean)).toBeLessThan(5);
+    expectAgreesWithMonteCarlo(abs, c, seed);
   });
 
   it('mean √(2k/π) agrees with 1-D quadrature; diagonal E[u²] = k, E[sign²] = 1', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectation1d } from '../../numerics/gaussianExpectation.ts';
 import { abs } from './abs.ts';
 import { relu } from './relu.ts';
-import { COVARIANCE_GRID, compareWithQuadrature, monteCarloPair, priceDerivative, standardErrors, type Covariance } from './testSupport.ts';
+import { COVARIANCE_GRID, compareWithQuadrature, priceDerivative, type Covariance, expectAgreesWithMonteCarlo } from './testSupport.ts';
 
 describe('relu (arc-cosine kernels)', () => {
   it('closed forms match the polar quadrature rule on the grid, within its error estimate', () => {
@@ -19,11 +19,7 @@ describe('relu (arc-cosine kernels)', () => {
     [[1, 0.5, 1], 'relu-a'],
     [[2, -0.6, 0.5], 'relu-b'],
   ])('matches a seeded Monte-Carlo estimate (1e6 samples) within 5 standard errors at %j', (c, seed) => {
-    const mc = monteCarloPair(relu, c, 1e6, seed);
-    const p = relu.pair(...c);
-    expect(standardErrors(p.phiPhi, mc.phiPhi)).toBeLessThan(5);
-    expect(standardErrors(p.dphiDphi, mc.dphiDphi)).toBeLessThan(5);
-    expect(standardErrors(relu.mean(c[0]).value, mc.mean)).toBeLessThan(5);
+    expectAgreesWithMonteCarlo(relu, c, seed);
   });
 
   it('has the textbook values', () => {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 /**
  * Shared fixtures for the activation tests (not used by production code):
  * a covariance grid, a seeded Monte-Carlo estimate, and a quadrature
@@ -128,4 +129,13 @@ export function compareWithQuadrature(
 /** |value − mc.mean| in standard errors. */
 export function standardErrors(value: number, mc: MonteCarloMoment): number {
   return Math.abs(value - mc.mean) / mc.standardError;
+}
+
+/** The closed form (or quadrature) agrees with 1e6 seeded Monte-Carlo draws within 5 standard errors: φφ, φ′φ′ and the mean. */
+export function expectAgreesWithMonteCarlo(act: ActivationMath, c: Covariance, seed: string): void {
+  const mc = monteCarloPair(act, c, 1e6, seed);
+  const p = act.pair(...c);
+  expect(standardErrors(p.phiPhi, mc.phiPhi)).toBeLessThan(5);
+  expect(standardErrors(p.dphiDphi, mc.dphiDphi)).toBeLessThan(5);
+  expect(standardErrors(act.mean(c[0]).value, mc.mean)).toBeLessThan(5);
 }
