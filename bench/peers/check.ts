@@ -138,7 +138,7 @@ export async function checkPeer(opts: { python?: string; exactNetworks?: number;
       inputs: inp,
       params,
     });
-    const oursN = await estimate(specs.nngp, batch, { networks: nExact, seed, nngp: true, ntk: false, averageReadout: false, backend: 'wasm' });
+    const oursN = await estimate(specs.nngp, batch, { networks: nExact, seed, nngp: true, ntk: false, averageReadout: false, preactivations: false, backend: 'wasm' });
     const tol = 1e-4;
     const eN = relErr(meanOver(flat(peer.nngp)), oursN.nngp!);
     say(eN < tol, `same weights, ${nExact} networks: NNGP (plain) peer vs ours, max rel. diff ${eN.toExponential(2)}`);

@@ -136,6 +136,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'with --shard: the shard file to write (merge shards with `infinite-attention merge`)')
     .option('--workers <k>', 'spread the networks over k worker threads (bit-identical to one thread)', int('workers', 1), 1)
     .option('--chunk <n>', 'networks per tensor batch (default: 1 on wasm, where only unbatched products are fast; larger elsewhere)', int('chunk', 1))
+    .option('--no-preactivations', 'draw every weight of the NNGP networks instead of sampling hidden pre-activations given their inputs (same law; docs/estimators.md)')
     .addOption(backendOption())
     .option('--json', 'print JSON')
     .option('--quiet', 'no progress output')
@@ -143,7 +144,7 @@ export function buildProgram(): Command {
       const spec = readSpec(o.spec);
       const batch = readInputs(o.inputs);
       const say = progress(o.quiet);
-      const common = { networks: o.networks, seed: o.seed, nngp: o.nngp, ntk: o.ntk, chunk: o.chunk, backend: o.backend as BackendChoice, onProgress: (d: number, t: number) => say(`${d}/${t} networks`) };
+      const common = { networks: o.networks, seed: o.seed, nngp: o.nngp, ntk: o.ntk, chunk: o.chunk, preactivations: o.preactivations as boolean, backend: o.backend as BackendChoice, onProgress: (d: number, t: number) => say(`${d}/${t} networks`) };
       if (o.shard !== undefined) {
         if (!o.out) throw new SpecError('--shard needs --out FILE for the shard file');
         const file = await runShard(spec, batch, { ...common, shard: parseShard(o.shard) });

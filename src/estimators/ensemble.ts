@@ -8,10 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { buildNetwork } from '../network.ts';
 import type { Stack } from '../layers/sequential.ts';
-import type { FiniteContext, ParamDecl, ParamMap } from '../layers/types.ts';
+import { renameParams, type FiniteContext, type ParamDecl, type ParamMap, type PreactivationSampler } from '../layers/types.ts';
 import { activeBackend, initBackend, type BackendChoice } from '../backend.ts';
 import { MomentAccumulator } from './accumulator.ts';
-import { disposeParams, drawParams } from './params.ts';
+import { lazyParams } from './params.ts';
+import { ConditionalPreactivations } from './preactivations.ts';
 import { ntkByAutodiff } from './ntkAutodiff.ts';
 import { ntkByContraction } from './ntkContraction.ts';
 
@@ -33,6 +34,13 @@ export interface EstimateOptions {
   readonly ntkMethod?: 'contraction' | 'autodiff';
   /** Average a final dense readout out of the NNGP exactly (default true); false gives the plain estimator. */
   readonly averageReadout?: boolean;
+  /**
+   * Draw the NNGP's hidden pre-activations from their law given the layer's input where that is
+   * cheaper than drawing the weights (default true, on the wasm, cpu and tensorflow backends;
+   * preactivations.ts). Same law, so the same mean and variance; false draws every weight. The NTK always draws weights, so with both estimated a
+   * network's NNGP and NTK then come from different draws.
+   */
+  readonly preactivations?: boolean;
   /** Track the covariance across all P² entries (accumulators' `cov`, O(P⁴) per network); default false. */
   readonly covariance?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
@@ -104,10 +112,17 @@ function inputTensors(batch: InputBatch, n: number): { x: tf.Tensor4D; ctx: Fini
  * plain estimator given the penultimate features (Rao–Blackwell), so the estimate keeps its mean
  * and loses the variance of a finite readout (docs/estimators.md; tested in ensemble.test.ts).
  */
-function nngpChunk(stack: Stack, head: ReadoutSplit | null, batch: InputBatch, params: ParamMap, n: number): tf.Tensor3D {
+function nngpChunk(
+  stack: Stack,
+  head: ReadoutSplit | null,
+  batch: InputBatch,
+  params: ParamMap,
+  n: number,
+  preactivations: PreactivationSampler | undefined,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const { x, ctx } = inputTensors(batch, n);
-    const { y, ctx: out } = (head ? head.body : stack).forward(x, params, ctx);
+    const { y, ctx: out } = (head ? head.body : stack).forward(x, params, { ...ctx, preactivations });
     const [, M, T, C] = y.shape;
     const flat = y.reshape([n, M * T, C]);
     // An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop).
@@ -166,6 +181,8 @@ function defaultChunk(stack: Stack, P: number, backend: string): number {
   return Math.max(1, Math.min(256, Math.floor(2 ** 24 / Math.max(1, perNetwork * (P + 1)))));
 }
 
+const PREACTIVATION_BACKENDS = new Set(['wasm', 'cpu', 'tensorflow']);
+
 export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: EstimateOptions): Promise<EstimateResult> {
   checkSeed(opts.seed);
   if (!Number.isInteger(opts.networks) || opts.networks < (opts.keepBlocks ? 1 : 2))
@@ -180,6 +197,9 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   const chunk = opts.chunk ?? defaultChunk(stack, P, activeBackend());
   const first = opts.firstNetwork ?? 0;
   const head = opts.averageReadout === false ? null : splitReadout(spec, batch);
+  // The factorisation reads the Gram back synchronously and runs per network in JS: CPU-side
+  // backends only (webgpu has no synchronous read in Node, and a GPU wants whole batches).
+  const preactivations = opts.preactivations !== false && PREACTIVATION_BACKENDS.has(activeBackend());
   // The NNGP needs no readout weights when they are averaged out; the NTK and the outputs read one
   // channel, so their network's readout has width 1 (channel 0 of any width has the same law).
   const nngpStack = head ? head.body : stack;
@@ -189,7 +209,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   const declKey = (d: ParamDecl) => `${d.name}#${d.shape.join('x')}`;
   if (doNngp) for (const d of nngpStack.params) needed.set(declKey(d), d);
   if (doNtk || outputs) for (const d of scalarStack.params) needed.set(declKey(d), d);
-  const paramsFor = (s: Stack, drawn: Record<string, tf.Tensor>): ParamMap => Object.fromEntries(s.params.map((d) => [d.name, drawn[declKey(d)]]));
+  const paramsFor = (s: Stack, drawn: ParamMap): ParamMap => renameParams(drawn, s.params.map((d) => [d.name, declKey(d)]));
   const start = performance.now();
   const memoryStart = { numTensors: tf.memory().numTensors, rssMB: process.memoryUsage().rss / 2 ** 20 };
   const blocks: BlockAccumulators[] = [];
@@ -212,11 +232,13 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
     }
     // A chunk never straddles a block, so every run partitions a block's networks the same way.
     const n = Math.min(chunk, opts.networks - done, BLOCK - (global % BLOCK));
-    const drawn = drawParams([...needed.entries()].map(([key, d]) => ({ ...d, key })), opts.seed, global, n);
+    const lazy = lazyParams([...needed.entries()].map(([key, d]) => ({ ...d, key })), opts.seed, global, n);
+    const drawn = lazy.map;
     try {
       const scalarParams = paramsFor(scalarStack, drawn);
+      const sampler = preactivations ? new ConditionalPreactivations(opts.seed, global) : undefined;
       for (const [acc, run] of [
-        [blockN, () => nngpChunk(nngpStack, head, batch, paramsFor(nngpStack, drawn), n)],
+        [blockN, () => nngpChunk(nngpStack, head, batch, paramsFor(nngpStack, drawn), n, sampler)],
         [blockT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputTensors(batch, n))],
       ] as const) {
         if (!acc) continue;
@@ -231,7 +253,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
         t.dispose();
       }
     } finally {
-      disposeParams(drawn);
+      lazy.dispose();
     }
     done += n;
     if (performance.now() - lastYield > 100) {

@@ -57,11 +57,13 @@ export async function runShard(
     ({ M, T, backend } = r);
     for (const k of r.blocks ?? []) blocks.push({ index: k.index, nngp: k.nngp?.toJSON() ?? null, ntk: k.ntk?.toJSON() ?? null });
   }
-  return { format: SHARD_FORMAT, seed: opts.seed, networks: opts.networks, shard: opts.shard, M, T, backend, run: runKey(spec, batch), blocks };
+  return { format: SHARD_FORMAT, seed: opts.seed, networks: opts.networks, shard: opts.shard, M, T, backend, run: runKey(spec, batch, opts), blocks };
 }
 
-export function runKey(spec: NetworkSpec, batch: InputBatch): string {
-  return JSON.stringify({ spec, x: Array.from(batch.x), mask: Array.from(batch.mask) });
+/** What must agree for shards to merge: the spec, the inputs and the sampler's choices that change its draws. */
+export function runKey(spec: NetworkSpec, batch: InputBatch, opts: Pick<EstimateOptions, 'preactivations' | 'averageReadout'> = {}): string {
+  const sampler = { preactivations: opts.preactivations !== false, averageReadout: opts.averageReadout !== false };
+  return JSON.stringify({ spec, x: Array.from(batch.x), mask: Array.from(batch.mask), sampler });
 }
 
 export interface MergedEstimate {

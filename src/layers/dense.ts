@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DenseSpec } from '../spec/types.ts';
 import type { KernelState } from '../kernels/state.ts';
 import type { LayerFactory } from './types.ts';
-import { addBias, linear } from './sites.ts';
+import { addBias, deferred, linear } from './sites.ts';
 
 export function denseKernel(s: KernelState, wStd: number, bStd: number, outWidth: number): KernelState {
   const w2 = wStd * wStd;
@@ -32,7 +32,7 @@ export const dense: LayerFactory<DenseSpec> = (spec, site) => {
     kernel: (s) => denseKernel(s, wStd, bStd, width),
     forward(x, p, ctx) {
       const [N, M, T] = x.shape;
-      let y = linear(ctx, 'W', x.reshape([N, M * T, n]), p.W as tf.Tensor3D, wStd / Math.sqrt(n));
+      let y = linear(ctx, 'W', x.reshape([N, M * T, n]), deferred(p, 'W', width), wStd / Math.sqrt(n));
       if (bStd > 0) y = addBias(ctx, 'b', y, p.b as tf.Tensor2D, bStd);
       return { y: y.reshape([N, M, T, width]) as tf.Tensor4D, ctx };
     },

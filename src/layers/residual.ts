@@ -6,7 +6,7 @@
 import type { ResidualSpec } from '../spec/types.ts';
 import { KernelError, type KernelState } from '../kernels/state.ts';
 import { SpecError } from '../spec/schema.ts';
-import type { LayerFactory, ParamMap } from './types.ts';
+import { renameParams, type LayerFactory, type ParamMap } from './types.ts';
 import { buildStack } from './sequential.ts';
 
 const zeroMeanTypes = new Set(['dense', 'attention']);
@@ -40,8 +40,7 @@ export const residual: LayerFactory<ResidualSpec> = (spec, site) => {
       return { ...s, nngp, ntk, dist, features: null, mean };
     },
     forward(x, p, ctx) {
-      const full: Record<string, import('@tensorflow/tfjs').Tensor> = {};
-      for (const d of block.params) full[d.name] = (p as ParamMap)[local(d.name)];
+      const full = renameParams(p as ParamMap, block.params.map((d) => [d.name, local(d.name)]));
       const { y } = block.forward(x, full, ctx);
       return { y: x.add(y), ctx };
     },

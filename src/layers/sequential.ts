@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LayerSpec } from '../spec/types.ts';
 import { applyMask, type KernelState } from '../kernels/state.ts';
 import { SpecError } from '../spec/schema.ts';
-import type { FiniteContext, KernelContext, Layer, LayerSite, ParamDecl, ParamMap } from './types.ts';
+import { renameParams, type FiniteContext, type KernelContext, type Layer, type LayerSite, type ParamDecl, type ParamMap } from './types.ts';
 import { layerFactories } from './registry.ts';
 
 export interface Stack {
@@ -56,9 +56,9 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
       let y = x;
       let c = ctx;
       for (const l of layers) {
-        const local: Record<string, tf.Tensor> = {};
-        for (const d of l.params) local[d.name] = p[paramKey(l, d.name)];
+        const local = renameParams(p, l.params.map((d) => [d.name, paramKey(l, d.name)]));
         if (c.tape) c.tape.prefix = l.path;
+        if (c.preactivations) c.preactivations.prefix = l.path;
         ({ y, ctx: c } = l.forward(y, local, c));
         if (c.masked) y = y.mul(c.mask);
       }

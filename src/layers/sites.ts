@@ -13,7 +13,7 @@
  * differentiating with respect to the probes (docs/estimators.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FiniteContext } from './types.ts';
+import type { FiniteContext, ParamMap } from './types.ts';
 import { matMul, matMulConstB } from '../tensors/matMul.ts';
 
 export type SiteKind = 'right' | 'bias' | 'left';
@@ -41,10 +41,34 @@ export interface SiteTape {
   observe(site: SiteRecord, y: tf.Tensor3D): tf.Tensor3D;
 }
 
-/** y = s · x W for every network: x [N, R, n], W [N, n, m]. */
-export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D, scale: number): tf.Tensor3D {
+/** A weight read only when needed: for a site the weight enters the network through and nowhere else. */
+export interface DeferredWeight {
+  /** m, the weight's output width. */
+  readonly outWidth: number;
+  readonly get: () => tf.Tensor3D;
+}
+
+/** `p[name]` (shape [N, n, m]) deferred; the parameter map draws it when read (estimators/params.ts). */
+export function deferred(p: ParamMap, name: string, outWidth: number): DeferredWeight {
+  return { outWidth, get: () => p[name] as tf.Tensor3D };
+}
+
+/**
+ * y = s · x W for every network: x [N, R, n], W [N, n, m].
+ *
+ * Pass W `deferred` when it enters the network through this site only: without a tape the sampler
+ * may then draw y from its law given x and never draw W (PreactivationSampler in types.ts). Pass
+ * the tensor when W is used anywhere else too, so that the uses stay tied.
+ */
+export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): tf.Tensor3D {
+  const isDeferred = !(W instanceof tf.Tensor);
+  if (!ctx.tape && ctx.preactivations && isDeferred) {
+    const drawn = ctx.preactivations.sample(param, x, (W as DeferredWeight).outWidth, scale);
+    if (drawn) return drawn;
+  }
+  const weights = isDeferred ? (W as DeferredWeight).get() : (W as tf.Tensor3D);
   // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.
-  const y = (ctx.tape ? matMulConstB(x, W) : matMul(x, W)).mul(scale) as tf.Tensor3D;
+  const y = (ctx.tape ? matMulConstB(x, weights) : matMul(x, weights)).mul(scale) as tf.Tensor3D;
   return ctx.tape ? ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y) : y;
 }
 

@@ -17,8 +17,18 @@ export interface ParamDecl {
   readonly trainable: boolean;
 }
 
-/** Parameters of a batch of N networks, keyed by ParamDecl.name, each [N, ...shape] float32. */
+/**
+ * Parameters of a batch of N networks, keyed by ParamDecl.name, each [N, ...shape] float32. The
+ * sampler's maps may draw a parameter when it is first read, so read only what the pass uses.
+ */
 export type ParamMap = Readonly<Record<string, tf.Tensor>>;
+
+/** A view of `p` under other names, [newName, oldName] pairs; reading through it reads `p` then, not now. */
+export function renameParams(p: ParamMap, names: readonly (readonly [string, string])[]): ParamMap {
+  const view: Record<string, tf.Tensor> = {};
+  for (const [to, from] of names) Object.defineProperty(view, to, { get: () => p[from], enumerable: true });
+  return view;
+}
 
 /** What a finite forward pass knows besides its input. Tensors here are owned by the caller. */
 export interface FiniteContext {
@@ -36,6 +46,25 @@ export interface FiniteContext {
    * NTK (`ntkMethod: 'autodiff'`), and `check-layer` compares the two.
    */
   readonly tape?: SiteTape;
+  /**
+   * Present while the sampler estimates the NNGP without a tape: a `linear` site given its weight
+   * lazily may draw its output rows directly from their conditional law instead of drawing W
+   * (src/estimators/preactivations.ts).
+   */
+  readonly preactivations?: PreactivationSampler;
+}
+
+/**
+ * Draws y = s · x W with W ~ N(0, 1) (n × m) from its law given x, without W: the columns of y are
+ * independent N(0, s² x xᵀ), so y = s · F Z with F Fᵀ = x xᵀ (R × r) and Z an r × m standard normal
+ * matrix has the same law. Cheaper when x has fewer rows R than channels n: r·m normals and an
+ * R × r × m product instead of n·m and R × n × m.
+ */
+export interface PreactivationSampler {
+  /** The layer path currently running (set by the stack), which keys the draws with the site's name. */
+  prefix: string;
+  /** The site's output [N, R, m], or null when drawing W is cheaper (R ≥ n) or x is not finite. */
+  sample(param: string, x: tf.Tensor3D, outWidth: number, scale: number): tf.Tensor3D | null;
 }
 
 /** Options for kernels that are Gaussian expectations estimated by sampling (float64). */

@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AttentionSpec } from '../../spec/types.ts';
 import type { FiniteContext, ParamDecl, ParamMap } from '../types.ts';
-import { addBias, leftShared, linear } from '../sites.ts';
+import { addBias, deferred, leftShared, linear } from '../sites.ts';
 import { matMul } from '../../tensors/matMul.ts';
 
 /** Channel counts and shapes fixed by the spec and the layer's site. */
@@ -57,8 +57,8 @@ export function attentionParams(spec: AttentionSpec, g: AttentionGeometry): Para
  * the contraction NTK sees the projection; under linear scaling the one tied site feeds both Q and K
  * and its back-propagated signal carries both paths.
  */
-function project(ctx: FiniteContext, name: string, u: tf.Tensor3D, W: tf.Tensor, N: number, M: number, T: number, H: number, d: number): tf.Tensor3D {
-  const y = linear(ctx, name, u, W as tf.Tensor3D, 1);
+function project(ctx: FiniteContext, name: string, u: tf.Tensor3D, p: ParamMap, N: number, M: number, T: number, H: number, d: number): tf.Tensor3D {
+  const y = linear(ctx, name, u, deferred(p, name, H * d), 1);
   return y.reshape([N, M * T, H, d]).transpose([0, 2, 1, 3]).reshape([N * H * M, T, d]);
 }
 
@@ -119,8 +119,8 @@ export function attentionForward(
   }
 
   const uFlat = u.reshape([N, M * T, g.qk]) as tf.Tensor3D;
-  const Qh = project(ctx, 'WQ', uFlat, p.WQ, N, M, T, H, dk);
-  const Kh = spec.scaling === 'linear' ? Qh : project(ctx, 'WK', uFlat, p.WK, N, M, T, H, dk);
+  const Qh = project(ctx, 'WQ', uFlat, p, N, M, T, H, dk);
+  const Kh = spec.scaling === 'linear' ? Qh : project(ctx, 'WK', uFlat, p, N, M, T, H, dk);
   const scale = (spec.wQStd * spec.wKStd) / (g.qk * (spec.scaling === 'linear' ? dk : Math.sqrt(dk)));
   // Logits [N·H, M, T(query), T(key)]: a rank-4 view whose M axis lines up with the mask.
   const G = matMul(Qh, Kh, true).mul(scale).reshape([N * H, M, T, T]) as tf.Tensor4D;
@@ -142,10 +142,10 @@ export function attentionForward(
       break;
   }
 
-  const Vh = project(ctx, 'WV', xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p.WV, N, M, T, H, dv);
+  const Vh = project(ctx, 'WV', xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p, N, M, T, H, dv);
   const AV = matMul(A.reshape([N * H * M, T, T]) as tf.Tensor3D, Vh); // [N·H·M, T, d_v]
   const heads = AV.reshape([N, H, M * T, dv]).transpose([0, 2, 1, 3]).reshape([N, M * T, H * dv]) as tf.Tensor3D;
-  let y = linear(ctx, 'WO', heads, p.WO as tf.Tensor3D, (spec.wOStd * spec.wVStd) / Math.sqrt(g.v * dv * H));
+  let y = linear(ctx, 'WO', heads, deferred(p, 'WO', nOut), (spec.wOStd * spec.wVStd) / Math.sqrt(g.v * dv * H));
   if (spec.bStd > 0) y = addBias(ctx, 'b', y, p.b as tf.Tensor2D, spec.bStd);
   let out = y.reshape([N, M, T, nOut]) as tf.Tensor4D;
   if (ctx.masked) out = out.mul(mask);

@@ -1,0 +1,83 @@
+/**
+ * Pre-activation sampling for the NNGP: a `linear` site y = s · x W whose weight W ~ N(0, 1)
+ * (n × m) enters the network nowhere else is drawn from its law given x. The columns of y are then
+ * independent N(0, s² x xᵀ) over the R rows, so y = s · F Z with F Fᵀ = x xᵀ and Z standard normal
+ * (rank(x) × m) has exactly the law of the network's own y: the estimate keeps its mean and its
+ * variance and costs rank(x)·m normals and an R × rank × m product instead of n·m and R × n × m.
+ * It pays when R < n (docs/estimators.md, "Pre-activation sampling"), which for M·T = 64 rows is
+ * every hidden layer of 128 channels or more.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { PreactivationSampler } from '../layers/types.ts';
+import { matMul } from '../tensors/matMul.ts';
+import { inOrderCholesky } from '../numerics/inOrderCholesky.ts';
+import { fillNormals, parameterKey } from '../random/normals.ts';
+
+interface Factor {
+  /** [N, R, rMax], network k's factor in its first ranks[k] columns. */
+  readonly F: tf.Tensor3D;
+  readonly ranks: readonly number[];
+}
+
+/** Streams are keyed apart from the weights': Z is not W. */
+export const preactivationKey = (runSeed: number, network: number, site: string) => parameterKey(runSeed, network, `${site}#given-input`);
+
+export class ConditionalPreactivations implements PreactivationSampler {
+  prefix = '';
+  /** Factors by the input's data (Q, K and V read one input through different views). */
+  private readonly factors = new Map<unknown, Factor | null>();
+  private readonly used = new Set<string>();
+  /** Random numbers drawn, for tests and benchmarks. */
+  normals = 0;
+
+  /** For networks [first, first + N) of a run: use within one pass (one tf.tidy) only. */
+  constructor(
+    private readonly runSeed: number,
+    private readonly first: number,
+  ) {}
+
+  sample(param: string, x: tf.Tensor3D, outWidth: number, scale: number): tf.Tensor3D | null {
+    const [N, R, n] = x.shape;
+    if (R >= n) return null;
+    const site = `${this.prefix}|${param}`;
+    if (this.used.has(site))
+      throw new Error(`${site}: a deferred weight was applied twice in one pass; pass the tensor itself to linear() when a weight is used at more than one site`);
+    this.used.add(site);
+    const dataId = (x as unknown as { dataId: unknown }).dataId;
+    let f = this.factors.get(dataId);
+    if (f === undefined) {
+      f = this.factor(x, N, R, n);
+      this.factors.set(dataId, f);
+    }
+    if (f === null) return null;
+    const rMax = f.F.shape[2];
+    const z = new Float32Array(N * rMax * outWidth);
+    for (let k = 0; k < N; k++) {
+      const count = f.ranks[k] * outWidth;
+      fillNormals(z, k * rMax * outWidth, count, preactivationKey(this.runSeed, this.first + k, site));
+      this.normals += count;
+    }
+    return matMul(f.F, tf.tensor3d(z, [N, rMax, outWidth])).mul(scale) as tf.Tensor3D;
+  }
+
+  private factor(x: tf.Tensor3D, N: number, R: number, n: number): Factor | null {
+    const gram = matMul(x, x, true);
+    const g = gram.dataSync() as Float32Array;
+    gram.dispose();
+    // Not finite: let the plain product carry the NaN to the output rather than hide it.
+    for (let i = 0; i < g.length; i++) if (g[i] - g[i] !== 0) return null;
+    // Rows within float32 rounding of the span of earlier rows (a length-n dot product errs by up
+    // to about n·2⁻²⁴ relative) get no column: G − F Fᵀ is then below G's own rounding.
+    const relTol = n * 2 ** -23;
+    // Factors go into an R-column buffer, then are packed to the largest rank found.
+    const full = new Float32Array(N * R * R);
+    const ranks: number[] = [];
+    for (let k = 0; k < N; k++) ranks.push(inOrderCholesky(g, k * R * R, R, relTol, full, k * R * R, R));
+    const rMax = Math.max(1, ...ranks);
+    if (rMax === R) return { F: tf.tensor3d(full, [N, R, R]), ranks };
+    const F = new Float32Array(N * R * rMax);
+    for (let k = 0; k < N; k++)
+      for (let i = 0; i < R; i++) F.set(full.subarray((k * R + i) * R, (k * R + i) * R + rMax), (k * R + i) * rMax);
+    return { F: tf.tensor3d(F, [N, R, rMax]), ranks };
+  }
+}
