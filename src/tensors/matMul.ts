@@ -31,12 +31,22 @@ export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = fal
   return product(a, transposeB ? swapLast(b) : b) as T;
 }
 
+/**
+ * dy Bᵀ computed as (B dyᵀ)ᵀ: the operand XNNPACK packs afresh is then dyᵀ (rows × m) instead of
+ * Bᵀ (n × m), and the transposes move dy and the result (rows × ·) rather than the weight (n × m).
+ * Pays when B has more rows than dy (a weight against the 64 rows of one network's batch).
+ */
+function signalBack(dy: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (b.shape[1] <= dy.shape[1]) return tf.matMul(dy, swapLast(b) as tf.Tensor3D);
+  return swapLast(tf.matMul(b, swapLast(dy) as tf.Tensor3D)) as tf.Tensor3D;
+}
+
 const productFixedB = (b: tf.Tensor3D) =>
   tf.customGrad((a, save) => {
     (save as (ts: tf.Tensor[]) => void)([b]);
     return {
       value: tf.matMul(a as tf.Tensor3D, b),
-      gradFunc: (dy, saved) => [tf.matMul(dy as tf.Tensor3D, swapLast((saved as tf.Tensor3D[])[0]) as tf.Tensor3D)],
+      gradFunc: (dy, saved) => [signalBack(dy as tf.Tensor3D, (saved as tf.Tensor3D[])[0])],
     };
   });
 
