@@ -111,7 +111,7 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     ...(req.chunk ? { chunk: req.chunk } : {}),
   } as const;
   // Warm-up on other networks (another seed), so the timed run starts from a settled backend.
-  await estimate(spec, batch, { ...common, networks: Math.max(2, req.warmup ?? Math.min(8, req.networks)), seed: SEED + 1 });
+  await estimate(spec, batch, { ...common, networks: Math.max(2, req.warmup ?? Math.min(64, req.networks)), seed: SEED + 1 });
   const before = tf.memory().numTensors;
   let session: Session | null = null;
   if (req.cpuProfile) {

@@ -12,10 +12,15 @@
  */
 
 let work = new Float64Array(0);
+let pivots = new Int32Array(0);
 
 /**
  * Factors the R × R matrix G[offset …] and writes F into `out` (row i at out[outOffset + i·outStride],
  * columns 0 … rank − 1; the caller zeroes the rest). Returns the rank. `outStride` ≥ R always fits.
+ *
+ * Row by row (left-looking): row i's entry in the column of an earlier kept row p is
+ * (G_ip − <F_i, F_p>)/F_pc over the columns before, and what is left of G_ii is its pivot. Every
+ * inner loop is a dot product over contiguous memory.
  */
 export function inOrderCholesky(
   G: ArrayLike<number>,
@@ -26,31 +31,33 @@ export function inOrderCholesky(
   outOffset: number,
   outStride: number,
 ): number {
-  // S holds the Schur complement of the kept rows; only its lower triangle is read or written.
-  if (work.length < R * R) work = new Float64Array(R * R);
-  const S = work;
-  for (let i = 0; i < R; i++) for (let j = 0; j <= i; j++) S[i * R + j] = G[offset + i * R + j];
+  // Rows of F in float64 while factoring, R × R row-major; pivots[c] is the row that owns column c.
+  if (work.length < R * R) {
+    work = new Float64Array(R * R);
+    pivots = new Int32Array(R);
+  }
+  const L = work;
   let rank = 0;
-  for (let k = 0; k < R; k++) {
-    const gkk = G[offset + k * R + k];
-    const d = S[k * R + k];
-    if (!(gkk > 0) || !(d > relTol * gkk)) continue;
-    const root = Math.sqrt(d);
-    const inv = 1 / root;
-    // Column k of S becomes the new column of F (rows below k), in place.
-    out[outOffset + k * outStride + rank] = root;
-    for (let i = k + 1; i < R; i++) {
-      const ci = S[i * R + k] * inv;
-      S[i * R + k] = ci;
-      out[outOffset + i * outStride + rank] = ci;
+  for (let i = 0; i < R; i++) {
+    const li = i * R;
+    for (let c = 0; c < rank; c++) {
+      const lp = pivots[c] * R;
+      let s = G[offset + i * R + pivots[c]];
+      for (let q = 0; q < c; q++) s -= L[li + q] * L[lp + q];
+      L[li + c] = s / L[lp + c];
     }
-    for (let i = k + 1; i < R; i++) {
-      const ci = S[i * R + k];
-      if (ci === 0) continue;
-      const row = i * R;
-      for (let j = k + 1; j <= i; j++) S[row + j] -= ci * S[j * R + k];
+    let d = G[offset + i * R + i];
+    const gii = d;
+    for (let q = 0; q < rank; q++) d -= L[li + q] * L[li + q];
+    const own = gii > 0 && d > relTol * gii;
+    if (own) {
+      L[li + rank] = Math.sqrt(d);
+      pivots[rank] = i;
     }
-    rank++;
+    const width = own ? rank + 1 : rank;
+    const o = outOffset + i * outStride;
+    for (let q = 0; q < width; q++) out[o + q] = L[li + q];
+    if (own) rank++;
   }
   return rank;
 }
