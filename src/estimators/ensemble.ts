@@ -126,14 +126,16 @@ function nngpChunk(
     const [, M, T, C] = y.shape;
     const flat = y.reshape([n, M * T, C]);
     // An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop).
-    const gram = tf.matMul(flat, flat.transpose([0, 2, 1])).div(C);
-    if (!head) return gram as tf.Tensor3D;
+    const product = tf.matMul(flat, flat.transpose([0, 2, 1]));
+    if (!head) return product.div(C) as tf.Tensor3D;
+    // Each step only where it changes something: on one network per pass every tensor op costs
+    // about as much as the arithmetic of these 64 × 64 matrices.
+    let gram = product.mul((head.wStd * head.wStd) / C);
+    if (head.bStd === 0) return gram as tf.Tensor3D;
+    gram = gram.add(head.bStd * head.bStd);
+    if (!out.masked) return gram as tf.Tensor3D;
     const valid = out.mask.reshape([1, M * T, 1]);
-    return gram
-      .mul(head.wStd * head.wStd)
-      .add(head.bStd * head.bStd)
-      .mul(valid)
-      .mul(valid.reshape([1, 1, M * T])) as tf.Tensor3D;
+    return gram.mul(valid).mul(valid.reshape([1, 1, M * T])) as tf.Tensor3D;
   });
 }
 

@@ -9,7 +9,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PreactivationSampler } from '../layers/types.ts';
-import { matMul } from '../tensors/matMul.ts';
 import { inOrderCholesky } from '../numerics/inOrderCholesky.ts';
 import { fillNormals, parameterKey } from '../random/normals.ts';
 
@@ -57,11 +56,17 @@ export class ConditionalPreactivations implements PreactivationSampler {
       fillNormals(z, k * rMax * outWidth, count, preactivationKey(this.runSeed, this.first + k, site));
       this.normals += count;
     }
-    return matMul(f.F, tf.tensor3d(z, [N, rMax, outWidth])).mul(scale) as tf.Tensor3D;
+    // No gradient flows here (the NNGP pass has no tape), so tfjs's plain product; the scale s is
+    // applied to the normals in JS rather than as one more tensor op.
+    if (scale !== 1) for (let i = 0; i < z.length; i++) z[i] *= scale;
+    return tf.matMul(f.F, tf.tensor3d(z, [N, rMax, outWidth]));
   }
 
   private factor(x: tf.Tensor3D, N: number, R: number, n: number): Factor | null {
-    const gram = matMul(x, x, true);
+    // An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop).
+    const xt = x.transpose([0, 2, 1]);
+    const gram = tf.matMul(x, xt);
+    xt.dispose();
     const g = gram.dataSync() as Float32Array;
     gram.dispose();
     // Not finite: let the plain product carry the NaN to the output rather than hide it.

@@ -68,7 +68,8 @@ export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.
   }
   const weights = isDeferred ? (W as DeferredWeight).get() : (W as tf.Tensor3D);
   // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.
-  const y = (ctx.tape ? matMulConstB(x, weights) : matMul(x, weights)).mul(scale) as tf.Tensor3D;
+  const product = ctx.tape ? matMulConstB(x, weights) : matMul(x, weights);
+  const y = (scale === 1 ? product : product.mul(scale)) as tf.Tensor3D;
   return ctx.tape ? ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y) : y;
 }
 
