@@ -12,7 +12,7 @@ import type { ActivationMath } from '../kernels/activations/types.ts';
 import type { LayerFactory } from './types.ts';
 
 /** The finite forward pass of each built-in activation, in float32 tfjs ops. */
-const finite: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = {
+export const finite: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = {
   relu: (x) => tf.relu(x),
   erf: (x) => tf.erf(x),
   abs: (x) => tf.abs(x),
@@ -60,6 +60,8 @@ export const activation: LayerFactory<ActivationSpec> = (spec, site) => {
     inWidth: site.inWidth,
     outWidth: site.inWidth,
     sampled: false,
+    // Every built-in φ has φ(0) = 0 (layers.test.ts checks each).
+    keepsZeroRows: true,
     params: [],
     kernel: (s) => activationKernel(s, math, site.path),
     forward: (x, _p, ctx) => ({ y: f(x) as tf.Tensor4D, ctx }),

@@ -25,6 +25,7 @@ export const dense: LayerFactory<DenseSpec> = (spec, site) => {
     inWidth: n,
     outWidth: width,
     sampled: false,
+    keepsZeroRows: bStd === 0,
     params: [
       { name: 'W', shape: [n, width], trainable: true },
       ...(bStd > 0 ? [{ name: 'b', shape: [width], trainable: true }] : []),

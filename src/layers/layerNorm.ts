@@ -55,6 +55,8 @@ export const layerNorm: LayerFactory<LayerNormSpec> = (spec, site) => ({
   type: 'layerNorm',
   path: site.path,
   inWidth: site.inWidth,
+  // (0 − 0)/√(0 + ε) = 0 for ε > 0.
+  keepsZeroRows: spec.eps > 0,
   outWidth: site.inWidth,
   sampled: false,
   params: [],

@@ -25,6 +25,8 @@ export const residual: LayerFactory<ResidualSpec> = (spec, site) => {
     inWidth: site.inWidth,
     outWidth: site.inWidth,
     sampled: block.sampled,
+    // x and the block's output (its stack masks after every layer) are both zero there.
+    keepsZeroRows: true,
     params: block.params.map((p) => ({ ...p, name: local(p.name) })),
     kernel(s, ctx): KernelState {
       if (!zeroMeanTypes.has(last.type))

@@ -60,7 +60,7 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
         if (c.tape) c.tape.prefix = l.path;
         if (c.preactivations) c.preactivations.prefix = l.path;
         ({ y, ctx: c } = l.forward(y, local, c));
-        if (c.masked) y = y.mul(c.mask);
+        if (c.masked && !l.keepsZeroRows) y = y.mul(c.mask);
       }
       return { y, ctx: c };
     },

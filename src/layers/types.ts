@@ -87,6 +87,12 @@ export interface Layer {
   readonly params: readonly ParamDecl[];
   /** Whether the kernel map uses Monte-Carlo samples (then `kernel` returns an estimate). */
   readonly sampled: boolean;
+  /**
+   * Whether `forward` maps a zero input row (a padded position) to a zero output row. The stack
+   * zeroes padded positions after every layer; it skips that tensor op after a layer that declares
+   * this. Leave it out when unsure: the stack then masks, which is always right.
+   */
+  readonly keepsZeroRows?: boolean;
   /** The infinite-width map: a new state, the input untouched. Throws KernelError when it cannot apply. */
   kernel(state: KernelState, ctx: KernelContext): KernelState;
   /** The finite map on x: [N, M, T, inWidth] → [N, M, T', outWidth]. Called inside tf.tidy by the network. */

@@ -59,6 +59,8 @@ export function attentionParams(spec: AttentionSpec, g: AttentionGeometry): Para
  */
 function project(ctx: FiniteContext, name: string, u: tf.Tensor3D, p: ParamMap, N: number, M: number, T: number, H: number, d: number): tf.Tensor3D {
   const y = linear(ctx, name, u, deferred(p, name, H * d), 1);
+  // With one head the transpose moves nothing: a reshape alone saves a copy.
+  if (H === 1) return y.reshape([N * M, T, d]);
   return y.reshape([N, M * T, H, d]).transpose([0, 2, 1, 3]).reshape([N * H * M, T, d]);
 }
 
@@ -144,7 +146,7 @@ export function attentionForward(
 
   const Vh = project(ctx, 'WV', xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p, N, M, T, H, dv);
   const AV = matMul(A.reshape([N * H * M, T, T]) as tf.Tensor3D, Vh); // [N·H·M, T, d_v]
-  const heads = AV.reshape([N, H, M * T, dv]).transpose([0, 2, 1, 3]).reshape([N, M * T, H * dv]) as tf.Tensor3D;
+  const heads = (H === 1 ? AV.reshape([N, M * T, dv]) : AV.reshape([N, H, M * T, dv]).transpose([0, 2, 1, 3]).reshape([N, M * T, H * dv])) as tf.Tensor3D;
   let y = linear(ctx, 'WO', heads, deferred(p, 'WO', nOut), (spec.wOStd * spec.wVStd) / Math.sqrt(g.v * dv * H));
   if (spec.bStd > 0) y = addBias(ctx, 'b', y, p.b as tf.Tensor2D, spec.bStd);
   let out = y.reshape([N, M, T, nOut]) as tf.Tensor4D;

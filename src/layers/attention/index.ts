@@ -42,6 +42,8 @@ export const attention: LayerFactory<AttentionSpec> = (spec, site) => {
     outWidth: spec.outWidth,
     params: attentionParams(spec, g),
     sampled: isSampled(spec),
+    // attentionForward masks its own output.
+    keepsZeroRows: true,
     kernel(s, ctx) {
       if (spec.posEmb?.type === 'concat' && s.width !== n)
         throw new KernelError(ctx.path, `the kernel state has width ${s.width}, the layer was built for ${n} input channels (concat embeddings need it)`);
