@@ -97,11 +97,29 @@ function checkSeed(seed: number): void {
     throw new Error(`seed must be a whole number in [1, 2^32 - 1], got ${seed} (0 means "no seed" to tfjs and would not repeat)`);
 }
 
-function inputTensors(batch: InputBatch, n: number): { x: tf.Tensor4D; ctx: FiniteContext } {
-  const mask = tf.tensor4d(Float32Array.from(batch.mask), [1, batch.M, batch.T, 1]);
-  const x1 = tf.tensor4d(Float32Array.from(batch.x), [1, batch.M, batch.T, batch.d]).mul(mask);
-  const x = tf.broadcastTo(x1, [n, batch.M, batch.T, batch.d]) as tf.Tensor4D;
-  return { x, ctx: { N: n, M: batch.M, T: batch.T, mask, masked: batch.masked } };
+type InputTensors = { x: tf.Tensor4D; ctx: FiniteContext };
+
+/**
+ * The inputs broadcast to n networks, made once per chunk size and kept for the whole run (the
+ * same tensors serve every chunk): with one network per pass, rebuilding them cost four tensor ops
+ * per network. `dispose` frees them.
+ */
+function inputCache(batch: InputBatch): { get: (n: number) => InputTensors; dispose: () => void } {
+  const made = new Map<number, InputTensors>();
+  const get = (n: number) => {
+    let entry = made.get(n);
+    if (!entry) {
+      entry = tf.tidy(() => {
+        const mask = tf.tensor4d(Float32Array.from(batch.mask), [1, batch.M, batch.T, 1]);
+        const x1 = tf.tensor4d(Float32Array.from(batch.x), [1, batch.M, batch.T, batch.d]).mul(mask);
+        const x = tf.keep(tf.broadcastTo(x1, [n, batch.M, batch.T, batch.d]) as tf.Tensor4D);
+        return { x, ctx: { N: n, M: batch.M, T: batch.T, mask: tf.keep(mask), masked: batch.masked } };
+      });
+      made.set(n, entry);
+    }
+    return entry;
+  };
+  return { get, dispose: () => made.forEach((e) => tf.dispose([e.x, e.ctx.mask])) };
 }
 
 /**
@@ -115,13 +133,13 @@ function inputTensors(batch: InputBatch, n: number): { x: tf.Tensor4D; ctx: Fini
 function nngpChunk(
   stack: Stack,
   head: ReadoutSplit | null,
-  batch: InputBatch,
+  inputs: InputTensors,
   params: ParamMap,
   n: number,
   preactivations: PreactivationSampler | undefined,
 ): tf.Tensor3D {
   return tf.tidy(() => {
-    const { x, ctx } = inputTensors(batch, n);
+    const { x, ctx } = inputs;
     const { y, ctx: out } = (head ? head.body : stack).forward(x, params, { ...ctx, preactivations });
     const [, M, T, C] = y.shape;
     const flat = y.reshape([n, M * T, C]);
@@ -162,9 +180,9 @@ export function splitReadout(spec: NetworkSpec, batch: InputBatch): ReadoutSplit
 }
 
 /** Channel 0 of the full network's output for a chunk: [n, P] (the per-network scalar readout the NTK differentiates). */
-function outputChunk(stack: Stack, batch: InputBatch, params: ParamMap, n: number): tf.Tensor2D {
+function outputChunk(stack: Stack, batch: InputBatch, inputs: InputTensors, params: ParamMap, n: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const { x, ctx } = inputTensors(batch, n);
+    const { x, ctx } = inputs;
     const { y } = stack.forward(x, params, ctx);
     return y.slice([0, 0, 0, 0], [n, y.shape[1], y.shape[2], 1]).reshape([n, batch.M * stack.T]) as tf.Tensor2D;
   });
@@ -226,45 +244,50 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
     if (opts.keepBlocks) blocks.push({ index, nngp: blockN, ntk: blockT });
     blockN = blockT = null;
   };
-  for (let done = 0; done < opts.networks; ) {
-    const global = first + done;
-    if (global % BLOCK === 0 || done === 0) {
-      blockN = doNngp ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
-      blockT = doNtk ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
-    }
-    // A chunk never straddles a block, so every run partitions a block's networks the same way.
-    const n = Math.min(chunk, opts.networks - done, BLOCK - (global % BLOCK));
-    const lazy = lazyParams([...needed.entries()].map(([key, d]) => ({ ...d, key })), opts.seed, global, n);
-    const drawn = lazy.map;
-    try {
-      const scalarParams = paramsFor(scalarStack, drawn);
-      const sampler = preactivations ? new ConditionalPreactivations(opts.seed, global) : undefined;
-      for (const [acc, run] of [
-        [blockN, () => nngpChunk(nngpStack, head, batch, paramsFor(nngpStack, drawn), n, sampler)],
-        [blockT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputTensors(batch, n))],
-      ] as const) {
-        if (!acc) continue;
-        const t = run();
-        const data = await t.data();
-        t.dispose();
-        for (let k = 0; k < n; k++) acc.add(data.subarray(k * P * P, (k + 1) * P * P));
+  const inputs = inputCache(batch);
+  try {
+    for (let done = 0; done < opts.networks; ) {
+      const global = first + done;
+      if (global % BLOCK === 0 || done === 0) {
+        blockN = doNngp ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
+        blockT = doNtk ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
       }
-      if (outputs) {
-        const t = outputChunk(scalarStack, batch, scalarParams, n);
-        outputs.set(await t.data(), done * P);
-        t.dispose();
+      // A chunk never straddles a block, so every run partitions a block's networks the same way.
+      const n = Math.min(chunk, opts.networks - done, BLOCK - (global % BLOCK));
+      const lazy = lazyParams([...needed.entries()].map(([key, d]) => ({ ...d, key })), opts.seed, global, n);
+      const drawn = lazy.map;
+      try {
+        const scalarParams = paramsFor(scalarStack, drawn);
+        const sampler = preactivations ? new ConditionalPreactivations(opts.seed, global) : undefined;
+        for (const [acc, run] of [
+          [blockN, () => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler)],
+          [blockT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputs.get(n))],
+        ] as const) {
+          if (!acc) continue;
+          const t = run();
+          const data = await t.data();
+          t.dispose();
+          for (let k = 0; k < n; k++) acc.add(data.subarray(k * P * P, (k + 1) * P * P));
+        }
+        if (outputs) {
+          const t = outputChunk(scalarStack, batch, inputs.get(n), scalarParams, n);
+          outputs.set(await t.data(), done * P);
+          t.dispose();
+        }
+      } finally {
+        lazy.dispose();
       }
-    } finally {
-      lazy.dispose();
+      done += n;
+      if (performance.now() - lastYield > 100) {
+        // Let signal handlers and progress output run: tfjs work never returns to the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+      if ((first + done) % BLOCK === 0 || done === opts.networks) closeBlock(Math.floor((first + done - 1) / BLOCK));
+      opts.onProgress?.(done, opts.networks);
     }
-    done += n;
-    if (performance.now() - lastYield > 100) {
-      // Let signal handlers and progress output run: tfjs work never returns to the event loop.
-      await new Promise((resolve) => setImmediate(resolve));
-      lastYield = performance.now();
-    }
-    if ((first + done) % BLOCK === 0 || done === opts.networks) closeBlock(Math.floor((first + done - 1) / BLOCK));
-    opts.onProgress?.(done, opts.networks);
+  } finally {
+    inputs.dispose();
   }
   return {
     M: batch.M,

@@ -51,8 +51,9 @@ export const globalAvgPool: LayerFactory<GlobalAvgPoolSpec> = (_spec, site) => (
   params: [],
   kernel: poolKernel,
   forward(x, _p, ctx) {
-    const count = ctx.mask.sum(2, true);
-    const y = x.mul(ctx.mask).sum(2, true).div(count) as tf.Tensor4D;
+    // Padded positions are zero already (the stack masks), so the sum needs no mask; without padding
+    // every input has T positions and the mean is the sum over T.
+    const y = (ctx.masked ? x.sum(2, true).div(ctx.mask.sum(2, true)) : x.mean(2, true)) as tf.Tensor4D;
     // Created inside the caller's tidy scope, so it lives exactly as long as the forward pass.
     const mask = tf.ones([1, ctx.M, 1, 1]) as tf.Tensor4D;
     return { y, ctx: { ...ctx, T: 1, mask, masked: false } };
