@@ -102,4 +102,24 @@ describe('the NNGP with pre-activation sampling estimates the same kernel as wit
     expect(ratio).toBeGreaterThan(0.8);
     expect(ratio).toBeLessThan(1.25);
   });
+
+  it('one sharp head on a rank-16 input (benchmark R3): same per-network spread, no outlying networks', async () => {
+    // 64 rows in a 16-dimensional span, float32 Grams: an unpivoted factor once turned rounding into
+    // rare networks 5–10× too large here, and the spread per network grew from 0.42 to 0.67–1.0.
+    const z = new Float64Array(8 * 8 * 16);
+    fillNormals(z, 0, z.length, 'test/R3-inputs');
+    const inputs = Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, t) => Array.from(z.subarray((i * 8 + t) * 16, (i * 8 + t + 1) * 16))));
+    const batch = parseInputs({ inputs });
+    const spec = network(dense(128), attention({ scaling: 'sqrt', heads: 1, keyWidth: 128, valueWidth: 128, outWidth: 128 }), relu(), globalAvgPool(), dense(128));
+    const opts = { networks: 1024, ntk: false, backend: 'wasm' as const, seed: 31 };
+    const weights = await estimate(spec, batch, { ...opts, preactivations: false });
+    const sampled = await estimate(spec, batch, opts);
+    let worst = 0;
+    weights.nngp!.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - sampled.nngp![i]) / Math.hypot(weights.nngpSE![i], sampled.nngpSE![i]))));
+    expect(worst).toBeLessThan(4.5);
+    const spread = (r: typeof weights) => Math.max(...r.nngpSE!) / Math.max(...r.nngp!);
+    const ratio = spread(sampled) / spread(weights);
+    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeLessThan(1.25);
+  });
 });

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PreactivationSampler } from '../layers/types.ts';
-import { inOrderCholesky } from '../numerics/inOrderCholesky.ts';
+import { pivotedRowFactor } from '../numerics/pivotedRowFactor.ts';
 import { fillNormals, parameterKey } from '../random/normals.ts';
 
 interface Factor {
@@ -71,13 +71,13 @@ export class ConditionalPreactivations implements PreactivationSampler {
     gram.dispose();
     // Not finite: let the plain product carry the NaN to the output rather than hide it.
     for (let i = 0; i < g.length; i++) if (g[i] - g[i] !== 0) return null;
-    // Rows within float32 rounding of the span of earlier rows (a length-n dot product errs by up
-    // to about n·2⁻²⁴ relative) get no column: G − F Fᵀ is then below G's own rounding.
+    // Stop at the numerical rank: pivots at most n·2⁻²³ of the largest diagonal are within the
+    // rounding of a float32 length-n dot product, so G − F Fᵀ is below G's own rounding.
     const relTol = n * 2 ** -23;
     // Factors go into an R-column buffer, then are packed to the largest rank found.
     const full = new Float32Array(N * R * R);
     const ranks: number[] = [];
-    for (let k = 0; k < N; k++) ranks.push(inOrderCholesky(g, k * R * R, R, relTol, full, k * R * R, R));
+    for (let k = 0; k < N; k++) ranks.push(pivotedRowFactor(g, k * R * R, R, relTol, full, k * R * R, R));
     const rMax = Math.max(1, ...ranks);
     if (rMax === R) return { F: tf.tensor3d(full, [N, R, R]), ranks };
     const F = new Float32Array(N * R * rMax);
