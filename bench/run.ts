@@ -195,7 +195,7 @@ function duration(s: number): string {
 }
 
 /** Per timed run: the kernels that took the time (tf.profile rerun) and the CPU profile by area. */
-function printProfiles(ours: readonly TaskResult[], dir: string, p: (s?: string) => void): void {
+function printProfiles(ours: readonly TaskResult[], dir: string, ceilingGflops: number, p: (s?: string) => void): void {
   for (const r of ours) {
     const k = r.kernelProfile;
     if (!k) continue;
@@ -207,6 +207,14 @@ function printProfiles(ours: readonly TaskResult[], dir: string, p: (s?: string)
         1,
       ),
     );
+    for (const [label, m] of [
+      ['unbatched (2-D GEMM)', k.matmul.unbatched],
+      ['batched', k.matmul.batched],
+    ] as const)
+      if (m.calls > 0 && m.ms > 0)
+        p(
+          `matmul kernels, ${label}: ${m.calls} calls, ${(m.flops / 1e9).toFixed(2)} GFLOP executed in ${m.ms.toFixed(0)} ms = ${(m.flops / m.ms / 1e6).toFixed(1)} GFLOP/s, ${pct(m.flops / m.ms / 1e6 / ceilingGflops)} of the ceiling`,
+        );
     p('top kernels by input shapes:');
     for (const x of k.byKernelAndShape.slice(0, 8)) p(`  ${pct(x.ms / k.wallMs).padStart(6)}  ${x.calls} × ${x.name} ${x.shapes}`);
     const cpu = resolve(dir, `${r.config}-${r.task}.cpuprofile`);
@@ -367,7 +375,7 @@ async function main(argv: string[]): Promise<void> {
   );
   if (o.networks !== REFERENCE_NETWORKS) p(`(~: extrapolated from ${o.networks} networks)`);
   p();
-  if (o.profile) printProfiles(ours, o.profile, p);
+  if (o.profile) printProfiles(ours, o.profile, ceiling.gflops, p);
   if (!peer) {
     p(`PyTorch peer: UNAVAILABLE, ${peerWhy}. No ratios to the peer in this run.`);
     return;

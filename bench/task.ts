@@ -38,6 +38,12 @@ export interface KernelTime {
 export interface KernelProfile {
   readonly wallMs: number;
   readonly kernelMs: number;
+  /**
+   * The matrix products the run executed, from the kernels' input shapes: FLOPs actually done
+   * (2 per multiply-add, not the nominal count of configs.ts) and time inside the kernels, for
+   * unbatched (one network's 2-D GEMM) and batched products apart.
+   */
+  readonly matmul: { readonly unbatched: MatmulTime; readonly batched: MatmulTime };
   readonly byKernel: KernelTime[];
   readonly byKernelAndShape: KernelTime[];
 }
@@ -65,6 +71,22 @@ export interface TaskResult {
   readonly secondsTo1pct: number;
   readonly meanDiagonal: number;
   readonly kernelProfile?: KernelProfile;
+}
+
+export interface MatmulTime {
+  readonly calls: number;
+  readonly flops: number;
+  readonly ms: number;
+}
+
+/** 2·B·M·K·N for a BatchMatMul on [B, M, K] × [B, K, N]; transposed operands are told by the shapes. */
+function matmulFlops(a: readonly number[], b: readonly number[]): number {
+  const batch = Math.max(a.slice(0, -2).reduce((x, y) => x * y, 1), b.slice(0, -2).reduce((x, y) => x * y, 1));
+  const [a1, a2] = a.slice(-2);
+  const [b1, b2] = b.slice(-2);
+  // Shared dimension K: a's columns against b's rows unless a transpose flag made it otherwise.
+  const [m, k, n] = a2 === b1 ? [a1, a2, b2] : a2 === b2 ? [a1, a2, b1] : a1 === b1 ? [a2, a1, b2] : [a2, a1, b1];
+  return 2 * batch * m * k * n;
 }
 
 async function profileKernels(run: () => Promise<unknown>): Promise<KernelProfile> {
@@ -97,7 +119,16 @@ async function profileKernels(run: () => Promise<unknown>): Promise<KernelProfil
   const byKernelAndShape = by((k) => `${k.name} ${k.inputShapes.map((s) => `[${s?.join(',') ?? ''}]`).join(' ')}`)
     .slice(0, 20)
     .map(({ key, ms, calls }) => ({ name: key.split(' ')[0], shapes: key.slice(key.indexOf(' ') + 1), ms, calls }));
-  return { wallMs, kernelMs: byKernel.reduce((a, k) => a + k.ms, 0), byKernel, byKernelAndShape };
+  const matmul = { unbatched: { calls: 0, flops: 0, ms: 0 }, batched: { calls: 0, flops: 0, ms: 0 } };
+  for (const k of info.kernels) {
+    if (k.name !== 'BatchMatMul' && k.name !== '_FusedMatMul') continue;
+    const [a, b] = k.inputShapes as number[][];
+    const part = a.slice(0, -2).reduce((x, y) => x * y, 1) === 1 ? matmul.unbatched : matmul.batched;
+    part.calls++;
+    part.flops += matmulFlops(a, b);
+    part.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+  }
+  return { wallMs, kernelMs: byKernel.reduce((a, k) => a + k.ms, 0), matmul, byKernel, byKernelAndShape };
 }
 
 export async function runTask(req: TaskRequest): Promise<TaskResult> {
