@@ -357,7 +357,7 @@ async function main(argv: string[]): Promise<void> {
   p('Ours');
   p(
     table(
-      ['config', 'task', 'networks/s', `s/${REFERENCE_NETWORKS}`, 'GFLOP/s', '% ceiling', 'peak RSS MB', 'tensors', 'rel.sd/net', 'nets to 1%', 'time to 1%'],
+      ['config', 'task', 'networks/s', `s/${REFERENCE_NETWORKS}`, 'GFLOP/s', '% ceiling', 'normals/net', 'peak RSS MB', 'tensors', 'rel.sd/net', 'nets to 1%', 'time to 1%'],
       report.ours.map((r) => [
         r.config,
         r.task,
@@ -365,6 +365,7 @@ async function main(argv: string[]): Promise<void> {
         (r.secondsFor1024Measured ? '' : '~') + sig(r.secondsFor1024),
         sig(r.gflops),
         pct(r.fractionOfCeiling),
+        r.normalsPerNetwork,
         mb(r.peakRssBytes),
         `${r.numTensorsBefore}→${r.numTensorsAfter}`,
         sig(r.perNetworkRelStd),

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { estimate } from '../src/estimators/ensemble.ts';
 import { relativePrecision } from '../src/kernels/compute.ts';
+import { normalsDrawn } from '../src/random/ziggurat.ts';
 import type { BackendChoice } from '../src/backend.ts';
 import { configByName, inputBatch, SEED, taskFlops, taskSpec, type Task } from './configs.ts';
 
@@ -62,6 +63,8 @@ export interface TaskResult {
   readonly peakRssBytes: number;
   readonly numTensorsBefore: number;
   readonly numTensorsAfter: number;
+  /** Standard normals drawn per network in the timed run (weights, or pre-activations). */
+  readonly normalsPerNetwork: number;
   /** max SE / mean |diagonal| of this run (compute.ts, relativePrecision). */
   readonly precision: number;
   /** The same for a single network: precision · √networks. */
@@ -151,7 +154,9 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
+  const drawnBefore = normalsDrawn();
   const r = await estimate(spec, batch, { ...common, networks: req.networks, seed: SEED });
+  const normalsPerNetwork = Math.round((normalsDrawn() - drawnBefore) / req.networks);
   if (session && req.cpuProfile) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(req.cpuProfile, JSON.stringify(profile));
@@ -184,6 +189,7 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     numTensorsBefore: before,
     numTensorsAfter: after,
+    normalsPerNetwork,
     precision,
     perNetworkRelStd,
     networksTo1pct,

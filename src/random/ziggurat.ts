@@ -35,6 +35,13 @@ const fn = new Float64Array(LAYERS);
   }
 }
 
+let drawn = 0;
+
+/** Normals drawn by every stream of this thread so far (benchmarks divide it by networks). */
+export function normalsDrawn(): number {
+  return drawn;
+}
+
 /**
  * sfc32 state, four 32-bit words, in an Int32Array: as object fields, V8 boxes 32-bit integers that
  * do not fit its 31-bit small integers, which cost the hot loop a factor of two.
@@ -111,6 +118,7 @@ export class NormalStream {
    */
   fill(out: Float32Array | Float64Array, offset: number, count: number): void {
     const s = this.s;
+    drawn += count;
     let a = s[0];
     let b = s[1];
     let c = s[2];
