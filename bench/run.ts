@@ -246,6 +246,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--configs <list>', 'configurations, e.g. R1,R3', parseList(configs.map((c) => c.name), 'config'), configs.map((c) => c.name))
     .option('--tasks <list>', 'nngp,ntk', parseList(tasks, 'task'), [...tasks])
     .option('--chunk <n>', 'networks per tensor batch for our sampler (default: its own choice)', wholeAtLeast(1))
+    .option('--workers <k>', 'worker threads for our sampler (estimate --workers k; started during the warm-up); compare with --peer-threads k', wholeAtLeast(1), 1)
     .option('--backend <name>', 'tfjs backend', 'wasm')
     .option('--no-peer', 'skip the PyTorch peer')
     .option('--python <path>', 'the Python that has torch', '/usr/bin/python3')
@@ -260,6 +261,7 @@ async function main(argv: string[]): Promise<void> {
     configs: string[];
     tasks: Task[];
     chunk?: number;
+    workers: number;
     backend: BackendChoice;
     peer: boolean;
     python: string;
@@ -288,7 +290,7 @@ async function main(argv: string[]): Promise<void> {
     for (const task of o.tasks) {
       log(`ours ${name} ${task}: ${o.networks} networks…`);
       const prof = o.profile ? { cpuProfile: resolve(o.profile, `${name}-${task}.cpuprofile`), kernelProfile: true } : {};
-      const r = await runChild({ config: name, task, networks: o.networks, backend: o.backend, ...(o.chunk ? { chunk: o.chunk } : {}), ...prof });
+      const r = await runChild({ config: name, task, networks: o.networks, backend: o.backend, workers: o.workers, ...(o.chunk ? { chunk: o.chunk } : {}), ...prof });
       log(`  ${sig(r.networksPerSecond)} networks/s, time to 1 % ${duration(r.secondsTo1pct)}`);
       ours.push(r);
     }
@@ -321,7 +323,7 @@ async function main(argv: string[]): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, tfjs: tf.version.tfjs },
-    options: { networks: o.networks, configs: o.configs, tasks: o.tasks, seed: SEED, M, T, d: D, backend: o.backend },
+    options: { networks: o.networks, configs: o.configs, tasks: o.tasks, seed: SEED, M, T, d: D, backend: o.backend, workers: o.workers, peerThreads: o.peerThreads ?? null },
     ceiling: { ...ceiling, runs: ceilingRuns },
     matmulProbes: probes,
     ours: ours.map((r) => ({
@@ -352,7 +354,7 @@ async function main(argv: string[]): Promise<void> {
   p(`  candidates at the start: ${Object.entries(first.candidates).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   p('Matmul probes (GFLOP/s, fraction of the ceiling):');
   p(`  ${probes.map((x) => `${x.name}: ${sig(x.gflops)} (${pct(x.fractionOfCeiling)})`).join('\n  ')}`);
-  p(`M = ${M} inputs, T = ${T}, d = ${D}, seed ${SEED}, ${o.networks} networks per run; backend ${ours[0]?.backend ?? o.backend}`);
+  p(`M = ${M} inputs, T = ${T}, d = ${D}, seed ${SEED}, ${o.networks} networks per run; backend ${ours[0]?.backend ?? o.backend}; ours on ${o.workers === 1 ? 'one thread' : `${o.workers} worker threads`}`);
   p();
   p('Ours');
   p(
@@ -365,7 +367,7 @@ async function main(argv: string[]): Promise<void> {
         (r.secondsFor1024Measured ? '' : '~') + sig(r.secondsFor1024),
         sig(r.gflops),
         pct(r.fractionOfCeiling),
-        r.normalsPerNetwork,
+        r.normalsPerNetwork ?? '—',
         mb(r.peakRssBytes),
         `${r.numTensorsBefore}→${r.numTensorsAfter}`,
         sig(r.perNetworkRelStd),

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { estimate } from '../src/estimators/ensemble.ts';
+import { estimateParallel } from '../src/estimators/parallel.ts';
 import { relativePrecision } from '../src/kernels/compute.ts';
 import { normalsDrawn } from '../src/random/ziggurat.ts';
 import type { BackendChoice } from '../src/backend.ts';
@@ -26,6 +27,8 @@ export interface TaskRequest {
   readonly cpuProfile?: string;
   /** After the timed run, rerun it under tf.profile and report time per kernel. */
   readonly kernelProfile?: boolean;
+  /** Worker threads (`estimate --workers k`); the warm-up starts them. 1 runs on this thread. */
+  readonly workers?: number;
 }
 
 export interface KernelTime {
@@ -63,8 +66,10 @@ export interface TaskResult {
   readonly peakRssBytes: number;
   readonly numTensorsBefore: number;
   readonly numTensorsAfter: number;
-  /** Standard normals drawn per network in the timed run (weights, or pre-activations). */
-  readonly normalsPerNetwork: number;
+  /** Standard normals drawn per network in the timed run (weights, or pre-activations); null when worker threads drew them. */
+  readonly normalsPerNetwork: number | null;
+  /** Worker threads that ran the networks (1: this thread). */
+  readonly workers: number;
   /** max SE / mean |diagonal| of this run (compute.ts, relativePrecision). */
   readonly precision: number;
   /** The same for a single network: precision · √networks. */
@@ -144,8 +149,19 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     backend: req.backend ?? 'wasm',
     ...(req.chunk ? { chunk: req.chunk } : {}),
   } as const;
-  // Warm-up on other networks (another seed), so the timed run starts from a settled backend.
-  await estimate(spec, batch, { ...common, networks: Math.max(2, req.warmup ?? Math.min(64, req.networks)), seed: SEED + 1 });
+  const workers = req.workers ?? 1;
+  if (workers > 1 && (req.cpuProfile || req.kernelProfile)) throw new Error('profiles need one thread: drop --workers or --profile');
+  const run = async (networks: number, seed: number) => {
+    if (workers === 1) return estimate(spec, batch, { ...common, networks, seed });
+    const m = await estimateParallel(spec, batch, { ...common, networks, seed, workers });
+    const acc = (req.task === 'nngp' ? m.nngp : m.ntk)!;
+    const mean = new Float64Array(acc.mean);
+    const se = acc.standardError();
+    return { M: m.M, T: m.T, networks: m.networks, seconds: m.seconds, backend: m.backends.join('+'), nngp: mean, nngpSE: se, ntk: mean, ntkSE: se };
+  };
+  // Warm-up on other networks (another seed), so the timed run starts from a settled backend (and,
+  // with worker threads, from started threads: the pool keeps them).
+  await run(Math.max(workers * 2, req.warmup ?? Math.min(64 * workers, req.networks)), SEED + 1);
   const before = tf.memory().numTensors;
   let session: Session | null = null;
   if (req.cpuProfile) {
@@ -155,8 +171,8 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     await session.post('Profiler.start');
   }
   const drawnBefore = normalsDrawn();
-  const r = await estimate(spec, batch, { ...common, networks: req.networks, seed: SEED });
-  const normalsPerNetwork = Math.round((normalsDrawn() - drawnBefore) / req.networks);
+  const r = await run(req.networks, SEED);
+  const normalsPerNetwork = workers === 1 ? Math.round((normalsDrawn() - drawnBefore) / req.networks) : null;
   if (session && req.cpuProfile) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(req.cpuProfile, JSON.stringify(profile));
@@ -190,6 +206,7 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     numTensorsBefore: before,
     numTensorsAfter: after,
     normalsPerNetwork,
+    workers,
     precision,
     perNetworkRelStd,
     networksTo1pct,

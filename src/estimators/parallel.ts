@@ -2,11 +2,99 @@
  * `--workers k`: the blocks of a run spread over k worker threads (one single-threaded tfjs backend
  * each, the route STACK.md recommends over WASM's own threads), merged as shards are: the result is
  * bit-identical to the single-threaded run with the same seed.
+ *
+ * The threads are kept in a pool per k for the life of the process: starting one (tsx, the WASM
+ * backend) takes about 0.4 s and its first networks run before V8 has compiled the hot loops, which
+ * made a 1024-network run on two fresh threads slower than on one. Idle threads do not keep the
+ * process alive; `closeWorkerPools` ends them.
  */
 import { Worker } from 'node:worker_threads';
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import type { EstimateOptions } from './ensemble.ts';
 import { mergeShards, type MergedEstimate, type ShardFile } from './shards.ts';
+import type { ShardJob } from './shardWorker.ts';
+
+type Message = { type: 'progress'; id: number; done: number } | { type: 'done'; id: number; file: ShardFile } | { type: 'error'; id: number; message: string };
+
+interface Pending {
+  readonly resolve: (f: ShardFile) => void;
+  readonly reject: (e: Error) => void;
+  readonly progress: (done: number) => void;
+}
+
+class WorkerPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  broken: Error | null = null;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, (_, w) => {
+      const worker = new Worker(new URL('./shardWorkerBoot.mjs', import.meta.url));
+      worker.unref();
+      worker.on('message', (m: Message) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        if (m.type === 'progress') p.progress(m.done);
+        else {
+          this.pending.delete(m.id);
+          this.settle();
+          if (m.type === 'done') p.resolve(m.file);
+          else p.reject(new Error(m.message));
+        }
+      });
+      const fail = (e: Error) => {
+        this.broken = e;
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`worker ${w} exited with code ${code}`)));
+      return worker;
+    });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** A job for worker w; while any job is out, the threads keep the process alive. */
+  run(w: number, job: Omit<ShardJob, 'id'>, progress: (done: number) => void): Promise<ShardFile> {
+    if (this.broken) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    return new Promise<ShardFile>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, progress });
+      this.settle();
+      this.workers[w].postMessage({ ...job, id });
+    });
+  }
+
+  private settle(): void {
+    for (const w of this.workers) this.pending.size > 0 ? w.ref() : w.unref();
+  }
+
+  close(): Promise<number[]> {
+    return Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+const pools = new Map<number, WorkerPool>();
+
+function pool(size: number): WorkerPool {
+  let p = pools.get(size);
+  if (!p || p.broken) {
+    p = new WorkerPool(size);
+    pools.set(size, p);
+  }
+  return p;
+}
+
+/** Ends every pooled worker thread (tests, or a host that wants its threads back). */
+export async function closeWorkerPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close()));
+}
 
 export async function estimateParallel(
   spec: NetworkSpec,
@@ -15,30 +103,16 @@ export async function estimateParallel(
 ): Promise<MergedEstimate & { seconds: number }> {
   const start = performance.now();
   const { onProgress, workers, ...rest } = opts;
+  const p = pool(workers);
   const done = new Array<number>(workers).fill(0);
+  const plainBatch = { ...batch, x: Array.from(batch.x), mask: Array.from(batch.mask) };
   const files = await Promise.all(
-    Array.from({ length: workers }, (_, w) => {
-      const worker = new Worker(new URL('./shardWorkerBoot.mjs', import.meta.url), {
-        workerData: {
-          spec,
-          batch: { ...batch, x: Array.from(batch.x), mask: Array.from(batch.mask) },
-          opts: { ...rest, shard: { index: w, count: workers } },
-        },
-      });
-      return new Promise<ShardFile>((resolve, reject) => {
-        worker.on('message', (m: { type: string; done?: number; file?: ShardFile }) => {
-          if (m.type === 'progress') {
-            done[w] = m.done ?? 0;
-            onProgress?.(done.reduce((a, b) => a + b, 0), opts.networks);
-          } else if (m.type === 'done') {
-            resolve(m.file as ShardFile);
-            void worker.terminate();
-          }
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => code !== 0 && code !== 1 && reject(new Error(`worker ${w} exited with code ${code}`)));
-      });
-    }),
+    Array.from({ length: workers }, (_, w) =>
+      p.run(w, { spec, batch: plainBatch, opts: { ...rest, shard: { index: w, count: workers } } }, (d) => {
+        done[w] = d;
+        onProgress?.(done.reduce((a, b) => a + b, 0), opts.networks);
+      }),
+    ),
   );
   return { ...mergeShards(files), seconds: (performance.now() - start) / 1000 };
 }
