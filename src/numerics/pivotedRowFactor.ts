@@ -1,18 +1,23 @@
 /**
  * A factor F (R × r) with F Fᵀ ≈ G for a Gram matrix G = x xᵀ known only to working precision, by
- * Cholesky with complete (diagonal) pivoting that stops at the numerical rank.
+ * Cholesky with complete (diagonal) pivoting on the correlation matrix C = D^-½ G D^-½
+ * (D = diag G), stopping at the numerical rank; F = D^½ F_C.
  *
- * Each step takes the row with the largest remaining pivot d_j (its squared distance from the span
- * of the rows already taken) and stops once every remaining pivot is at most relTol · max_i G_ii.
- * The error G − F Fᵀ is then the remaining Schur complement, whose entries are at most that bound,
- * and every multiplier |F_ik / F_jk| ≤ 1, so rounding in G cannot be amplified (Higham, "Cholesky
- * factorization", WIREs Comp. Stat. 1 (2009) 251–254, §3; Golub & Van Loan, Matrix Computations,
- * 4th ed., §4.2.8). Without pivoting, a near-duplicate row just above the tolerance divided later
- * rows by a pivot of the size of G's own rounding, and rare networks got entries 100× too large.
+ * Each step takes the row with the largest remaining pivot of C (the squared sine of its angle to
+ * the span of the rows already taken) and stops once every remaining one is at most relTol. The
+ * error G − F Fᵀ = D^½ (C − F_C F_Cᵀ) D^½ is the remaining Schur complement, PSD with entries at most
+ * relTol · √(G_ii G_jj): each entry within a tolerance scaled to its own rows, which is how the
+ * rounding of a float32 dot product scales. Every multiplier of F_C is at most 1, so that rounding
+ * is not amplified (Higham, "Cholesky factorization", WIREs Comp. Stat. 1 (2009) 251–254, §3;
+ * Golub & Van Loan, Matrix Computations, 4th ed., §4.2.8). Without pivoting, a near-dependent row
+ * taken early divided later rows by a pivot of the size of G's rounding, and rare networks got
+ * entries 100× too large; pivoting on G itself, a tolerance relative to the largest diagonal let
+ * rows of small norm lose up to relTol·max G / G_ii of their variance. Zero rows get zero rows.
  */
 
 let work = new Float64Array(0);
-let gram = new Float64Array(0);
+let corr = new Float64Array(0);
+let scale = new Float64Array(0);
 let diag = new Float64Array(0);
 let taken = new Uint8Array(0);
 
@@ -32,27 +37,27 @@ export function pivotedRowFactor(
 ): number {
   if (work.length < R * R) {
     work = new Float64Array(R * R);
-    gram = new Float64Array(R * R);
+    corr = new Float64Array(R * R);
+    scale = new Float64Array(R);
     diag = new Float64Array(R);
     taken = new Uint8Array(R);
   }
-  // L: R × R row-major, column k filled at step k for the rows not yet taken.
+  // L: R × R row-major, column k filled at step k for the rows not yet taken (of F_C).
   const L = work;
-  // One copy into float64 keeps every loop below on a single array type (V8 compiles a loop over
-  // a parameter that is sometimes Float32Array, sometimes Float64Array, about half as fast).
-  const g = gram;
-  for (let i = 0; i < R * R; i++) g[i] = G[offset + i];
-  let maxDiag = 0;
+  const c = corr;
   for (let i = 0; i < R; i++) {
-    diag[i] = g[i * R + i];
-    taken[i] = 0;
-    if (diag[i] > maxDiag) maxDiag = diag[i];
+    const gii = G[offset + i * R + i];
+    scale[i] = gii > 0 ? Math.sqrt(gii) : 0;
+    // A zero (or, from rounding, negative) diagonal is a zero row: never a pivot, never a column.
+    diag[i] = gii > 0 ? 1 : 0;
+    taken[i] = gii > 0 ? 0 : 1;
   }
-  const tol = relTol * maxDiag;
+  for (let i = 0; i < R; i++)
+    for (let j = 0; j < R; j++) c[i * R + j] = scale[i] > 0 && scale[j] > 0 ? G[offset + i * R + j] / (scale[i] * scale[j]) : 0;
   let rank = 0;
   while (rank < R) {
     let j = -1;
-    let best = tol;
+    let best = relTol;
     for (let i = 0; i < R; i++)
       if (taken[i] === 0 && diag[i] > best) {
         best = diag[i];
@@ -83,7 +88,7 @@ export function pivotedRowFactor(
         s3 += L[li + q + 3] * L[lj + q + 3];
       }
       for (; q < k; q++) s0 += L[li + q] * L[lj + q];
-      const v = (g[i * R + j] - (s0 + s1 + (s2 + s3))) / piv;
+      const v = (c[i * R + j] - (s0 + s1 + (s2 + s3))) / piv;
       L[li + k] = v;
       diag[i] -= v * v;
     }
@@ -92,7 +97,8 @@ export function pivotedRowFactor(
   for (let i = 0; i < R; i++) {
     const o = outOffset + i * outStride;
     const li = i * R;
-    for (let q = 0; q < rank; q++) out[o + q] = L[li + q];
+    const si = scale[i];
+    for (let q = 0; q < rank; q++) out[o + q] = si * L[li + q];
   }
   return rank;
 }
