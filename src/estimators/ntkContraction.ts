@@ -110,13 +110,21 @@ export function ntkByContraction(stack: Stack, batch: InputBatch, params: ParamM
     // Row Grams A_ij per pair of sites of one parameter (tied weights give cross pairs).
     const groups = new Map<string, number[]>();
     sites.forEach((s, i) => groups.set(s.key, [...(groups.get(s.key) ?? []), i]));
+    // Sites that read one input (attention's W^Q, W^K, W^V) share its Gram: keyed by the data.
+    const inputGrams = new Map<unknown, Map<unknown, tf.Tensor>>();
+    const dataOf = (t: tf.Tensor) => (t as unknown as { dataId: unknown }).dataId;
     const rowGram = (i: number, j: number): tf.Tensor => {
       const a = sites[i];
       const b = sites[j];
       if (a.kind !== b.kind) throw new Error(`parameter ${a.key} is used through different kinds of site (${a.kind}, ${b.kind})`);
       if (a.kind === 'bias') return tf.scalar(1);
       if (a.kind === 'left') return (a.rowGram as tf.Tensor2D).reshape([1, a.shape[1], a.shape[1]]);
-      return tf.matMul(a.input as tf.Tensor3D, (b.input as tf.Tensor3D).transpose([0, 2, 1]));
+      const [x, y] = [a.input as tf.Tensor3D, b.input as tf.Tensor3D];
+      let row = inputGrams.get(dataOf(x));
+      if (!row) inputGrams.set(dataOf(x), (row = new Map()));
+      let g = row.get(dataOf(y));
+      if (!g) row.set(dataOf(y), (g = tf.matMul(x, y.transpose([0, 2, 1]))));
+      return g;
     };
     const blocks: tf.Tensor3D[][] = Array.from({ length: Tout }, () => Array.from({ length: Tout }, () => tf.zeros([n, M, M]) as tf.Tensor3D));
     for (const members of groups.values())
