@@ -71,8 +71,9 @@ export class ConditionalPreactivations implements PreactivationSampler {
     gram.dispose();
     // Not finite: let the plain product carry the NaN to the output rather than hide it.
     for (let i = 0; i < g.length; i++) if (g[i] - g[i] !== 0) return null;
-    // Stop at the numerical rank: pivots at most n·2⁻²³ of the largest diagonal are within the
-    // rounding of a float32 length-n dot product, so G − F Fᵀ is below G's own rounding.
+    // Stop at the numerical rank: a row whose squared sine to the span of the rows taken is at most
+    // n·2⁻²³ is within the rounding of a float32 length-n dot product, so every entry of G − F Fᵀ is
+    // below G's own rounding at the scale of its rows (pivotedRowFactor.ts).
     const relTol = n * 2 ** -23;
     // Factors go into an R-column buffer, then are packed to the largest rank found.
     const full = new Float32Array(N * R * R);
