@@ -19,15 +19,13 @@ interface Factor {
 }
 
 /** Streams are keyed apart from the weights': Z is not W. */
-export const preactivationKey = (runSeed: number, network: number, site: string) => parameterKey(runSeed, network, `${site}#given-input`);
+const preactivationKey = (runSeed: number, network: number, site: string) => parameterKey(runSeed, network, `${site}#given-input`);
 
 export class ConditionalPreactivations implements PreactivationSampler {
   prefix = '';
   /** Factors by the input's data (Q, K and V read one input through different views). */
   private readonly factors = new Map<unknown, Factor | null>();
   private readonly used = new Set<string>();
-  /** Random numbers drawn, for tests and benchmarks. */
-  normals = 0;
 
   /** For networks [first, first + N) of a run: use within one pass (one tf.tidy) only. */
   constructor(
@@ -52,9 +50,7 @@ export class ConditionalPreactivations implements PreactivationSampler {
     const rMax = f.F.shape[2];
     const z = new Float32Array(N * rMax * outWidth);
     for (let k = 0; k < N; k++) {
-      const count = f.ranks[k] * outWidth;
-      fillNormals(z, k * rMax * outWidth, count, preactivationKey(this.runSeed, this.first + k, site));
-      this.normals += count;
+      fillNormals(z, k * rMax * outWidth, f.ranks[k] * outWidth, preactivationKey(this.runSeed, this.first + k, site));
     }
     // No gradient flows here (the NNGP pass has no tape), so tfjs's plain product; the scale s is
     // applied to the normals in JS rather than as one more tensor op.
