@@ -11,18 +11,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { loadSuite } from '../src/validation/suite.ts';
 import { runCase, type CaseResult } from '../src/validation/case.ts';
-import { verdictCount } from '../src/validation/family.ts';
-import { expectHolmFamilyPasses } from './family.ts';
-import { holmWorstCaseLevel } from '../src/verdicts/holmFamily.ts';
+import { expectHolmFamilyPasses, suiteCases, verdictSummary } from './family.ts';
 import { suiteProfile } from './profile.ts';
 
 const profile = suiteProfile();
 const familyAlpha = 1e-3;
-const suiteFile = (name: string) => resolve(import.meta.dirname, `../fixtures/suites/${name}`);
-const cases = [...loadSuite(suiteFile('attention-encoder.json')), ...(profile.name === 'full' ? loadSuite(suiteFile('attention-encoder-full.json')) : [])];
-const alpha = holmWorstCaseLevel(familyAlpha, verdictCount(cases));
+const { cases, alpha } = suiteCases('attention-encoder.json', 'attention-encoder-full.json', familyAlpha);
 const results: CaseResult[] = [];
 const summary: string[] = [];
 
@@ -36,7 +31,7 @@ describe(`transformer-like encoder (${profile.name} profile): finite ensembles a
         const gaps = v!.relativeGap.map((g) => `×${g.scale} ${(100 * g.gap).toFixed(1)}%`).join(', ');
         const rate = r.rates[kind as 'nngp' | 'ntk'];
         summary.push(
-          `${c.name} ${kind}: max|z| ${v!.statistic.toFixed(2)}, p ${v!.pValue.toExponential(1)}, detects ≥ ${(100 * v!.detectableRelativeError).toFixed(1)}%, bias fit χ²/dof ${v!.biasModel.goodness.chi2PerDof.toFixed(2)} (p ${v!.biasModel.goodness.pValue.toExponential(1)}), gap ${gaps}, bias ∝ width^${rate?.resolved ? rate.exponent.toFixed(2) : '(unresolved)'}`,
+          `${verdictSummary(c.name, kind, v!)} (p ${v!.biasModel.goodness.pValue.toExponential(1)}), gap ${gaps}, bias ∝ width^${rate?.resolved ? rate.exponent.toFixed(2) : '(unresolved)'}`,
         );
         expect(v!.detectableRelativeError, `${c.name} ${kind}`).toBeLessThan(0.25);
         expect(v!.biasModel.adequate, `${c.name} ${kind}: ${v!.notes.join('; ')}`).toBe(true);

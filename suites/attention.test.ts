@@ -12,21 +12,15 @@
  * reproducible. The full profile (SUITES_PROFILE=full) adds fixtures/suites/attention-full.json.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { loadSuite } from '../src/validation/suite.ts';
 import { runCase, type CaseResult } from '../src/validation/case.ts';
-import { verdictCount } from '../src/validation/family.ts';
-import { expectHolmFamilyPasses } from './family.ts';
-import { holmWorstCaseLevel } from '../src/verdicts/holmFamily.ts';
+import { expectHolmFamilyPasses, suiteCases, verdictSummary } from './family.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import { brokenAttentionLayers } from '../fixtures/broken/index.ts';
 import { suiteProfile } from './profile.ts';
 
 const profile = suiteProfile();
 const familyAlpha = 1e-3;
-const suiteFile = (name: string) => resolve(import.meta.dirname, `../fixtures/suites/${name}`);
-const cases = [...loadSuite(suiteFile('attention.json')), ...(profile.name === 'full' ? loadSuite(suiteFile('attention-full.json')) : [])];
-const alpha = holmWorstCaseLevel(familyAlpha, verdictCount(cases));
+const { cases, alpha } = suiteCases('attention.json', 'attention-full.json', familyAlpha);
 const results: CaseResult[] = [];
 const summary: string[] = [];
 
@@ -38,9 +32,7 @@ describe(`attention suite (${profile.name} profile): finite ensembles agree with
       results.push(r);
       for (const [kind, v] of Object.entries(r.verdicts)) {
         const gaps = v!.relativeGap.map((g) => `×${g.scale} ${(100 * g.gap).toFixed(1)}%`).join(', ');
-        summary.push(
-          `${c.name} ${kind}: max|z| ${v!.statistic.toFixed(2)}, p ${v!.pValue.toExponential(1)}, detects ≥ ${(100 * v!.detectableRelativeError).toFixed(1)}%, bias fit χ²/dof ${v!.biasModel.goodness.chi2PerDof.toFixed(2)}, gap ${gaps}${r.kernel.samples ? `, kernel sampled (${r.kernel.samples} logit draws)` : ''}`,
-        );
+        summary.push(`${verdictSummary(c.name, kind, v!)}, gap ${gaps}${r.kernel.samples ? `, kernel sampled (${r.kernel.samples} logit draws)` : ''}`);
         // The power to see a 25 % kernel error, and a bias model that fits the widths.
         expect(v!.detectableRelativeError, `${c.name} ${kind}`).toBeLessThan(0.25);
         expect(v!.biasModel.adequate, `${c.name} ${kind}: ${v!.notes.join('; ')}`).toBe(true);

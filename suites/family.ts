@@ -1,7 +1,31 @@
-/** The suite-level decision every case suite ends with: all its verdicts as one Holm family. */
+/**
+ * What every case suite shares: its cases (the quick suite file, plus the full one under the full
+ * profile), the per-verdict level, one summary line per verdict, and the suite-level decision, all
+ * its verdicts as one Holm family.
+ */
 import { expect } from 'vitest';
+import { resolve } from 'node:path';
 import type { CaseResult } from '../src/validation/case.ts';
-import { decideSuite } from '../src/validation/family.ts';
+import { decideSuite, verdictCount } from '../src/validation/family.ts';
+import { loadSuite } from '../src/validation/suite.ts';
+import { holmWorstCaseLevel } from '../src/verdicts/holmFamily.ts';
+import type { KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
+import { suiteProfile } from './profile.ts';
+
+/**
+ * Cases of fixtures/suites/`quick` (and `full` too under SUITES_PROFILE=full), and the level each
+ * verdict runs at: Holm's worst case for the family at `familyAlpha`, so each states its power there.
+ */
+export function suiteCases(quick: string, full: string | null, familyAlpha: number) {
+  const file = (name: string) => resolve(import.meta.dirname, `../fixtures/suites/${name}`);
+  const cases = [...loadSuite(file(quick)), ...(full !== null && suiteProfile().name === 'full' ? loadSuite(file(full)) : [])];
+  return { cases, alpha: holmWorstCaseLevel(familyAlpha, verdictCount(cases)) };
+}
+
+/** `case kind: max|z| …, p …, detects ≥ …%, bias fit χ²/dof …`; suites append what else they report. */
+export function verdictSummary(caseName: string, kind: string, v: KernelAgreement): string {
+  return `${caseName} ${kind}: max|z| ${v.statistic.toFixed(2)}, p ${v.pValue.toExponential(1)}, detects ≥ ${(100 * v.detectableRelativeError).toFixed(1)}%, bias fit χ²/dof ${v.biasModel.goodness.chi2PerDof.toFixed(2)}`;
+}
 
 export function expectHolmFamilyPasses(results: readonly CaseResult[], caseCount: number, familyAlpha: number): void {
   expect(results).toHaveLength(caseCount);

@@ -7,19 +7,14 @@
  * measures it); the seeds are fixed, so the outcome is reproducible.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { loadSuite } from '../src/validation/suite.ts';
 import { runCase, type CaseResult } from '../src/validation/case.ts';
-import { verdictCount } from '../src/validation/family.ts';
-import { expectHolmFamilyPasses } from './family.ts';
-import { holmWorstCaseLevel } from '../src/verdicts/holmFamily.ts';
+import { expectHolmFamilyPasses, suiteCases, verdictSummary } from './family.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import { brokenMlpLayers } from '../fixtures/broken/index.ts';
 
 const familyAlpha = 1e-3;
-const cases = loadSuite(resolve(import.meta.dirname, '../fixtures/suites/default.json'));
 // Each verdict is run (and states its power) at Holm's worst-case level; the family decides at α.
-const alpha = holmWorstCaseLevel(familyAlpha, verdictCount(cases));
+const { cases, alpha } = suiteCases('default.json', null, familyAlpha);
 const results: CaseResult[] = [];
 const summary: string[] = [];
 
@@ -28,9 +23,7 @@ describe('MLP suite: finite ensembles agree with the analytic kernels', () => {
     const r = await runCase(c, { alpha });
     results.push(r);
     for (const [kind, v] of Object.entries(r.verdicts)) {
-      summary.push(
-        `${c.name} ${kind}: max|z| ${v!.statistic.toFixed(2)}, p ${v!.pValue.toExponential(1)}, detects ≥ ${(100 * v!.detectableRelativeError).toFixed(1)}%, bias fit χ²/dof ${v!.biasModel.goodness.chi2PerDof.toFixed(2)}${v!.biasModel.adequate ? '' : ' (bias model rejected)'}`,
-      );
+      summary.push(`${verdictSummary(c.name, kind, v!)}${v!.biasModel.adequate ? '' : ' (bias model rejected)'}`);
       // The verdict must have the power to see the bugs below: a 25 % kernel error.
       expect(v!.detectableRelativeError).toBeLessThan(0.25);
     }
