@@ -40,27 +40,29 @@ export function formatVerdictTable(results: readonly CaseResult[], decision: Sui
     rows.push([
       m.case,
       m.kernel,
-      (m.rejected ? 'FAIL' : 'pass') + (v.biasModel.adequate ? '' : ' !'),
+      (m.status === 'inconclusive' ? 'INCONCLUSIVE' : m.rejected ? 'FAIL' : 'pass') + (v.biasModel.adequate ? '' : ' !'),
       v.statistic.toFixed(2),
       v.pValue.toExponential(1),
-      m.adjusted.toExponential(1),
+      Number.isNaN(m.adjusted) ? '—' : m.adjusted.toExponential(1),
       `${pct(v.detectableRelativeError)} / ${pct(v.detectableRelativeErrorMedian)}`,
       g.dof > 0 ? `${g.chi2PerDof.toFixed(2)} (${g.pValue.toExponential(1)})` : '—',
       rateCell(r.rates[m.kernel]),
       r.seconds.toFixed(1),
     ]);
     for (const n of v.notes) notes.push(`${m.case} ${m.kernel}: ${n}`);
+    for (const i of v.inconclusive ?? []) notes.push(`${m.case} ${m.kernel}: inconclusive (${i.code}): ${i.reason}; ${i.remedy}`);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   const failed = decision.members.filter((m) => m.rejected).length;
+  const undecided = decision.inconclusive;
   return [
     line(head),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     ...(notes.length ? ['', ...notes.map((n) => `! ${n}`)] : []),
     '',
-    `${rows.length - failed} passed, ${failed} failed on ${results[0]?.backend ?? '?'}; family-wise α = ${decision.alpha} (${decision.method}).`,
+    `${rows.length - failed - undecided} passed, ${failed} failed${undecided ? `, ${undecided} inconclusive` : ''} on ${results[0]?.backend ?? '?'}; family-wise α = ${decision.alpha} (${decision.method}).`,
     'Each verdict fits K(w) = K∞ + a/w per entry over the width factors (weighted least squares; its χ² tests that bias model) and tests',
     'K∞ against the kernel jointly: max|z| over entries, with its null from the estimated covariance between entries (docs/verdicts.md).',
     `"detects": the smallest relative kernel error caught with probability 0.9 at the worst-case Holm level ${perVerdictAlpha.toExponential(2)},`,

@@ -4,23 +4,28 @@
  */
 import { holmFamily } from '../verdicts/holmFamily.ts';
 import type { KernelAgreement } from '../verdicts/kernelAgreement.ts';
+import { isInconclusive, type VerdictStatus } from '../verdicts/types.ts';
 import type { CaseResult, KernelKind } from './case.ts';
 
 export interface FamilyMember {
   readonly case: string;
   readonly kernel: KernelKind;
   readonly verdict: KernelAgreement;
-  /** Holm-adjusted p-value. */
+  /** Holm-adjusted p-value (NaN for an inconclusive verdict, which is not in the family). */
   readonly adjusted: number;
-  /** The family's decision for this verdict. */
+  /** The family's decision for this verdict (false when inconclusive). */
   readonly rejected: boolean;
+  readonly status: VerdictStatus;
 }
 
 export interface SuiteDecision {
   readonly method: string;
   readonly alpha: number;
   readonly members: readonly FamilyMember[];
+  /** No conclusive verdict rejected. */
   readonly passed: boolean;
+  /** Verdicts that could not decide (see Verdict.inconclusive). */
+  readonly inconclusive: number;
 }
 
 export function decideSuite(results: readonly CaseResult[], alpha: number): SuiteDecision {
@@ -30,12 +35,31 @@ export function decideSuite(results: readonly CaseResult[], alpha: number): Suit
       const verdict = r.verdicts[kernel];
       if (verdict) flat.push({ case: r.name, kernel, verdict });
     }
+  // Inconclusive verdicts leave the family: their p-values are not trusted, and the others' Holm
+  // steps are taken over the verdicts that decide.
+  const inFamily = flat.map((f, i) => (isInconclusive(f.verdict) ? -1 : i)).filter((i) => i >= 0);
   const fam = holmFamily(
-    flat.map((f) => f.verdict.pValue),
+    inFamily.map((i) => flat[i].verdict.pValue),
     alpha,
   );
-  const members = flat.map((f, i) => ({ ...f, adjusted: fam.adjusted[i], rejected: fam.rejected[i] }));
-  return { method: `${fam.method} over ${members.length} verdicts`, alpha, members, passed: !members.some((m) => m.rejected) };
+  const adjusted = new Array<number>(flat.length).fill(NaN);
+  const rejected = new Array<boolean>(flat.length).fill(false);
+  inFamily.forEach((i, k) => {
+    adjusted[i] = fam.adjusted[k];
+    rejected[i] = fam.rejected[k];
+  });
+  const members = flat.map((f, i) => {
+    const status: VerdictStatus = isInconclusive(f.verdict) ? 'inconclusive' : rejected[i] ? 'fail' : 'pass';
+    return { ...f, adjusted: adjusted[i], rejected: rejected[i], status };
+  });
+  const inconclusive = members.filter((m) => m.status === 'inconclusive').length;
+  return {
+    method: `${fam.method} over ${inFamily.length} verdicts${inconclusive ? ` (${inconclusive} inconclusive left out)` : ''}`,
+    alpha,
+    members,
+    passed: !members.some((m) => m.rejected),
+    inconclusive,
+  };
 }
 
 /** Count of kernel verdicts a list of cases will produce (for the per-verdict power level α/k). */

@@ -14,6 +14,29 @@ export interface Verdict {
   /** pValue ≤ alpha. */
   readonly rejected: boolean;
   readonly notes: readonly string[];
+  /**
+   * Present and non-empty when the verdict cannot decide: an assumption of its test fails at this
+   * sample size, or its power is below what was asked. An inconclusive verdict neither passes nor
+   * fails; it leaves the Holm family (its p-value is not trusted) and is reported with its reasons.
+   */
+  readonly inconclusive?: readonly Inconclusive[];
+}
+
+/** Why a verdict cannot decide, and what would let it decide. */
+export interface Inconclusive {
+  /** A short machine-readable code, e.g. 'bias-regime', 'heavy-tails', 'power'. */
+  readonly code: string;
+  /** One sentence for a reader: what does not hold, with the numbers. */
+  readonly reason: string;
+  /** What would make it conclusive: wider networks, more networks, a larger --max-detectable. */
+  readonly remedy: string;
+}
+
+/** The three outcomes of a verdict. */
+export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
+
+export function isInconclusive(v: Pick<Verdict, 'inconclusive'>): boolean {
+  return (v.inconclusive?.length ?? 0) > 0;
 }
 
 /** The default false-positive rate of one verdict (issue 4). */
