@@ -52,6 +52,12 @@ export interface EstimateOptions {
   readonly collectOutputs?: boolean;
   /** Keep each block's accumulators in the result (`blocks`), for shard files and workers. */
   readonly keepBlocks?: boolean;
+  /**
+   * Also return every network's kernel matrices (`kernels`, [networks, P²] row-major, the float32
+   * values the accumulators saw): for resampling the ensemble (a bootstrap over networks) and for
+   * calibration runs that re-evaluate verdicts offline. Default false.
+   */
+  readonly collectKernels?: boolean;
 }
 
 /**
@@ -90,6 +96,8 @@ export interface EstimateResult {
   readonly blocks: BlockAccumulators[] | null;
   /** With `collectOutputs`: [networks, M·T] row-major, channel 0 of each network's output; else null. */
   readonly outputs: Float64Array | null;
+  /** With `collectKernels`: each network's NNGP and NTK, [networks, P²] row-major; else null. */
+  readonly kernels: { readonly nngp: Float32Array | null; readonly ntk: Float32Array | null } | null;
 }
 
 function checkSeed(seed: number): void {
@@ -225,6 +233,9 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   const nngpStack = head ? head.body : stack;
   const scalarStack = buildNetwork(scalarReadout(spec), batch);
   const outputs = opts.collectOutputs ? new Float64Array(opts.networks * P) : null;
+  const kernels = opts.collectKernels
+    ? { nngp: doNngp ? new Float32Array(opts.networks * P * P) : null, ntk: doNtk ? new Float32Array(opts.networks * P * P) : null }
+    : null;
   const needed = new Map<string, ParamDecl>();
   const declKey = (d: ParamDecl) => `${d.name}#${d.shape.join('x')}`;
   if (doNngp) for (const d of nngpStack.params) needed.set(declKey(d), d);
@@ -259,15 +270,20 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
       try {
         const scalarParams = paramsFor(scalarStack, drawn);
         const sampler = preactivations ? new ConditionalPreactivations(opts.seed, global) : undefined;
-        for (const [acc, run] of [
-          [blockN, () => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler)],
-          [blockT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputs.get(n))],
+        for (const [acc, run, keep] of [
+          [blockN, () => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler), kernels?.nngp],
+          [
+            blockT,
+            () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputs.get(n)),
+            kernels?.ntk,
+          ],
         ] as const) {
           if (!acc) continue;
           const t = run();
           const data = await t.data();
           t.dispose();
           for (let k = 0; k < n; k++) acc.add(data.subarray(k * P * P, (k + 1) * P * P));
+          keep?.set(data.subarray(0, n * P * P), done * P * P);
         }
         if (outputs) {
           const t = outputChunk(scalarStack, batch, inputs.get(n), scalarParams, n);
@@ -301,6 +317,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
     seconds: (performance.now() - start) / 1000,
     accumulators: { nngp: accN, ntk: accT },
     outputs,
+    kernels,
     blocks: opts.keepBlocks ? blocks : null,
     memory: { start: memoryStart, end: { numTensors: tf.memory().numTensors, rssMB: process.memoryUsage().rss / 2 ** 20 } },
   };

@@ -5,13 +5,14 @@
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { scaleSpec } from '../spec/scale.ts';
-import { computeKernel, type KernelResult } from '../kernels/compute.ts';
+import { computeKernel, type KernelOptions, type KernelResult } from '../kernels/compute.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
 import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../verdicts/kernelAgreement.ts';
 import { biasByWidth } from '../verdicts/biasByWidth.ts';
 import { convergenceRate, type ConvergenceRate } from '../verdicts/convergenceRate.ts';
 import { DEFAULT_ALPHA } from '../verdicts/types.ts';
 import { seed32 } from '../random/normals.ts';
+import type { MomentAccumulator } from '../estimators/accumulator.ts';
 import type { BackendChoice } from '../backend.ts';
 
 export type KernelKind = 'nngp' | 'ntk';
@@ -47,6 +48,10 @@ export interface RunOptions {
   readonly onProgress?: (message: string) => void;
   /** Monte-Carlo draws of the joint null (kernelAgreement). */
   readonly draws?: number;
+  /** Keep every network's kernels in the estimates (`result.kernels`), e.g. for offline re-analysis. */
+  readonly keepNetworks?: boolean;
+  /** Options of the analytic kernel (sampled layers: seed, precision, sample cap). */
+  readonly kernel?: KernelOptions;
 }
 
 /**
@@ -56,6 +61,28 @@ export interface RunOptions {
  */
 export function widthSeed(seed: number, k: number): number {
   return seed32(`case/${seed}/width/${k}`);
+}
+
+/**
+ * What the verdict needs from one width's ensemble: the mean, its standard error and covariance
+ * across entries, and the per-network third cumulants (the skewness check of tails.ts).
+ */
+export function widthEstimate(scale: number, acc: MomentAccumulator): WidthEstimate {
+  const n = acc.count;
+  // The accumulator's co-moment Σ(x − x̄)(x − x̄)ᵀ → covariance of the mean: /((n − 1) n).
+  const covariance = acc.cov ? acc.cov.map((v) => v / ((n - 1) * n)) : null;
+  return { scale, mean: new Float64Array(acc.mean), se: acc.standardError(), networks: n, covariance, thirdCumulant: acc.cumulants().k3 };
+}
+
+/** The analytic side of a verdict: the kernel, its sampling SE and that SE's degrees of freedom. */
+export function kernelInputs(
+  kernel: KernelResult,
+  which: KernelKind,
+  options?: KernelOptions,
+): { analytic: Float64Array; analyticSE: Float64Array | null; analyticDof: number } {
+  const analyticSE = which === 'nngp' ? kernel.nngpSE : kernel.ntkSE;
+  // A sampled kernel's SE is the spread of its replicas (compute.ts, 16 by default): replicas − 1 dof.
+  return { analytic: kernel[which], analyticSE, analyticDof: analyticSE ? (options?.replicas ?? 16) - 1 : Infinity };
 }
 
 export function checkScales(scales: readonly number[]): void {
@@ -68,7 +95,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
   checkScales(c.scales);
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const checks = c.checks ?? ['nngp', 'ntk'];
-  const kernel = computeKernel(c.spec, c.inputs);
+  const kernel = computeKernel(c.spec, c.inputs, opts.kernel);
   const estimates: { scale: number; seed: number; result: EstimateResult }[] = [];
   for (const [k, scale] of c.scales.entries()) {
     const spec = scaleSpec(c.spec, { width: scale, heads: c.scaleHeads ? scale : 1 });
@@ -79,6 +106,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
       nngp: checks.includes('nngp'),
       ntk: checks.includes('ntk'),
       covariance: true,
+      collectKernels: opts.keepNetworks,
       backend: opts.backend,
       onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`),
     });
@@ -88,27 +116,12 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
   // After pooling every row is valid; before it, padded positions are excluded.
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
   else mask.fill(1);
-  const widthEstimates = (which: KernelKind): WidthEstimate[] =>
-    estimates.map((e) => {
-      const acc = e.result.accumulators[which]!;
-      const n = acc.count;
-      // The accumulator's co-moment Σ(x − x̄)(x − x̄)ᵀ → covariance of the mean: /((n − 1) n).
-      const covariance = acc.cov ? acc.cov.map((v) => v / ((n - 1) * n)) : null;
-      return {
-        scale: e.scale,
-        mean: e.result[which] as Float64Array,
-        se: e.result[`${which}SE`] as Float64Array,
-        networks: e.result.networks,
-        covariance,
-      };
-    });
   const verdicts: { nngp?: KernelAgreement; ntk?: KernelAgreement } = {};
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
   for (const which of checks) {
-    const ests = widthEstimates(which);
+    const ests = estimates.map((e) => widthEstimate(e.scale, e.result.accumulators[which]!));
     verdicts[which] = kernelAgreement({
-      analytic: kernel[which],
-      analyticSE: which === 'nngp' ? kernel.nngpSE : kernel.ntkSE,
+      ...kernelInputs(kernel, which, opts.kernel),
       mask,
       alpha,
       draws: opts.draws,
