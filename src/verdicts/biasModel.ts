@@ -59,6 +59,10 @@ export interface BiasModelFit {
   readonly widths: number;
   readonly intercept: Float64Array;
   readonly slope: Float64Array;
+  /** The weights of K∞ on the width means, K∞_i = Σ_f c[f·m + i] ȳ_fi (F×m row-major). */
+  readonly interceptWeights: Float64Array;
+  /** Var(a_i) of each slope (widths independent). */
+  readonly slopeVariance: Float64Array;
   /** Cov(K∞_i, K∞_j), m×m row-major (diagonal only when no width carries a covariance). */
   readonly interceptCovariance: Float64Array;
   /** Welch–Satterthwaite degrees of freedom of Var(K∞_i) (Satterthwaite 1946; Welch 1947). */
@@ -124,6 +128,8 @@ export function fitBiasModel(samples: readonly WidthSample[]): BiasModelFit {
       for (let f = 0; f < F; f++) v += c[f * m + i] * c[f * m + j] * cov(f, i, j);
       interceptCovariance[i * m + j] = v;
     }
+  const slopeVariance = new Float64Array(m);
+  for (let i = 0; i < m; i++) for (let f = 0; f < F; f++) slopeVariance[i] += b[f * m + i] ** 2 * samples[f].variance[i];
   const interceptDof = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let num = 0,
@@ -184,5 +190,5 @@ export function fitBiasModel(samples: readonly WidthSample[]): BiasModelFit {
     const dof = m * dofPer;
     goodness = { chi2: Q, dof, chi2PerDof: Q / dof, pValue: chiSquaredSurvival(Q / scale, effectiveDof), scale, effectiveDof };
   }
-  return { m, widths: F, intercept, slope, interceptCovariance, interceptDof, chi2PerEntry, goodness };
+  return { m, widths: F, intercept, slope, interceptWeights: c, slopeVariance, interceptCovariance, interceptDof, chi2PerEntry, goodness };
 }

@@ -84,4 +84,45 @@ describe('kernelAgreement', () => {
     expect(v.rejected).toBe(false);
     expect(Number.isNaN(v.biasModel.goodness.pValue)).toBe(false);
   });
+  it('is inconclusive, saying how much wider, where the bias is far from its 1/width regime', () => {
+    // 40 % of the kernel at the narrowest width: a 1/width² term of the natural size, (0.4)²·K,
+    // would move K∞ by about two of its SEs, far above the level the test states.
+    const ests = estimates(normals('agreement/large-bias')).map((e) => ({ ...e, mean: e.mean.map((m, i) => m + (0.4 * K[i]) / e.scale) }));
+    const v = kernelAgreement({ analytic: K, mask, estimates: ests, alpha: 1e-3 });
+    expect(v.inconclusive?.map((i) => i.code)).toEqual(['bias-regime']);
+    expect(v.inconclusive![0].remedy).toMatch(/widths about \d+× larger/);
+    expect(v.biasRegime.curvatureLevel).toBeGreaterThan(v.biasRegime.maxLevel);
+    expect(v.biasRegime.maxRelativeBias).toBeGreaterThan(0.3);
+    // The 0.5 % bias of the other tests is in its regime: the verdict decides.
+    const small = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/small-bias')), alpha: 1e-3 });
+    expect(small.inconclusive).toBeUndefined();
+    expect(small.biasRegime.curvatureLevel).toBeLessThanOrEqual(small.biasRegime.maxLevel);
+  });
+
+  it('widens the tail for skewed per-network kernels, and is inconclusive where the widening is too large to trust', () => {
+    const base = estimates(normals('agreement/skewed'));
+    // Per-network skewness γ at every width: k₃ = γσ³ with σ = SE·√N.
+    const skewed = (gamma: number, networks: number): WidthEstimate[] =>
+      base.map((e) => ({ ...e, networks, thirdCumulant: e.se.map((s) => gamma * (s * Math.sqrt(networks)) ** 3) }));
+    const light = kernelAgreement({ analytic: K, mask, estimates: skewed(0, 128), alpha: 1e-3 });
+    expect(light.tails.corrected).toBe(true);
+    expect(light.tails.excess).toBe(0);
+    expect(light.inconclusive).toBeUndefined();
+    // Skewness 3 (a heavy-tailed two-head attention kernel) with 128 networks: inconclusive, with
+    // the networks that would make it conclusive.
+    const heavy = kernelAgreement({ analytic: K, mask, estimates: skewed(3, 128), alpha: 1e-3 });
+    expect(heavy.tails.excess).toBeGreaterThan(heavy.tails.maxExcess);
+    expect(heavy.inconclusive?.map((i) => i.code)).toEqual(['heavy-tails']);
+    expect(heavy.tails.networksNeeded).toBeGreaterThan(128);
+    expect(heavy.inconclusive![0].remedy).toContain(`about ${heavy.tails.networksNeeded} networks per width factor`);
+    // The same skewness with four times the networks asked for: R ∝ 1/N, the verdict decides.
+    const many = kernelAgreement({ analytic: K, mask, estimates: skewed(3, 4 * heavy.tails.networksNeeded), alpha: 1e-3 });
+    expect(many.tails.excess).toBeLessThanOrEqual(many.tails.maxExcess);
+    expect(many.inconclusive).toBeUndefined();
+    // The corrected score is never more extreme than the Student-t one on the same data.
+    const plain = kernelAgreement({ analytic: K, mask, estimates: skewed(3, 128), alpha: 1e-3, tails: 'gaussian' });
+    expect(plain.inconclusive).toBeUndefined();
+    expect(heavy.statistic).toBeLessThanOrEqual(plain.statistic);
+    expect(heavy.pValue).toBeGreaterThanOrEqual(plain.pValue);
+  });
 });

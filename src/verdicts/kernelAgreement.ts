@@ -25,7 +25,13 @@ import { studentTCdf } from '../stats/studentTCdf.ts';
 import { studentTQuantile } from '../stats/studentTQuantile.ts';
 import { fitBiasModel, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
 import { MaxAbsGaussian } from './maxAbsGaussian.ts';
-import { DEFAULT_ALPHA, type Verdict } from './types.ts';
+import { extrapolatedSkewness, extrapolatedSkewnessBound, normalScore, skewTailExcess, studentizedThreshold } from './tails.ts';
+import { DEFAULT_ALPHA, type Inconclusive, type Verdict } from './types.ts';
+
+/** The default largest tail excess (1 + R = 2: the tail twice the Student-t one) that still decides. */
+export const DEFAULT_MAX_TAIL_EXCESS = 1;
+/** The default largest false-positive rate, in units of α, under a natural-size curvature of the bias. */
+export const DEFAULT_MAX_BIAS_LEVEL = 2;
 
 export interface WidthEstimate {
   /** Width factor relative to the spec (1 = as written). */
@@ -39,6 +45,13 @@ export interface WidthEstimate {
    * (the joint null is then the Šidák one, conservative under positive dependence).
    */
   readonly covariance?: Float64Array | null;
+  /**
+   * Unbiased third cumulant (k-statistic) of the per-network values per entry (P²), from the
+   * accumulator's third central sums. With it the verdict measures how far the skewness of the
+   * per-network kernels moves the tail of each Studentized entry (tails.ts), corrects its normal
+   * score, and says inconclusive where the correction is too large to trust. Absent: no correction.
+   */
+  readonly thirdCumulant?: Float64Array | null;
 }
 
 export interface KernelAgreement extends Verdict {
@@ -75,6 +88,34 @@ export interface KernelAgreement extends Verdict {
   readonly relativeGap: readonly { readonly scale: number; readonly gap: number; readonly noise: number }[];
   readonly extrapolated: Float64Array;
   readonly extrapolatedSE: Float64Array;
+  /** The skewness of the Studentized entries and the tail correction it needs (tails.ts). */
+  readonly tails: TailReport;
+  /** Whether the finite-width bias is in its 1/width regime (see the bias-regime rule). */
+  readonly biasRegime: {
+    /** Largest |a_i|·x_max/√(K_ii K_jj): the fitted relative bias at the narrowest width. */
+    readonly maxRelativeBias: number;
+    /** The false-positive rate if each entry carried a 1/width² term of size (relative bias)²·√(K_ii K_jj). */
+    readonly curvatureLevel: number;
+    /** The largest such rate at which the verdict decides (maxBiasLevel · α). */
+    readonly maxLevel: number;
+  };
+}
+
+export interface TailReport {
+  /** Whether per-network third cumulants were available and the scores corrected. */
+  readonly corrected: boolean;
+  /** Largest |λ_i| = |κ₃(K∞_i)|/V_i^{3/2} over entries. */
+  readonly maxSkewness: number;
+  /**
+   * Mean over entries of R_i at the entry's decision threshold: the relative excess of the true
+   * two-sided tail over the Student-t tail that the correction accounts for, where the verdict
+   * decides (0 = none).
+   */
+  readonly excess: number;
+  /** Largest excess at which the verdict still decides. */
+  readonly maxExcess: number;
+  /** Networks per width at which the excess would fall to maxExcess (R ∝ λ² ∝ 1/N); 0 when it already does. */
+  readonly networksNeeded: number;
 }
 
 export interface AgreementInput {
@@ -88,6 +129,24 @@ export interface AgreementInput {
   readonly power?: number;
   /** Monte-Carlo draws of the joint null (see MaxAbsGaussian). */
   readonly draws?: number;
+  /**
+   * Degrees of freedom of the analytic standard error (replicas − 1 of a sampled kernel, 15 by
+   * default there); Infinity (the default) treats it as known.
+   */
+  readonly analyticDof?: number;
+  /**
+   * 'skewness' (default): correct each entry's normal score for the skewness of the per-network
+   * kernels where the estimates carry third cumulants, and be inconclusive where the correction
+   * exceeds `maxTailExcess`. 'gaussian': the Student-t scores alone (the engine before the
+   * correction; for comparisons).
+   */
+  readonly tails?: 'skewness' | 'gaussian';
+  /** Largest mean relative tail excess R at the decision thresholds that still decides; default 1. */
+  readonly maxTailExcess?: number;
+  /** Whether the bias-regime rule may make the verdict inconclusive (default true). */
+  readonly biasRegime?: boolean;
+  /** Largest false-positive rate, in units of α, under a natural-size 1/width² term (default 2). */
+  readonly maxBiasLevel?: number;
 }
 
 /**
@@ -145,6 +204,9 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     // The last term keeps the variance positive (1e-300 after squaring) for an identically zero kernel.
     floor[a] = FLOAT32_FLOOR * Math.sqrt(kii * kjj) + 1e-9 * maxDiag + 1e-150;
   }
+  const tailsMode = input.tails ?? 'skewness';
+  const maxTailExcess = input.maxTailExcess ?? DEFAULT_MAX_TAIL_EXCESS;
+  const corrected = tailsMode === 'skewness' && estimates.every((e) => e.thirdCumulant && e.thirdCumulant.length === P2);
   const samples: WidthSample[] = estimates.map((e) => {
     const mean = new Float64Array(m);
     const variance = new Float64Array(m);
@@ -161,6 +223,19 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     }
     return { x: 1 / e.scale, mean, variance, covariance, networks: e.networks };
   });
+  // Per-network variance ∝ x^p (x = 1/width): p by least squares on the logs of each width's total
+  // per-network variance, rounded to 0, ½ or 1; the skewness bound of tails.ts scales with x^{p/2}.
+  const trace = samples.map((w) => w.variance.reduce((a, b) => a + b, 0));
+  const varianceExponent = (() => {
+    const lx = samples.map((w) => Math.log(w.x));
+    const ly = samples.map((w, f) => Math.log(trace[f] * w.networks));
+    const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+    const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+    let sxy = 0,
+      sxx = 0;
+    lx.forEach((x, f) => ((sxy += (x - mx) * (ly[f] - my)), (sxx += (x - mx) ** 2)));
+    return sxx > 0 && Number.isFinite(sxy) ? Math.min(1, Math.max(0, Math.round((2 * sxy) / sxx) / 2)) : 1;
+  })();
   const fit = fitBiasModel(samples);
 
   // Joint test of K∞ against the kernel.
@@ -170,20 +245,43 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   for (let a = 0; a < m; a++) sd[a] = Math.sqrt(V[a * m + a]);
   const corr = new Float64Array(m * m);
   for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) corr[a * m + b] = a === b ? 1 : V[a * m + b] / (sd[a] * sd[b]);
-  // Welch–Satterthwaite dof of the whole variance: the analytic part counts as exactly known.
+  // Welch–Satterthwaite dof of the whole variance, the analytic part with its own dof (replicas − 1).
+  const analyticDof = input.analyticDof ?? Infinity;
   const dof = new Float64Array(m);
   for (let a = 0; a < m; a++) {
     const mc = fit.interceptCovariance[a * m + a];
-    dof[a] = fit.interceptDof[a] * (V[a * m + a] / mc) ** 2;
+    const an = V[a * m + a] - mc;
+    const denominator = (mc * mc) / fit.interceptDof[a] + (Number.isFinite(analyticDof) ? (an * an) / analyticDof : 0);
+    dof[a] = denominator > 0 ? (V[a * m + a] / mc) ** 2 * ((mc * mc) / denominator) : Infinity;
   }
+  // Skewness term λ_i of each Studentized entry (tails.ts); 0 without third cumulants.
+  const lambda = corrected
+    ? extrapolatedSkewness(
+        fit.interceptWeights,
+        estimates.map((e) => Float64Array.from(idx, (i) => e.thirdCumulant![i])),
+        estimates.map((e) => e.networks),
+        Float64Array.from({ length: m }, (_, a) => V[a * m + a]),
+      )
+    : new Float64Array(m);
+  const lambdaBound = corrected
+    ? extrapolatedSkewnessBound(
+        fit.interceptWeights,
+        estimates.map((e) => Float64Array.from(idx, (i) => e.thirdCumulant![i])),
+        estimates.map((e) => Float64Array.from(idx, (i) => e.se[i] * Math.sqrt(e.networks))),
+        samples.map((w) => w.x),
+        varianceExponent,
+        estimates.map((e) => e.networks),
+        Float64Array.from({ length: m }, (_, a) => V[a * m + a]),
+      )
+    : new Float64Array(m);
   const z = new Float64Array(m);
   const score = new Float64Array(m);
   let worstA = 0;
   for (let a = 0; a < m; a++) {
     z[a] = (fit.intercept[a] - analytic[idx[a]]) / sd[a];
-    // Normal score with the same tail probability as z under t_ν: P(|t_ν| ≥ |z|) = P(|N| ≥ |score|).
-    const tailT = Number.isFinite(dof[a]) ? studentTCdf(-Math.abs(z[a]), dof[a]) : normalSurvival(Math.abs(z[a]));
-    score[a] = tailT > 0 ? Math.sign(z[a]) * -normalQuantile(tailT) : Math.sign(z[a]) * 40;
+    // Normal score with the same two-sided tail as z under t_ν, inflated by the skewness excess:
+    // P(|T| ≥ |z|) = P(|N| ≥ |score|).
+    score[a] = normalScore(z[a], dof[a], lambda[a]);
     if (Math.abs(score[a]) > Math.abs(score[worstA])) worstA = a;
   }
   const statistic = Math.abs(score[worstA]);
@@ -191,10 +289,32 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   const tail = nullMax.tail(statistic);
   const criticalValue = nullMax.critical(alpha);
 
-  // Power. Per-entry thresholds on the raw z scale: the t quantile of the joint critical tail.
+  // Power. Per-entry thresholds on the raw z scale: where the entry's two-sided tail (t, with its
+  // skewness excess) equals the joint critical tail.
   const tailAtCritical = normalSurvival(criticalValue);
   const threshold = new Float64Array(m);
-  for (let a = 0; a < m; a++) threshold[a] = Number.isFinite(dof[a]) ? -studentTQuantile(tailAtCritical, dof[a]) : criticalValue;
+  for (let a = 0; a < m; a++)
+    threshold[a] =
+      lambda[a] !== 0
+        ? studentizedThreshold(2 * tailAtCritical, dof[a], lambda[a])
+        : Number.isFinite(dof[a])
+          ? -studentTQuantile(tailAtCritical, dof[a])
+          : criticalValue;
+  // How much the correction carries at the decision thresholds (mean relative tail excess).
+  let excess = 0;
+  let maxSkewness = 0;
+  for (let a = 0; a < m; a++) {
+    excess += skewTailExcess(threshold[a], lambdaBound[a]) / m;
+    maxSkewness = Math.max(maxSkewness, Math.abs(lambda[a]));
+  }
+  const networksNow = Math.min(...estimates.map((e) => e.networks));
+  const tails: TailReport = {
+    corrected,
+    maxSkewness,
+    excess,
+    maxExcess: maxTailExcess,
+    networksNeeded: excess > maxTailExcess ? Math.ceil((networksNow * excess) / maxTailExcess) : 0,
+  };
   const zPower = normalQuantile(targetPower);
   const direction = new Float64Array(m);
   const perEntry: number[] = [];
@@ -210,6 +330,38 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   }
   const detectableRelativeError = nullMax.detectable(direction, threshold, targetPower, bound);
 
+  // Bias regime. The fit is linear in x = 1/w; a curvature b x² it does not model moves K∞ by
+  // b Σ_f c_f x_f². Three widths cannot measure b (its χ² test has almost no power against a shift
+  // of K∞ by one SE), so the verdict asks what a curvature of the natural size would do: where the
+  // series in x is a series in the relative bias ρ = a x_max/s (s = √(K_ii K_jj), x_max the
+  // narrowest width's), the next term is ~ρ² s (e.g. K(w) = K∞/(1 − ρ x/x_max)). The level under
+  // that shift, P(reject), must stay within maxBiasLevel·α.
+  const xs = estimates.map((e) => 1 / e.scale);
+  const xMax = Math.max(...xs);
+  const curvature = new Float64Array(m);
+  let maxRelativeBias = 0;
+  for (let a = 0; a < m; a++) {
+    const s2 = Math.abs(analytic[rows[a] * P + rows[a]] * analytic[cols[a] * P + cols[a]]);
+    const scale = s2 > 0 ? Math.sqrt(s2) : maxDiag;
+    const rho = scale > 0 ? (fit.slope[a] * xMax) / scale : 0;
+    maxRelativeBias = Math.max(maxRelativeBias, Math.abs(rho));
+    // ρ² less its noise, E ρ̂² = ρ² + Var ρ̂: an unbiased estimate of the squared relative bias.
+    const rho2 = Math.max(0, rho * rho - (scale > 0 ? (fit.slopeVariance[a] * xMax * xMax) / (scale * scale) : 0));
+    let pick = 0;
+    for (let f = 0; f < estimates.length; f++) pick += fit.interceptWeights[f * m + a] * (xs[f] / xMax) ** 2;
+    curvature[a] = (rho2 * scale * Math.abs(pick)) / sd[a];
+  }
+  const levelUnderCurvature = (k: number): number => {
+    // Width factors × k shrink x by k and the curvature term by k².
+    const shift = curvature.map((c) => c / (k * k));
+    const neg = shift.map((c) => -c);
+    return Math.max(nullMax.rejection(shift, threshold).p, nullMax.rejection(neg, threshold).p);
+  };
+  const curvatureLevel = estimates.length >= 2 ? levelUnderCurvature(1) : alpha;
+  const maxBiasLevel = input.maxBiasLevel ?? DEFAULT_MAX_BIAS_LEVEL;
+  let widerBy = 1;
+  if (curvatureLevel > maxBiasLevel * alpha) while (widerBy < 64 && levelUnderCurvature(widerBy) > maxBiasLevel * alpha) widerBy *= 2;
+
   const goodness = fit.goodness;
   const adequate = !(goodness.pValue <= alpha);
   const notes: string[] = [];
@@ -219,6 +371,25 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
       `the bias model K(w) = K∞ + a/w does not fit the widths (χ²/dof = ${goodness.chi2PerDof.toFixed(2)}, p = ${goodness.pValue.toExponential(1)}): the extrapolated K∞ and this verdict are unreliable; use wider networks or more width factors`,
     );
   if (tail.p > 0 && tail.se > 0.1 * tail.p && tail.p < 10 * alpha) notes.push(`p-value has Monte-Carlo relative error ${(tail.se / tail.p).toFixed(2)}`);
+  if (tailsMode === 'skewness' && !corrected)
+    notes.push('no per-network third cumulants: the tail of the Studentized entries is taken as Student-t, uncorrected for skewness');
+  const inconclusive: Inconclusive[] = [];
+  if (input.biasRegime !== false && curvatureLevel > maxBiasLevel * alpha)
+    inconclusive.push({
+      code: 'bias-regime',
+      reason:
+        `the finite-width bias is too large for the 1/width model at these widths: up to ${(100 * maxRelativeBias).toFixed(0)} % of the kernel at the narrowest width, ` +
+        `so a 1/width² term of the natural size (relative bias squared) would raise the false-positive rate from ${alpha} to ${curvatureLevel.toPrecision(2)}`,
+      remedy: `widths about ${widerBy}× larger (all width factors), where the bias is in its 1/width regime`,
+    });
+  if (corrected && excess > maxTailExcess)
+    inconclusive.push({
+      code: 'heavy-tails',
+      reason:
+        `the per-network kernels are too skewed for ${networksNow} networks per width: at the critical value the tail of the Studentized entries is ` +
+        `${(1 + excess).toFixed(1)}× the Student-t tail (largest skewness term λ = ${maxSkewness.toFixed(2)}), beyond the ${(1 + maxTailExcess).toFixed(1)}× the correction is trusted for`,
+      remedy: `about ${tails.networksNeeded} networks per width factor (the excess falls like 1/networks), or more heads per network where heads are fixed`,
+    });
 
   const extrapolated = new Float64Array(P2);
   const extrapolatedSE = new Float64Array(P2);
@@ -254,6 +425,9 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     detectableRelativeErrorMedian: median(perEntry),
     power: targetPower,
     biasModel: { model: 'K(w) = K∞ + a/w', widths: estimates.length, goodness, adequate },
+    tails,
+    biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha },
+    ...(inconclusive.length ? { inconclusive } : {}),
     relativeGap,
     extrapolated,
     extrapolatedSE,

@@ -60,4 +60,28 @@ describe('MaxAbsGaussian', () => {
     const d = g.detectable(Float64Array.of(1), Float64Array.of(t), 0.9, 10);
     expect(d).toBeCloseTo(t + normalQuantile(0.9), 1);
   });
+
+  it('resolves small rejection probabilities under a shift with per-coordinate thresholds', () => {
+    // Independent coordinates: P(∪ {|Z_i + μ_i| ≥ t_i}) = 1 − Π (1 − Φ̄(t_i − μ_i) − Φ̄(t_i + μ_i)).
+    const m = 8;
+    const g = new MaxAbsGaussian(identity(m), m);
+    const shift = Float64Array.from({ length: m }, (_, i) => 0.3 * (i % 3) - 0.2);
+    const threshold = Float64Array.from({ length: m }, (_, i) => 4 + 0.1 * i);
+    let none = 1;
+    for (let i = 0; i < m; i++) none *= 1 - normalSurvival(threshold[i] - shift[i]) - normalSurvival(threshold[i] + shift[i]);
+    const exact = 1 - none;
+    const r = g.rejection(shift, threshold);
+    expect(exact).toBeLessThan(1e-3);
+    expect(Math.abs(r.p - exact) / exact).toBeLessThan(0.03);
+    // No shift and a common threshold: the tail of the maximum.
+    const R = ar1(m, 0.8);
+    const h = new MaxAbsGaussian(R, m);
+    const t = 3.8;
+    const tail = h.tail(t);
+    const same = h.rejection(new Float64Array(m), new Float64Array(m).fill(t));
+    expect(Math.abs(same.p - tail.p)).toBeLessThan(4 * Math.hypot(same.se, tail.se));
+    // A shift beyond the threshold: rejection is near certain.
+    const big = h.rejection(new Float64Array(m).fill(6), new Float64Array(m).fill(t));
+    expect(big.p).toBeGreaterThan(0.99);
+  });
 });

@@ -42,16 +42,18 @@ export class MaxAbsGaussian {
   private readonly event: Int32Array;
   private readonly sign: Float64Array;
   private readonly u: Float64Array;
+  private readonly seed: string;
 
   constructor(corr: Float64Array, m: number, opts: MaxAbsGaussianOptions = {}) {
     if (corr.length !== m * m) throw new Error(`MaxAbsGaussian: expected ${m * m} correlations, got ${corr.length}`);
     if (m < 1) throw new Error('MaxAbsGaussian: needs at least one coordinate');
     this.m = m;
     this.corr = corr;
+    this.seed = opts.seed ?? 'verdicts/max-abs-gaussian';
     // Keep the set-up near 2e9/2 multiply-adds at most.
     this.draws = opts.draws ?? Math.max(500, Math.min(4000, Math.floor(2e9 / (m * m))));
     const L = psdFactor(corr, m);
-    const rand = uniformStream(opts.seed ?? 'verdicts/max-abs-gaussian');
+    const rand = uniformStream(this.seed);
     const D = this.draws;
     this.w = new Float64Array(D * m);
     this.event = new Int32Array(D);
@@ -121,6 +123,67 @@ export class MaxAbsGaussian {
       else hi = mid;
     }
     return (lo + hi) / 2;
+  }
+
+  /**
+   * P(max_i |Z_i + μ_i| / t_i ≥ 1), a rejection probability under a shifted mean with per-coordinate
+   * thresholds, by the same importance sampler as `tail`, so that small probabilities (the level of
+   * the test under a small shift) are resolved: the 2m events {Z_i ≥ t_i − μ_i}, {Z_i ≤ −t_i − μ_i}
+   * have probabilities q_e; an event is picked with probability q_e/Σq, Z is drawn conditioned on it,
+   * and the estimate is Σq · E[1/N(Z)], N(Z) the number of events Z lies in.
+   */
+  rejection(shift: Float64Array, threshold: Float64Array): { p: number; se: number } {
+    const { m, draws: D, w, corr } = this;
+    const q = new Float64Array(2 * m);
+    let total = 0;
+    for (let i = 0; i < m; i++) {
+      q[2 * i] = normalSurvival(threshold[i] - shift[i]);
+      q[2 * i + 1] = normalSurvival(threshold[i] + shift[i]);
+      total += q[2 * i] + q[2 * i + 1];
+    }
+    if (total === 0) return { p: 0, se: 0 };
+    const cumulative = new Float64Array(2 * m);
+    let acc = 0;
+    for (let e = 0; e < 2 * m; e++) cumulative[e] = acc += q[e] / total;
+    const pick = this.pickUniforms();
+    let s1 = 0;
+    let s2 = 0;
+    for (let k = 0; k < D; k++) {
+      let lo = 0;
+      let hi = 2 * m - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cumulative[mid] < pick[k]) lo = mid + 1;
+        else hi = mid;
+      }
+      const i = lo >> 1;
+      const upper = (lo & 1) === 0;
+      // The coordinate beyond its event's edge, by inverse CDF of the normal tail.
+      const beyond = -normalQuantile(this.u[k] * q[lo]);
+      const zi = upper ? Math.max(threshold[i] - shift[i], beyond) : -Math.max(threshold[i] + shift[i], beyond);
+      const row = k * m;
+      const delta = zi - w[row + i];
+      const ri = i * m;
+      let count = 0;
+      for (let j = 0; j < m; j++) if (Math.abs(w[row + j] + corr[ri + j] * delta + shift[j]) >= threshold[j]) count++;
+      const v = 1 / Math.max(1, count);
+      s1 += v;
+      s2 += v * v;
+    }
+    const mean = s1 / D;
+    const variance = Math.max(0, s2 / D - mean * mean) / Math.max(1, D - 1);
+    return { p: Math.min(1, total * mean), se: total * Math.sqrt(variance) };
+  }
+
+  private picks: Float64Array | null = null;
+
+  /** One uniform per draw for the weighted choice of an event, from its own keyed stream. */
+  private pickUniforms(): Float64Array {
+    if (!this.picks) {
+      const rand = uniformStream(`${this.seed}/pick`);
+      this.picks = Float64Array.from({ length: this.draws }, () => rand());
+    }
+    return this.picks;
   }
 
   /**

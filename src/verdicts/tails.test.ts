@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { normalScore, skewTailExcess, studentizedTail, studentizedThreshold, normalHazard } from './tails.ts';
+import { normalPdf } from '../stats/normalPdf.ts';
+import { normalSurvival } from '../stats/normalSurvival.ts';
+import { studentTCdf } from '../stats/studentTCdf.ts';
+import { binomialInterval } from '../stats/binomialInterval.ts';
+import { uniformStream } from '../random/normals.ts';
+
+/** Two-sided tail counts of one-sample Studentized means of exponential samples (skewness 2). */
+function simulateExponential(n: number, reps: number, xs: readonly number[], key: string): number[] {
+  const u = uniformStream(key);
+  const counts = xs.map(() => 0);
+  const v = new Float64Array(n);
+  for (let r = 0; r < reps; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += v[i] = -Math.log(1 - u());
+    const mean = s / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (v[i] - mean) ** 2;
+    const t = Math.abs(mean - 1) / Math.sqrt(ss / (n - 1) / n);
+    xs.forEach((x, j) => {
+      if (t >= x) counts[j]++;
+    });
+  }
+  return counts;
+}
+
+describe('tail of a skewed Studentized mean', () => {
+  it('is the Student-t tail without skewness, and the excess grows with λ and x', () => {
+    expect(skewTailExcess(4, 0)).toBe(0);
+    expect(studentizedTail(3, 20, 0)).toBeCloseTo(2 * studentTCdf(-3, 20), 14);
+    expect(skewTailExcess(4, 0.2)).toBeGreaterThan(skewTailExcess(3, 0.2));
+    expect(skewTailExcess(4, 0.2)).toBeCloseTo(4 * skewTailExcess(4, 0.1), 10);
+    // Below x = 1 the second-order term changes sign; the excess is never negative.
+    expect(skewTailExcess(0.5, 0.5)).toBe(0);
+    // The hazard φ/Φ̄ without underflow, far in the tail (x + 1/x − 2/x³ + … for large x).
+    expect(normalHazard(2)).toBeCloseTo(normalPdf(2) / normalSurvival(2), 12);
+    expect(normalHazard(40)).toBeCloseTo(40 + 1 / 40 - 2 / 40 ** 3, 6);
+  });
+
+  it('maps to normal scores and back consistently', () => {
+    for (const [x, dof, lambda] of [
+      [2.5, 50, 0.1],
+      [4.2, 127, 0.3],
+      [-3.1, Infinity, 0.05],
+    ] as const) {
+      const s = normalScore(x, dof, lambda);
+      expect(Math.sign(s)).toBe(Math.sign(x));
+      expect(2 * normalSurvival(Math.abs(s))).toBeCloseTo(studentizedTail(x, dof, lambda), 12);
+      const tail = studentizedTail(x, dof, lambda);
+      expect(studentizedThreshold(tail, dof, lambda)).toBeCloseTo(Math.abs(x), 6);
+    }
+  });
+
+  it('accounts for the excess tail of skewed samples that the t tail misses (exponential, n = 80)', () => {
+    // λ = γ/√n with γ = 2. At |t| ≥ 3 the two-sided t tail is 0.0036; the skewed sample's is
+    // about 2.6× that. A binomial test at level 1e-3 each way: the t tail is rejected as too
+    // small, and the corrected tail is not exceeded.
+    const n = 80;
+    const reps = 100_000;
+    const xs = [3, 3.5];
+    const counts = simulateExponential(n, reps, xs, 'tails/exponential');
+    xs.forEach((x, j) => {
+      const ci = binomialInterval(counts[j], reps, 0.998);
+      const t = 2 * studentTCdf(-x, n - 1);
+      expect(ci.lower).toBeGreaterThan(t);
+      expect(ci.lower).toBeLessThan(studentizedTail(x, n - 1, 2 / Math.sqrt(n)));
+    });
+  });
+});
