@@ -1,33 +1,42 @@
 /**
- * Evidence that the verdicts are calibrated (issue 4, §2): `npm run calibrate`.
+ * Evidence that the verdicts are calibrated (issues 4 and 16): `npm run calibrate`.
  *
- * 1. False positives: the kernel verdicts of src/verdicts/ on CORRECT layers over many seeds (each
- *    seed: one of a rotation of small MLP architectures covering every MLP layer type, fresh random
- *    inputs, fresh networks). Under the null each verdict's p-value is uniform, so the observed
- *    rate of p ≤ α must match α; it is reported with its Clopper–Pearson interval at α = 0.05 and
- *    0.01 (where a few hundred runs see events) and at the default 1e-3 (where they see ~0), with
- *    a Kolmogorov–Smirnov test of the whole p-value distribution against U(0, 1).
- * 2. Detection: every broken fixture (fixtures/broken/: the MLP ones and the attention ones) swapped
- *    in on a small architecture that uses the layer where the bug matters, over its own seeds; the detection rate is the fraction of runs whose Holm family
- *    (NNGP and NTK of the run) rejects at α = 1e-3, with its interval: the power the issue asks to
- *    be ≥ 0.9.
+ * 1. Sampling. Null runs of every family (a rotation of architectures: MLPs, linear and sqrt
+ *    attention with the suites' widths, heads and network counts, heads fixed and scaled, readouts
+ *    right after attention and after a non-linearity, masks, embeddings, an encoder, and the two
+ *    architectures of issue 16) on fresh random inputs per seed; and detection runs on the small
+ *    architectures where each broken fixture's bug matters. Every run keeps its networks' kernels
+ *    (float32, under --store), so that
+ * 2. Analysis re-evaluates every stored run with the engine as it is now, without sampling again:
+ *    the verdicts before the tail correction (`tails: 'gaussian'`, the engine of the earlier table)
+ *    and after it, side by side, on the same networks; the detection rate of a uniform kernel error
+ *    of 5 % and 10 % (the kernel scaled, the networks unchanged); and every broken fixture's kernel
+ *    against the networks of its exposing architecture (a broken fixture changes the kernel only,
+ *    never the forward pass, so the null runs' networks ARE its networks).
+ * 3. The report (docs/calibration.md, or --out): per family, the false-positive rate of the
+ *    conclusive verdicts at α = 0.05, 0.01 and 1e-3 with Clopper–Pearson intervals, Kolmogorov–
+ *    Smirnov uniformity of their p-values, the share of inconclusive verdicts, and the power: stated
+ *    detectable errors and measured detection rates.
  *
- * Writes docs/calibration.md (or --out) and prints the same table. Runs shard the seeds over
- * --workers child processes (each a single-threaded tfjs WASM backend, STACK.md).
+ * Both stages are resumable (JSON lines in --store; a rerun skips what is there) and spread over
+ * --workers child processes. The analysis is cached under a hash of src/verdicts/ (a change to the
+ * engine reruns it, a change elsewhere does not).
  *
- *   npm run calibrate                      # 400 null seeds, 50 per broken MLP fixture, 20 per attention one, 2 workers (~10 min)
- *   npm run calibrate -- --seeds 800 --broken-seeds 100 --workers 2
+ *   npm run calibrate                                  # every family, 400 seeds each, 2 workers
+ *   npm run calibrate -- --families issue16-relu-fixed,issue16-softmax-scaled --seeds 400
+ *   nice -n 5 npm run calibrate -- --sample-only       # stage 1 only (long; resumable)
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createInterface } from 'node:readline';
-import seedrandom from 'seedrandom';
-import { parseInputs, parseNetworkSpec } from '../src/spec/schema.ts';
-import type { InputBatch, NetworkSpec } from '../src/spec/types.ts';
-import { runCase } from '../src/validation/case.ts';
+import { architectures as baseArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf, suiteArchitectures, type Architecture } from './calibration/architectures.ts';
+import { readResults, runJobs, workerLoop } from './calibration/runner.ts';
+import { runCase, widthEstimate } from '../src/validation/case.ts';
+import { computeKernel } from '../src/kernels/compute.ts';
+import { MomentAccumulator } from '../src/estimators/accumulator.ts';
+import { kernelAgreement, type KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import * as brokenFixtures from '../fixtures/broken/index.ts';
 import type { BrokenLayer } from '../fixtures/broken/index.ts';
@@ -37,115 +46,58 @@ import { ksOneSample } from '../src/stats/ksOneSample.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ALPHAS = [0.05, 0.01, 1e-3] as const;
-const DETECTION_ALPHA = 1e-3;
-const SCALES = [1, 2, 4];
-const NETWORKS = 128;
+/** The level every verdict is run at (its inconclusive rules and stated power refer to it). */
+const VERDICT_ALPHA = 1e-3;
+/** Uniform relative kernel errors whose detection rate the power table measures. */
+const GRADED = [0.05, 0.1] as const;
+const KINDS = ['nngp', 'ntk'] as const;
+type Kind = (typeof KINDS)[number];
 
-/**
- * Small architectures (base width 16, widths 16/32/64, unless noted). The null rotation (`nullRotation`) uses
- * every MLP layer type; the attention ones only expose the broken attention fixtures.
- */
-const architectures: Record<string, { layers: unknown[]; T: number; masked: boolean; scaleHeads?: boolean; networks?: number }> = {
-  'relu-erf': {
-    layers: [{ type: 'dense', width: 16, wStd: 1.5, bStd: 0.3 }, { type: 'relu' }, { type: 'dense', width: 16, wStd: 1.2 }, { type: 'erf' }, { type: 'dense', width: 2 }],
-    T: 2,
-    masked: false,
+const architectures: Record<string, Architecture> = {
+  ...baseArchitectures,
+  ...suiteArchitectures(resolve(root, 'fixtures/suites/attention.json')),
+};
+
+interface Family {
+  readonly title: string;
+  readonly rotation: readonly string[];
+}
+
+/** The null families (issue 16, "Required"): each ≥ 400 seeds in the committed table. */
+const families: Record<string, Family> = {
+  mlp: { title: 'MLPs (the rotation of the earlier table)', rotation: ['relu-erf', 'relu-layernorm-masked', 'residual-gelu-pool-masked', 'abs-tanh'] },
+  'attention-linear': {
+    title: 'linear attention, closed form (the attention suite\'s linear cases: widths 64·f, 2 heads, every mechanism, embeddings, masks)',
+    rotation: ['suite:linear-softmax-masked', 'suite:linear-identity-sum-decay-values-masked', 'suite:linear-relu-concat-fixed', 'suite:linear-abs-concat-decay-values'],
   },
-  'relu-layernorm-masked': {
-    layers: [{ type: 'dense', width: 16, bStd: 0.4 }, { type: 'relu' }, { type: 'layerNorm' }, { type: 'dense', width: 2 }],
-    T: 3,
-    masked: true,
-  },
-  'residual-gelu-pool-masked': {
-    layers: [
-      { type: 'dense', width: 16, wStd: 1.2 },
-      { type: 'residual', block: [{ type: 'relu' }, { type: 'dense', width: 16, wStd: 0.8, bStd: 0.2 }] },
-      { type: 'gelu' },
-      { type: 'globalAvgPool' },
-      { type: 'dense', width: 2, bStd: 0.1 },
+  'attention-sqrt-scaled': {
+    title: 'sqrt attention, heads scaled with the width (the attention suite\'s sqrt cases: 8 → 32 heads; softmax, relu, abs sampled, identity closed; one readout after relu)',
+    rotation: [
+      'suite:sqrt-softmax-sum-decay-masked',
+      'suite:sqrt-identity-concat-decay-values',
+      'suite:sqrt-relu-masked',
+      'suite:sqrt-abs-sum-fixed-values',
+      'suite:sqrt-softmax-then-relu-concat-masked',
     ],
-    T: 3,
-    masked: true,
   },
-  'abs-tanh': {
-    layers: [{ type: 'dense', width: 16, wStd: 1.3, bStd: 0.2 }, { type: 'abs' }, { type: 'dense', width: 16 }, { type: 'tanh' }, { type: 'dense', width: 2 }],
-    T: 2,
-    masked: false,
+  'attention-sqrt-fixed': {
+    title: 'sqrt attention, heads fixed, readout right after attention (2–8 heads; softmax, identity, abs, relu; embeddings, masks)',
+    rotation: ['sqrt-softmax-h2-sum-fixed-heads', 'sqrt-identity-h2-masked-fixed-heads', 'sqrt-abs-h4-concat-masked-fixed-heads', 'sqrt-relu-h8-fixed-heads'],
   },
-  'attention-linear-softmax-masked': {
-    layers: [
-      { type: 'dense', width: 16, bStd: 0.2 },
-      { type: 'attention', heads: 1, keyWidth: 16, valueWidth: 8, outWidth: 16, scaling: 'linear', mechanism: 'softmax', wQStd: 1.2, wKStd: 1.2, bStd: 0.2 },
-      { type: 'dense', width: 1 },
-    ],
-    T: 3,
-    masked: true,
+  encoder: { title: 'a one-block encoder (embedding, residual sqrt attention, LayerNorm, residual MLP, pooling), heads scaled', rotation: ['encoder-sqrt-softmax-sum-masked'] },
+  'issue16-relu-fixed': {
+    title: 'issue 16, first architecture: dense(16) → attention(sqrt, relu, 2 heads, d_k = d_v = 8) → dense(2), heads fixed',
+    rotation: ['sqrt-relu-h2-fixed'],
   },
-  'attention-linear-relu-concat-fixed': {
-    layers: [
-      // A dense bias of 1 keeps the deterministic linear-attention logits off relu's kink.
-      { type: 'dense', width: 16, bStd: 1 },
-      { type: 'attention', heads: 1, keyWidth: 16, valueWidth: 8, outWidth: 16, scaling: 'linear', mechanism: 'relu', posEmb: { type: 'concat', std: 1, channels: 4, trainable: false } },
-      { type: 'dense', width: 1 },
-    ],
-    T: 3,
-    masked: false,
-  },
-  'attention-linear-identity-sum-values-masked': {
-    // Base width 32 with d_k = 64 and 256 networks: the embedding's NTK term is a ~10 % share of the
-    // NTK, which the per-network fluctuations of linear attention (they fall like 1/√d_k) hide in
-    // a width-16 ensemble of 128 (detected in 17 of 20 runs there).
-    layers: [
-      { type: 'dense', width: 32, bStd: 0.2 },
-      {
-        type: 'attention',
-        heads: 2,
-        keyWidth: 64,
-        valueWidth: 16,
-        outWidth: 32,
-        scaling: 'linear',
-        mechanism: 'identity',
-        posEmb: { type: 'sum', std: 1, decay: { kind: 'exp', scale: 0.5 }, values: true },
-      },
-      { type: 'dense', width: 1 },
-    ],
-    T: 3,
-    masked: true,
-    networks: 256,
-  },
-  'attention-sqrt-softmax-sum': {
-    // Unmasked (an input with one valid position has no logit path at all) and 256 networks: at
-    // 2–8 heads the per-network NTK fluctuates like 1/H, and with masks and 128 networks the
-    // logit-path bug was caught in 12 of 20 runs.
-    layers: [
-      { type: 'dense', width: 16, bStd: 0.2 },
-      {
-        type: 'attention',
-        heads: 2,
-        keyWidth: 8,
-        valueWidth: 8,
-        outWidth: 16,
-        scaling: 'sqrt',
-        mechanism: 'softmax',
-        wQStd: 1.5,
-        wKStd: 1.5,
-        posEmb: { type: 'sum', std: 0.6, decay: { kind: 'inverse', scale: 1 } },
-      },
-      { type: 'dense', width: 1 },
-    ],
-    T: 3,
-    masked: false,
-    scaleHeads: true,
-    networks: 256,
+  'issue16-softmax-scaled': {
+    title: 'issue 16, second architecture: dense(16) → attention(sqrt, softmax, 2 heads, d_k = d_v = 8, trainable sum embedding) → relu → pool → dense(2), masked, heads scaled',
+    rotation: ['sqrt-softmax-h2-sum-relu-pool-masked-scaled'],
   },
 };
-const nullRotation = ['relu-erf', 'relu-layernorm-masked', 'residual-gelu-pool-masked', 'abs-tanh'];
-/** Every broken fixture exported by fixtures/broken (the attention ones where that module has them). */
-const brokenLayers: readonly BrokenLayer[] = [
-  ...brokenFixtures.brokenMlpLayers,
-  ...(((brokenFixtures as Record<string, unknown>).brokenAttentionLayers as readonly BrokenLayer[] | undefined) ?? []),
-];
-/** Where each broken layer matters (a fixture missing here is reported as not run). */
+
+/** Every broken fixture exported by fixtures/broken. */
+const brokenLayers: readonly BrokenLayer[] = [...brokenFixtures.brokenMlpLayers, ...brokenFixtures.brokenAttentionLayers];
+/** The architecture where each broken layer's bug matters (its detection runs). */
 const exposing: Record<string, string> = {
   'dense-ntk-without-K': 'relu-erf',
   'relu-half-scale': 'relu-erf',
@@ -156,233 +108,400 @@ const exposing: Record<string, string> = {
   'attention-embedding-missing-from-ntk': 'attention-linear-identity-sum-values-masked',
   'attention-ntk-without-query-key-weights': 'attention-sqrt-softmax-sum',
 };
-const isAttention = (b: BrokenLayer) => b.type === 'attention';
+const isAttention = (name: string) => brokenLayers.find((b) => b.name === name)?.type === 'attention';
+const DETECTION_FAMILY = 'detection';
 
-interface Job {
-  readonly kind: 'null' | 'broken';
+interface SampleJob {
+  readonly id: string;
+  readonly family: string;
   readonly arch: string;
-  readonly broken: string | null;
   readonly seed: number;
 }
 
-interface Outcome {
-  readonly job: Job;
-  readonly p: { readonly nngp: number; readonly ntk: number };
-  readonly gof: { readonly nngp: number; readonly ntk: number };
-  /** Smallest relative kernel error caught with probability 0.9: uniform over the kernel / one entry (median). */
-  readonly detects: { readonly nngp: readonly [number, number]; readonly ntk: readonly [number, number] };
+interface RunRecord extends SampleJob {
+  readonly networks: number;
+  readonly scales: readonly number[];
+  readonly P: number;
+  readonly mask: readonly number[];
+  readonly analytic: Record<Kind, number[]>;
+  readonly analyticSE: Record<Kind, number[]> | null;
+  readonly kernelSamples: number;
+  readonly raw: string;
   readonly seconds: number;
 }
 
-/** Random inputs of a seed: M = 3 sequences of T positions, d = 4, N(0, 1) entries; masks keep ≥ 1 position. */
-function inputsFor(seed: number, T: number, masked: boolean): InputBatch {
-  const u = seedrandom.alea(`calibrate/inputs/${seed}`);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const M = 3;
-  const inputs = Array.from({ length: M }, () => Array.from({ length: T }, () => Array.from({ length: 4 }, normal)));
-  const mask = masked ? Array.from({ length: M }, (_, i) => Array.from({ length: T }, (_, t) => (t < T - (i % T) ? 1 : 0))) : undefined;
-  return parseInputs(mask ? { inputs, mask } : { inputs });
+interface VerdictRecord {
+  readonly p: number;
+  readonly inconclusive: readonly string[];
+  /** Stated detectable relative error: uniform, one entry (median). */
+  readonly detect: readonly [number, number];
+  readonly gof: number;
+  readonly excess: number;
+  /** Rejected at VERDICT_ALPHA against the kernel scaled by 1 + ε, ε in GRADED (null when inconclusive). */
+  readonly graded: readonly (boolean | null)[];
 }
 
-async function runJob(job: Job): Promise<Outcome> {
+interface AnalysisJob {
+  readonly id: string;
+  readonly run: string;
+  readonly broken: string | null;
+}
+
+interface AnalysisRecord extends AnalysisJob {
+  readonly family: string;
+  readonly arch: string;
+  readonly seed: number;
+  readonly before: Record<Kind, VerdictRecord>;
+  readonly after: Record<Kind, VerdictRecord>;
+}
+
+/**
+ * Null jobs per family (seeds 1001 …), and detection runs of the exposing architectures (seeds
+ * 500 001 …); `detection` in the family list places the detection runs there (default: last).
+ */
+function sampleJobs(familyNames: readonly string[], seeds: number, detection: { mlp: number; attention: number }): SampleJob[] {
+  const detectionJobs: SampleJob[] = [];
+  const perArch = new Map<string, number>();
+  for (const [b, a] of Object.entries(exposing)) perArch.set(a, Math.max(perArch.get(a) ?? 0, isAttention(b) ? detection.attention : detection.mlp));
+  for (const [arch, n] of perArch) for (let s = 1; s <= n; s++) detectionJobs.push({ id: `${DETECTION_FAMILY}/${arch}/${500_000 + s}`, family: DETECTION_FAMILY, arch, seed: 500_000 + s });
+  const jobs: SampleJob[] = [];
+  for (const family of familyNames.includes(DETECTION_FAMILY) ? familyNames : [...familyNames, DETECTION_FAMILY]) {
+    if (family === DETECTION_FAMILY) {
+      jobs.push(...detectionJobs);
+      continue;
+    }
+    const { rotation } = families[family];
+    for (let s = 1; s <= seeds; s++) jobs.push({ id: `${family}/${1000 + s}`, family, arch: rotation[(s - 1) % rotation.length], seed: 1000 + s });
+  }
+  return jobs;
+}
+
+async function sample(job: SampleJob, store: string): Promise<RunRecord> {
   const a = architectures[job.arch];
-  const spec: NetworkSpec = parseNetworkSpec({ layers: a.layers });
+  if (!a) throw new Error(`unknown architecture ${job.arch}`);
   const inputs = inputsFor(job.seed, a.T, a.masked);
-  const broken = job.broken ? brokenLayers.find((b) => b.name === job.broken)! : null;
-  const restore = broken ? overrideLayer(broken.type, broken.factory) : () => {};
-  try {
-    const r = await runCase(
-      { name: job.arch, spec, inputs, scales: SCALES, networks: a.networks ?? NETWORKS, seed: job.seed, scaleHeads: a.scaleHeads ?? false },
-      { alpha: DETECTION_ALPHA },
-    );
-    const v = r.verdicts;
-    return {
-      job,
-      p: { nngp: v.nngp!.pValue, ntk: v.ntk!.pValue },
-      gof: { nngp: v.nngp!.biasModel.goodness.pValue, ntk: v.ntk!.biasModel.goodness.pValue },
-      detects: {
-        nngp: [v.nngp!.detectableRelativeError, v.nngp!.detectableRelativeErrorMedian],
-        ntk: [v.ntk!.detectableRelativeError, v.ntk!.detectableRelativeErrorMedian],
-      },
-      seconds: r.seconds,
-    };
-  } finally {
-    restore();
+  const scales = a.scales ?? DEFAULT_SCALES;
+  const networks = a.networks ?? DEFAULT_NETWORKS;
+  const r = await runCase({ name: job.arch, spec: specOf(a), inputs, scales, networks, seed: job.seed, scaleHeads: a.scaleHeads ?? false }, { alpha: VERDICT_ALPHA, keepNetworks: true });
+  const P = r.kernel.M * r.kernel.T;
+  const F = scales.length;
+  const raw = new Float32Array(2 * F * networks * P * P);
+  r.estimates.forEach((e, f) => {
+    raw.set(e.result.kernels!.nngp!, f * networks * P * P);
+    raw.set(e.result.kernels!.ntk!, (F + f) * networks * P * P);
+  });
+  const rawName = `raw/${job.id.replaceAll('/', '_').replaceAll(':', '-')}.f32`;
+  mkdirSync(resolve(store, 'raw'), { recursive: true });
+  writeFileSync(resolve(store, rawName), raw);
+  return {
+    ...job,
+    networks,
+    scales: [...scales],
+    P,
+    mask: r.kernel.T === inputs.T ? Array.from(inputs.mask) : new Array<number>(P).fill(1),
+    analytic: { nngp: Array.from(r.kernel.nngp), ntk: Array.from(r.kernel.ntk) },
+    analyticSE: r.kernel.nngpSE ? { nngp: Array.from(r.kernel.nngpSE), ntk: Array.from(r.kernel.ntkSE!) } : null,
+    kernelSamples: r.kernel.samples,
+    raw: rawName,
+    seconds: r.seconds,
+  };
+}
+
+/** The per-width estimates of one kernel of a stored run, exactly as runCase builds them. */
+function storedEstimates(store: string, r: RunRecord, kind: Kind) {
+  const buf = readFileSync(resolve(store, r.raw));
+  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const P2 = r.P * r.P;
+  const F = r.scales.length;
+  if (all.length !== 2 * F * r.networks * P2) throw new Error(`${r.raw}: ${all.length} values, expected ${2 * F * r.networks * P2}`);
+  const k = kind === 'nngp' ? 0 : 1;
+  return r.scales.map((scale, f) => {
+    const acc = new MomentAccumulator(P2, true);
+    const base = (k * F + f) * r.networks * P2;
+    for (let n = 0; n < r.networks; n++) acc.add(all.subarray(base + n * P2, base + (n + 1) * P2));
+    return widthEstimate(scale, acc);
+  });
+}
+
+function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>): AnalysisRecord {
+  const r = runs.get(job.run)!;
+  let analytic = r.analytic;
+  let analyticSE = r.analyticSE;
+  if (job.broken) {
+    const broken = brokenLayers.find((b) => b.name === job.broken)!;
+    const restore = overrideLayer(broken.type, broken.factory);
+    try {
+      const a = architectures[r.arch];
+      const k = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked));
+      analytic = { nngp: Array.from(k.nngp), ntk: Array.from(k.ntk) };
+      analyticSE = k.nngpSE ? { nngp: Array.from(k.nngpSE), ntk: Array.from(k.ntkSE!) } : null;
+    } finally {
+      restore();
+    }
   }
-}
-
-interface Counts {
-  readonly seeds: number;
-  readonly brokenSeeds: number;
-  /** Per attention fixture: its runs cost several times an MLP run. */
-  readonly attentionBrokenSeeds: number;
-}
-
-function jobs(n: Counts): Job[] {
-  const out: Job[] = [];
-  for (let s = 1; s <= n.seeds; s++) out.push({ kind: 'null', arch: nullRotation[(s - 1) % nullRotation.length], broken: null, seed: 1000 + s });
-  for (const b of brokenLayers) {
-    if (!exposing[b.name]) continue;
-    const count = isAttention(b) ? n.attentionBrokenSeeds : n.brokenSeeds;
-    for (let s = 1; s <= count; s++) out.push({ kind: 'broken', arch: exposing[b.name], broken: b.name, seed: 500_000 + s });
+  const out = { before: {} as Record<Kind, VerdictRecord>, after: {} as Record<Kind, VerdictRecord> };
+  for (const kind of KINDS) {
+    const estimates = storedEstimates(store, r, kind);
+    const K = Float64Array.from(analytic[kind]);
+    const se = analyticSE ? Float64Array.from(analyticSE[kind]) : null;
+    const mask = Float64Array.from(r.mask);
+    for (const mode of ['before', 'after'] as const) {
+      // Before: the engine of the earlier table (Student-t scores, analytic SE taken as known).
+      const engine = mode === 'before' ? { tails: 'gaussian' as const, analyticDof: Infinity } : { analyticDof: se ? 15 : Infinity };
+      const verdict = (scale: number): KernelAgreement =>
+        kernelAgreement({ analytic: K.map((x) => x * scale), analyticSE: se, mask, estimates, alpha: VERDICT_ALPHA, ...engine });
+      const v = verdict(1);
+      const inconclusive = (v.inconclusive ?? []).map((i) => i.code);
+      out[mode][kind] = {
+        p: v.pValue,
+        inconclusive,
+        detect: [v.detectableRelativeError, v.detectableRelativeErrorMedian],
+        gof: v.biasModel.goodness.pValue,
+        excess: v.tails.excess,
+        graded: job.broken || inconclusive.length ? GRADED.map(() => null) : GRADED.map((e) => verdict(1 + e).rejected),
+      };
+    }
   }
-  return out;
+  return { ...job, family: r.family, arch: r.arch, seed: r.seed, ...out };
 }
 
-async function worker(shard: number, of: number, n: Counts): Promise<void> {
-  const all = jobs(n);
-  for (let i = shard; i < all.length; i += of) process.stdout.write(`${JSON.stringify(await runJob(all[i]))}\n`);
+/** A hash of the engine's sources: the analysis cache is valid while they do not change. */
+function engineHash(): string {
+  const h = createHash('sha256');
+  for (const dir of ['src/verdicts', 'src/validation']) for (const f of readdirSync(resolve(root, dir)).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) h.update(readFileSync(resolve(root, dir, f)));
+  h.update(readFileSync(fileURLToPath(import.meta.url)));
+  return h.digest('hex').slice(0, 12);
 }
 
-/** A relative error as a percentage; "<0.1 %" where entries known to float32 precision make it tiny. */
+// ---------------------------------------------------------------------------------------- report
+
 const pct = (x: number) => (!Number.isFinite(x) ? '—' : x < 1e-3 ? '<0.1 %' : `${(100 * x).toFixed(1)} %`);
 const fmtP = (x: number) => (x === 0 ? '0' : x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
 const interval = (k: number, n: number) => {
+  if (n === 0) return { rate: NaN, lo: 0, hi: 1, text: '0/0' };
   const ci = binomialInterval(k, n, 0.95);
   return { rate: k / n, lo: ci.lower, hi: ci.upper, text: `${k}/${n} = ${fmtP(k / n)} [${fmtP(ci.lower)}, ${fmtP(ci.upper)}]` };
 };
+const median = (v: number[]) => {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1] : NaN;
+};
+const conclusive = (v: VerdictRecord) => v.inconclusive.length === 0;
+const uniformCdf = (x: number) => Math.min(1, Math.max(0, x));
 
-function report(outcomes: Outcome[], opts: Counts & { workers: number; seconds: number }): string {
-  const nulls = outcomes.filter((o) => o.job.kind === 'null');
-  const lines: string[] = [];
-  lines.push('# Calibration of the verdict engine');
-  lines.push('');
-  lines.push(
-    `Generated by \`npm run calibrate\` (scripts/calibrate.ts): ${opts.seeds} seeds on correct layers, ${opts.brokenSeeds} seeds per broken MLP fixture ` +
-      `and ${opts.attentionBrokenSeeds} per broken attention fixture, ` +
-      `${opts.workers} worker(s), ${(opts.seconds / 60).toFixed(1)} min. Each run: ensembles of ${NETWORKS} networks (256 where an architecture says so) at width factors ${SCALES.join(', ')} ` +
-      `(widths 16, 32, 64, or 32, 64, 128 where an architecture says so; heads too under sqrt attention), fresh random inputs (3 sequences, d = 4), the NNGP and NTK verdicts of ` +
-      `src/verdicts/ (docs/verdicts.md). ` +
-      `Architectures rotate over: ${nullRotation.map((a) => `\`${a}\``).join(', ')}. Intervals are Clopper–Pearson 95 %.`,
-  );
-  lines.push('');
-  lines.push('## False-positive rate on correct layers');
-  lines.push('');
-  lines.push('A verdict is a false positive when its p-value is ≤ α. "family" is the Holm decision over the NNGP and NTK verdicts of one run.');
-  lines.push('');
-  lines.push('| α | NNGP | NTK | family (Holm, per run) | α inside the interval |');
-  lines.push('| --- | --- | --- | --- | --- |');
-  let allInside = true;
-  for (const alpha of ALPHAS) {
-    const n = nulls.length;
-    const kN = nulls.filter((o) => o.p.nngp <= alpha).length;
-    const kT = nulls.filter((o) => o.p.ntk <= alpha).length;
-    const kF = nulls.filter((o) => holm([o.p.nngp, o.p.ntk], alpha).rejected.some((r) => r)).length;
-    const cells = [interval(kN, n), interval(kT, n), interval(kF, n)];
-    // For the family, Holm guarantees ≤ α (it is conservative), so only the upper side is checked.
-    const inside = cells.slice(0, 2).every((c) => c.lo <= alpha && alpha <= c.hi) && cells[2].lo <= alpha;
-    allInside &&= inside;
-    lines.push(`| ${alpha} | ${cells[0].text} | ${cells[1].text} | ${cells[2].text} | ${inside ? 'yes' : '**no**'} |`);
-  }
-  lines.push('');
-  const uniform = (x: number) => Math.min(1, Math.max(0, x));
-  const ksN = ksOneSample(nulls.map((o) => o.p.nngp), uniform, 0.01);
-  const ksT = ksOneSample(nulls.map((o) => o.p.ntk), uniform, 0.01);
-  lines.push(
-    `Whole p-value distribution against U(0, 1) (Kolmogorov–Smirnov): NNGP D = ${ksN.statistic.toFixed(3)}, p = ${fmtP(ksN.pValue)}; ` +
-      `NTK D = ${ksT.statistic.toFixed(3)}, p = ${fmtP(ksT.pValue)}.`,
-  );
-  lines.push('');
-  lines.push('Per architecture (α = 0.05, NNGP and NTK verdicts pooled):');
-  lines.push('');
-  lines.push(
-    '| architecture | runs | false positives at α = 0.05 | bias model rejected at 0.05 (NNGP / NTK) | detectable error at α = 1e-3, median over runs: uniform / one entry (NNGP; NTK) |',
-  );
-  lines.push('| --- | --- | --- | --- | --- |');
-  const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-  for (const arch of nullRotation) {
-    const os = nulls.filter((o) => o.job.arch === arch);
-    if (!os.length) continue;
-    const k = os.filter((o) => o.p.nngp <= 0.05).length + os.filter((o) => o.p.ntk <= 0.05).length;
-    const gN = os.filter((o) => o.gof.nngp <= 0.05).length;
-    const gT = os.filter((o) => o.gof.ntk <= 0.05).length;
-    lines.push(
-      `| \`${arch}\` | ${os.length} | ${interval(k, 2 * os.length).text} | ${gN}/${os.length} / ${gT}/${os.length} | ` +
-        `${pct(med(os.map((o) => o.detects.nngp[0])))} / ${pct(med(os.map((o) => o.detects.nngp[1])))}; ` +
-        `${pct(med(os.map((o) => o.detects.ntk[0])))} / ${pct(med(os.map((o) => o.detects.ntk[1])))} |`,
+interface LevelCheck {
+  readonly text: string;
+  readonly inside: boolean;
+}
+
+/** FPR among conclusive verdicts at each α, each with its interval, and whether α lies inside. */
+function levels(vs: VerdictRecord[]): LevelCheck[] {
+  const c = vs.filter(conclusive);
+  return ALPHAS.map((a) => {
+    const i = interval(c.filter((v) => v.p <= a).length, c.length);
+    return { text: i.text, inside: c.length === 0 || (i.lo <= a && a <= i.hi) };
+  });
+}
+
+function ks(vs: VerdictRecord[]): { text: string; uniform: boolean } {
+  const p = vs.filter(conclusive).map((v) => v.p);
+  if (p.length < 2) return { text: '—', uniform: true };
+  const r = ksOneSample(p, uniformCdf, 0.01);
+  return { text: `D = ${r.statistic.toFixed(3)}, p = ${fmtP(r.pValue)}`, uniform: r.pValue > 0.01 };
+}
+
+function familyRows(name: string, recs: AnalysisRecord[], mode: 'before' | 'after'): { rows: string[]; ok: boolean } {
+  const rows: string[] = [];
+  let ok = true;
+  for (const kind of KINDS) {
+    const vs = recs.map((r) => r[mode][kind]);
+    const lv = levels(vs);
+    const k = ks(vs);
+    const inc = vs.filter((v) => !conclusive(v)).length;
+    const fine = lv.every((l) => l.inside) && k.uniform;
+    ok &&= fine;
+    rows.push(
+      `| \`${name}\` | ${kind.toUpperCase()} | ${recs.length} | ${inc ? `${inc} (${pct(inc / vs.length)})` : '0'} | ${lv.map((l) => l.text + (l.inside ? '' : ' **✗**')).join(' | ')} | ${k.text}${k.uniform ? '' : ' **✗**'} |`,
     );
   }
-  lines.push('');
-  lines.push('## Detection of the broken fixtures');
-  lines.push('');
-  lines.push(`Detected: the run's Holm family (NNGP and NTK) rejects at α = ${DETECTION_ALPHA}. Required: detection rate ≥ 0.9.`);
-  lines.push('');
-  lines.push('| broken fixture | bug | architecture | detected | NNGP rejects | NTK rejects | ≥ 0.9 |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  return { rows, ok };
+}
+
+function powerRows(name: string, recs: AnalysisRecord[]): string[] {
+  const rows: string[] = [];
+  for (const kind of KINDS) {
+    const cell = (mode: 'before' | 'after') => {
+      const vs = recs.map((r) => r[mode][kind]).filter(conclusive);
+      const rate = (g: number) => {
+        const hits = recs.map((r) => r[mode][kind].graded[g]);
+        return `${hits.filter((h) => h === true).length}/${hits.length}`;
+      };
+      return `${pct(median(vs.map((v) => v.detect[0])))} / ${pct(median(vs.map((v) => v.detect[1])))} | ${GRADED.map((_, g) => rate(g)).join(' | ')}`;
+    };
+    rows.push(`| \`${name}\` | ${kind.toUpperCase()} | ${cell('before')} | ${cell('after')} |`);
+  }
+  return rows;
+}
+
+function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds: number; workers: number; familyNames: readonly string[]; hash: string }): string {
+  const nulls = all.filter((a) => a.broken === null && a.family !== DETECTION_FAMILY);
+  const L: string[] = [];
+  const seconds = [...runs.values()].reduce((s, r) => s + r.seconds, 0);
+  L.push('# Calibration of the verdict engine', '');
+  L.push(
+    `Generated by \`npm run calibrate\` (scripts/calibrate.ts) from ${runs.size} stored runs (${(seconds / 3600).toFixed(1)} CPU-hours of sampling, ${o.workers} worker(s)); engine ${o.hash}. ` +
+      `Each null run: a fresh seed (fresh random inputs, 3 sequences × 2–3 positions × 4 channels, masks where the architecture says so), fresh networks at width factors 1, 2, 4 ` +
+      `(the architecture's networks per factor: 128, or 256 where its suite uses 256), the analytic kernel (sampled where sqrt attention is, with its standard error), and the NNGP and NTK verdicts ` +
+      `of src/verdicts/ run at α = ${VERDICT_ALPHA} (docs/verdicts.md). The same stored networks are evaluated by the engine before the tail correction (Student-t scores only: the earlier table) and after it. ` +
+      'Intervals are Clopper–Pearson 95 %.',
+  );
+  L.push('');
+  L.push('## False-positive rates per family');
+  L.push('');
+  L.push(
+    'A verdict is a false positive when it is conclusive and its p-value is ≤ α; the rates are over the conclusive verdicts (an inconclusive verdict neither passes nor fails, and leaves the Holm family). ' +
+      '✗ marks α outside its interval, or p-values not uniform (KS p ≤ 0.01).',
+  );
+  const summary: string[] = [];
+  for (const mode of ['after', 'before'] as const) {
+    L.push('');
+    L.push(mode === 'after' ? '### After: the engine with the skewness correction of the tail (src/verdicts/tails.ts)' : '### Before: Student-t scores only (the engine of the earlier table), same networks');
+    L.push('');
+    L.push('| family | kernel | runs | inconclusive | α = 0.05 | α = 0.01 | α = 1e-3 | KS against U(0, 1) |');
+    L.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    let allOk = true;
+    for (const f of o.familyNames) {
+      const recs = nulls.filter((a) => a.family === f);
+      if (!recs.length) continue;
+      const { rows, ok } = familyRows(f, recs, mode);
+      allOk &&= ok;
+      L.push(...rows);
+    }
+    summary.push(`${mode}: ${allOk ? 'every family holds its level at every α, p-values uniform' : '**not** every family holds its level (see ✗)'}`);
+  }
+  L.push('');
+  L.push('Families:');
+  L.push('');
+  for (const f of o.familyNames) L.push(`- \`${f}\`: ${families[f].title}; architectures ${families[f].rotation.map((a) => `\`${a}\``).join(', ')}.`);
+  L.push('');
+  L.push('## Power, before and after');
+  L.push('');
+  L.push(
+    `Stated detectable relative error at α = ${VERDICT_ALPHA} (probability 0.9), median over conclusive runs: uniform K → (1 ± δ)K / one entry; ` +
+      `and the measured detection rate of the kernel scaled by ${GRADED.map((g) => `1 + ${g}`).join(' and ')} (the same networks, the verdict rejects at α = ${VERDICT_ALPHA}; inconclusive counts as not detected).`,
+  );
+  L.push('');
+  L.push(`| family | kernel | before: detectable uniform / one entry | before: detects ${GRADED.map((g) => `${100 * g} %`).join(' | before: detects ')} | after: detectable uniform / one entry | after: detects ${GRADED.map((g) => `${100 * g} %`).join(' | after: detects ')} |`);
+  L.push(`| --- | --- | --- | ${GRADED.map(() => '---').join(' | ')} | --- | ${GRADED.map(() => '---').join(' | ')} |`);
+  for (const f of o.familyNames) {
+    const recs = nulls.filter((a) => a.family === f);
+    if (recs.length) L.push(...powerRows(f, recs));
+  }
+  L.push('');
+  L.push('## Per architecture (after)');
+  L.push('');
+  L.push('| family | architecture | runs | NNGP / NTK inconclusive | NNGP / NTK false positives at 0.05 (conclusive) | bias model rejected at 0.05 (NNGP / NTK) | median tail excess R (NNGP / NTK) |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const f of o.familyNames)
+    for (const arch of families[f].rotation) {
+      const recs = nulls.filter((a) => a.family === f && a.arch === arch);
+      if (!recs.length) continue;
+      const cells = KINDS.map((k) => {
+        const vs = recs.map((r) => r.after[k]);
+        const c = vs.filter(conclusive);
+        return { inc: vs.length - c.length, fp: `${c.filter((v) => v.p <= 0.05).length}/${c.length}`, gof: vs.filter((v) => v.gof <= 0.05).length, R: median(vs.map((v) => v.excess)) };
+      });
+      L.push(
+        `| \`${f}\` | \`${arch}\` | ${recs.length} | ${cells[0].inc} / ${cells[1].inc} | ${cells[0].fp} / ${cells[1].fp} | ${cells[0].gof} / ${cells[1].gof} | ${cells[0].R.toFixed(2)} / ${cells[1].R.toFixed(2)} |`,
+      );
+    }
+  L.push('');
+  L.push('## Detection of the broken fixtures');
+  L.push('');
+  L.push(`Detected: the run's Holm family (NNGP and NTK, conclusive verdicts only) rejects at α = ${VERDICT_ALPHA}. Required: detection rate ≥ 0.9. Each fixture's kernel is evaluated against the networks of the null runs of its exposing architecture.`);
+  L.push('');
+  L.push('| broken fixture | bug | architecture | before: detected | after: detected | after: inconclusive (NNGP / NTK) | ≥ 0.9 after |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- |');
   let allDetected = true;
   for (const b of brokenLayers) {
-    const os = outcomes.filter((o) => o.job.broken === b.name);
-    if (!os.length) {
-      lines.push(`| \`${b.name}\` | ${b.bug} | — | not run (no exposing architecture in scripts/calibrate.ts) | | | **no** |`);
+    const recs = all.filter((a) => a.broken === b.name);
+    if (!recs.length) {
+      L.push(`| \`${b.name}\` | ${b.bug} | — | not run | | | **no** |`);
       allDetected = false;
       continue;
     }
-    const k = os.filter((o) => holm([o.p.nngp, o.p.ntk], DETECTION_ALPHA).rejected.some((r) => r)).length;
-    const c = interval(k, os.length);
-    const ok = c.rate >= 0.9;
+    const detected = (mode: 'before' | 'after') =>
+      recs.filter((r) => {
+        const ps = KINDS.filter((k) => conclusive(r[mode][k])).map((k) => r[mode][k].p);
+        return ps.length > 0 && holm(ps, VERDICT_ALPHA).rejected.some((x) => x);
+      }).length;
+    const after = interval(detected('after'), recs.length);
+    const ok = after.rate >= 0.9;
     allDetected &&= ok;
-    lines.push(
-      `| \`${b.name}\` | ${b.bug} | \`${exposing[b.name]}\` | ${c.text} | ${os.filter((o) => o.p.nngp <= DETECTION_ALPHA).length}/${os.length} | ` +
-        `${os.filter((o) => o.p.ntk <= DETECTION_ALPHA).length}/${os.length} | ${ok ? 'yes' : '**no**'} |`,
+    L.push(
+      `| \`${b.name}\` | ${b.bug} | \`${exposing[b.name]}\` | ${interval(detected('before'), recs.length).text} | ${after.text} | ` +
+        `${recs.filter((r) => !conclusive(r.after.nngp)).length} / ${recs.filter((r) => !conclusive(r.after.ntk)).length} | ${ok ? 'yes' : '**no**'} |`,
     );
   }
-  lines.push('');
-  lines.push(
-    `Summary: false-positive rates ${allInside ? 'consistent with α at every level' : '**not** consistent with α at every level'}; ` +
-      `broken fixtures ${allDetected ? 'all detected with rate ≥ 0.9' : '**not** all detected with rate ≥ 0.9'}.`,
-  );
-  lines.push('');
-  return lines.join('\n');
+  L.push('');
+  L.push(`Summary: ${summary.join('; ')}; broken fixtures ${allDetected ? 'all detected with rate ≥ 0.9' : '**not** all detected with rate ≥ 0.9'}.`);
+  L.push('');
+  return L.join('\n');
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      families: { type: 'string', default: Object.keys(families).join(',') },
       seeds: { type: 'string', default: '400' },
-      'broken-seeds': { type: 'string', default: '50' },
-      'attention-broken-seeds': { type: 'string', default: '20' },
+      'broken-runs': { type: 'string', default: '50' },
+      'attention-broken-runs': { type: 'string', default: '20' },
       workers: { type: 'string', default: process.env.CALIBRATE_WORKERS ?? '2' },
+      store: { type: 'string', default: resolve(root, 'tmp/calibration') },
       out: { type: 'string', default: resolve(root, 'docs/calibration.md') },
+      'sample-only': { type: 'boolean', default: false },
+      'jobs-file': { type: 'string' },
       worker: { type: 'string' },
+      stage: { type: 'string' },
     },
   });
-  const counts: Counts = {
-    seeds: Number(values.seeds),
-    brokenSeeds: Number(values['broken-seeds']),
-    attentionBrokenSeeds: Number(values['attention-broken-seeds']),
-  };
+  const store = resolve(values.store!);
+  const familyNames = values.families!.split(',').filter((f) => f && f !== DETECTION_FAMILY);
+  for (const f of familyNames) if (!families[f]) throw new Error(`--families: unknown family ${f}; known: ${Object.keys(families).join(', ')}`);
+  const jobs = sampleJobs(values.families!.split(',').filter(Boolean), Number(values.seeds), { mlp: Number(values['broken-runs']), attention: Number(values['attention-broken-runs']) });
+  const runsFile = resolve(store, 'runs.jsonl');
   if (values.worker) {
-    const [i, n] = values.worker.split('/').map(Number);
-    return worker(i, n, counts);
+    if (values.stage === 'sample') return workerLoop<SampleJob>(values['jobs-file']!, values.worker, (j) => sample(j, store));
+    const stored = readResults<RunRecord>(runsFile);
+    return workerLoop<AnalysisJob>(values['jobs-file']!, values.worker, async (j) => analyse(j, store, stored));
   }
+  if (!existsSync(store)) mkdirSync(store, { recursive: true });
   const workers = Math.max(1, Number(values.workers));
-  const total = jobs(counts).length;
+  const common = ['--store', store, '--families', values.families!, '--seeds', values.seeds!, '--broken-runs', values['broken-runs']!, '--attention-broken-runs', values['attention-broken-runs']!];
   const start = performance.now();
-  const outcomes: Outcome[] = [];
-  await Promise.all(
-    Array.from({ length: workers }, (_, i) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          fileURLToPath(import.meta.url),
-          ...['--worker', `${i}/${workers}`, '--seeds', String(counts.seeds), '--broken-seeds', String(counts.brokenSeeds)],
-          ...['--attention-broken-seeds', String(counts.attentionBrokenSeeds)],
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
-      );
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        if (!line.startsWith('{')) return;
-        outcomes.push(JSON.parse(line) as Outcome);
-        if (outcomes.length % 10 === 0 || outcomes.length === total)
-          process.stderr.write(`${outcomes.length}/${total} runs, ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
-      });
-      return new Promise<void>((res, rej) => child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`worker ${i} exited with ${code}`)))));
-    }),
-  );
-  outcomes.sort((a, b) => a.job.seed - b.job.seed || String(a.job.broken).localeCompare(String(b.job.broken)));
-  const md = report(outcomes, { ...counts, workers, seconds: (performance.now() - start) / 1000 });
+  const runs = await runJobs<SampleJob, RunRecord>({ jobs, workers, file: runsFile, script: fileURLToPath(import.meta.url), workerArgs: [...common, '--stage', 'sample'], cwd: root });
+  if (values['sample-only']) return;
+  const runMap = new Map(runs.map((r) => [r.id, r]));
+  const analysisJobs: AnalysisJob[] = [];
+  for (const r of runs) {
+    if (r.family !== DETECTION_FAMILY) analysisJobs.push({ id: `${r.id}`, run: r.id, broken: null });
+    else
+      for (const [b, arch] of Object.entries(exposing)) {
+        const limit = Number(isAttention(b) ? values['attention-broken-runs'] : values['broken-runs']);
+        if (arch === r.arch && r.seed - 500_000 <= limit) analysisJobs.push({ id: `${r.id}/broken/${b}`, run: r.id, broken: b });
+      }
+  }
+  const hash = engineHash();
+  const analysed = await runJobs<AnalysisJob, AnalysisRecord>({
+    jobs: analysisJobs,
+    workers,
+    file: resolve(store, `analysis-${hash}.jsonl`),
+    script: fileURLToPath(import.meta.url),
+    workerArgs: [...common, '--stage', 'analyse'],
+    cwd: root,
+  });
+  process.stderr.write(`analysis: ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
+  const md = report(analysed, runMap, { seeds: Number(values.seeds), workers, familyNames, hash });
   writeFileSync(values.out!, md);
   console.log(md);
 }
