@@ -5,8 +5,9 @@
  * Networks are batched inside every tensor op; network k's weights depend only on (seed, k).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { InputBatch, NetworkSpec } from '../spec/types.ts';
+import type { InputBatch, InputsSpec, NetworkSpec } from '../spec/types.ts';
 import { buildNetwork } from '../network.ts';
+import { inputBatchFrom, networkSpecFrom } from '../spec/schema.ts';
 import type { Stack } from '../layers/sequential.ts';
 import { renameParams, type FiniteContext, type ParamDecl, type ParamMap, type PreactivationSampler } from '../layers/types.ts';
 import { activeBackend, initBackend, type BackendChoice } from '../backend.ts';
@@ -203,7 +204,10 @@ function defaultChunk(stack: Stack, P: number, backend: string): number {
 
 const PREACTIVATION_BACKENDS = new Set(['wasm', 'cpu', 'tensorflow']);
 
-export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: EstimateOptions): Promise<EstimateResult> {
+/** `spec` and `batch` may also be raw JSON: they are validated (SpecError) before anything runs. */
+export async function estimate(specOrJson: NetworkSpec, batchOrJson: InputBatch | InputsSpec, opts: EstimateOptions): Promise<EstimateResult> {
+  const spec = networkSpecFrom(specOrJson);
+  const batch = inputBatchFrom(batchOrJson);
   checkSeed(opts.seed);
   if (!Number.isInteger(opts.networks) || opts.networks < (opts.keepBlocks ? 1 : 2))
     throw new Error(`networks must be a whole number ≥ 2 (standard errors need two), got ${opts.networks}`);

@@ -22,6 +22,11 @@ interface Pending {
   readonly progress: (done: number) => void;
 }
 
+// Worker threads do not inherit the parent's module hooks: run from the TypeScript sources (tsx,
+// vitest), a worker boots through shardWorkerBoot.mjs, which registers tsx; the compiled package
+// starts the compiled shardWorker.js directly.
+const workerEntry = import.meta.url.endsWith('.ts') ? new URL('./shardWorkerBoot.mjs', import.meta.url) : new URL('./shardWorker.js', import.meta.url);
+
 class WorkerPool {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending>();
@@ -30,7 +35,7 @@ class WorkerPool {
 
   constructor(size: number) {
     this.workers = Array.from({ length: size }, (_, w) => {
-      const worker = new Worker(new URL('./shardWorkerBoot.mjs', import.meta.url));
+      const worker = new Worker(workerEntry);
       worker.unref();
       worker.on('message', (m: Message) => {
         const p = this.pending.get(m.id);
