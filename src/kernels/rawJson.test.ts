@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { computeKernel } from './compute.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { inputBatchFrom, networkSpecFrom, parseInputs, parseNetworkSpec, SpecError } from '../spec/schema.ts';
+import type { ResidualSpec } from '../spec/types.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const json = (path: string): unknown => JSON.parse(readFileSync(resolve(root, path), 'utf8'));
@@ -109,7 +110,7 @@ describe('networkSpecFrom and inputBatchFrom', () => {
     const custom = { type: 'softsign', anything: [1, 2] };
     const spec = networkSpecFrom({ layers: [{ type: 'dense', width: 3 }, { type: 'residual', block: [custom, { type: 'dense', width: 3 }] }] });
     expect(spec.layers[1]).toEqual({ type: 'residual', block: [custom, { type: 'dense', width: 3, wStd: 1, bStd: 0 }] });
-    expect((spec.layers[1] as { block: unknown[] }).block[0]).toBe(custom);
+    expect((spec.layers[1] as ResidualSpec).block[0]).toBe(custom);
     // Unregistered, it fails where the network is built, naming the layer.
     const e = errorOf(() => computeKernel({ layers: [custom, { type: 'dense', width: 1 }] } as never, json('fixtures/inputs/seq3x4x6.json') as never));
     expect(e).toBeInstanceOf(SpecError);
