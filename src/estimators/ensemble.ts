@@ -191,8 +191,8 @@ function outputChunk(stack: Stack, batch: InputBatch, inputs: InputTensors, para
 
 /**
  * Networks per tensor batch. WASM runs a GEMM on XNNPACK only when its batch dimension is 1; a
- * batched matMul takes a scalar loop at 1–3 GFLOP/s against 30–40 for a 2-D one (STACK.md;
- * docs/performance.md), and splitting a batch copies the whole tensor per piece. So on WASM one
+ * batched matMul takes a scalar loop at 1–3 GFLOP/s against 30–40 for a 2-D one
+ * (docs/performance.md), and splitting a batch copies the whole tensor per piece. So on WASM one
  * network per pass measured fastest (e.g. dense(256)-relu-dense(256)-relu-pool-dense, M = T = 8:
  * NNGP 719 networks/s at 1 against 75 at 16; NTK 153 against 71). Batched backends take many.
  */

@@ -1,6 +1,7 @@
 /**
  * `--workers k`: the blocks of a run spread over k worker threads (one single-threaded tfjs backend
- * each, the route STACK.md recommends over WASM's own threads), merged as shards are: the result is
+ * each: networks need no communication, so parallelism goes across them rather than inside each
+ * small product), merged as shards are: the result is
  * bit-identical to the single-threaded run with the same seed.
  *
  * The threads are kept in a pool per k for the life of the process: starting one (tsx, the WASM
