@@ -9,7 +9,7 @@
  * project lives under the OS temp directory, so nothing resolves from this repository by walking up.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,23 @@ describe('installed into a "type": "module" project', () => {
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { networks: number; nngp: number[][] };
     expect(out.networks).toBe(128);
     expect(out.nngp.flat().every(Number.isFinite)).toBe(true);
+  });
+
+  it('the command finds the files it ships: the default suite and the default check-layer inputs', () => {
+    const installed = join(dir(), 'node_modules', 'infinite-attention');
+    const defaults = (command: string) => {
+      const help = ok(run(npm, ['exec', '--offline', '--', 'infinite-attention', command, '--help'], dir()), `${command} --help`);
+      return [...help.matchAll(/\(default:\s+"([^"]+)"\)/g)].map((m) => m[1]);
+    };
+    for (const [command, file] of [
+      ['validate', 'fixtures/suites/default.json'],
+      ['check-layer', 'fixtures/layers/inputs.json'],
+    ]) {
+      const path = defaults(command).find((p) => p.endsWith(file));
+      expect(path, `${command} --help names a default ${file}`).toBeDefined();
+      expect(existsSync(path!)).toBe(true);
+      expect(realpathSync(path!)).toBe(realpathSync(join(installed, file)));
+    }
   });
 
   it('the declarations type-check the README layer in a strict TypeScript project', () => {
