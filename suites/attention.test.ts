@@ -1,6 +1,6 @@
 /**
- * Multi-head self-attention against its kernels (issue 3, §4; KERNELS.md, "Multi-head
- * self-attention"), decided by the verdict engine (src/verdicts/): every variant of
+ * Multi-head self-attention against its kernels (issue 3, §4; docs/kernels.md §5), decided by
+ * the verdict engine (src/verdicts/): every variant of
  * fixtures/suites/attention.json — linear and sqrt scaling × softmax, identity, relu, abs;
  * positional embeddings sum and concat, with and without decay, seen or not by the values,
  * trainable or fixed; masked and unmasked inputs — must agree with the kernel in NNGP and NTK,

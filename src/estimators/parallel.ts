@@ -1,6 +1,7 @@
 /**
  * `--workers k`: the blocks of a run spread over k worker threads (one single-threaded tfjs backend
- * each, the route STACK.md recommends over WASM's own threads), merged as shards are: the result is
+ * each: networks need no communication, so parallelism goes across them rather than inside each
+ * small product), merged as shards are: the result is
  * bit-identical to the single-threaded run with the same seed.
  *
  * The threads are kept in a pool per k for the life of the process: starting one (tsx, the WASM
@@ -22,6 +23,11 @@ interface Pending {
   readonly progress: (done: number) => void;
 }
 
+// Worker threads do not inherit the parent's module hooks: run from the TypeScript sources (tsx,
+// vitest), a worker boots through shardWorkerBoot.mjs, which registers tsx; the compiled package
+// starts the compiled shardWorker.js directly.
+const workerEntry = import.meta.url.endsWith('.ts') ? new URL('./shardWorkerBoot.mjs', import.meta.url) : new URL('./shardWorker.js', import.meta.url);
+
 class WorkerPool {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending>();
@@ -30,7 +36,7 @@ class WorkerPool {
 
   constructor(size: number) {
     this.workers = Array.from({ length: size }, (_, w) => {
-      const worker = new Worker(new URL('./shardWorkerBoot.mjs', import.meta.url));
+      const worker = new Worker(workerEntry);
       worker.unref();
       worker.on('message', (m: Message) => {
         const p = this.pending.get(m.id);

@@ -7,7 +7,8 @@
  * standard error the spread of the replicas / √R (batch means). Downstream layers are smooth maps
  * of the estimate, so the replica spread carries the sampling error through them.
  */
-import type { InputBatch, NetworkSpec } from '../spec/types.ts';
+import type { InputBatch, InputsSpec, NetworkSpec } from '../spec/types.ts';
+import { inputBatchFrom, networkSpecFrom } from '../spec/schema.ts';
 import { buildNetwork } from '../network.ts';
 import { inputState } from './state.ts';
 
@@ -52,7 +53,10 @@ export function relativePrecision(se: Float64Array, K: Float64Array, P: number):
   return diag > 0 ? worst / diag : worst;
 }
 
-export function computeKernel(spec: NetworkSpec, batch: InputBatch, opts: KernelOptions = {}): KernelResult {
+/** `spec` and `batch` may also be raw JSON: they are validated (SpecError) before anything runs. */
+export function computeKernel(specOrJson: NetworkSpec, batchOrJson: InputBatch | InputsSpec, opts: KernelOptions = {}): KernelResult {
+  const spec = networkSpecFrom(specOrJson);
+  const batch = inputBatchFrom(batchOrJson);
   const stack = buildNetwork(spec, batch);
   const s0 = inputState(batch);
   const seed = opts.seed ?? 1;

@@ -1,7 +1,7 @@
 /**
  * A stack of layers: builds each from its spec (tracking widths and positions), folds the kernel
  * maps, chains the forward passes, and zeroes padded positions after every layer on both sides
- * (KERNELS.md, Masks). Parameter keys are `${layer.path}|${name}`, unique across the network.
+ * (docs/kernels.md §4). Parameter keys are `${layer.path}|${name}`, unique across the network.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerSpec } from '../spec/types.ts';

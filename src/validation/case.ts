@@ -52,7 +52,8 @@ export interface RunOptions {
 /**
  * The ensemble seed of the k-th width factor. Distinct per width so that the ensembles are
  * independent, as the bias fit assumes: the same run seed at two widths would give the two
- * networks of index i the same leading weights (STACK.md, Seeds), correlating the width means.
+ * networks of index i the same leading weights (src/random/normals.ts: streams are keyed by seed,
+ * network and parameter, not by shape), correlating the width means.
  */
 export function widthSeed(seed: number, k: number): number {
   return seed32(`case/${seed}/width/${k}`);

@@ -11,7 +11,7 @@ tf.env().set('IS_TEST', true);
 afterAll(() => tf.disposeVariables());
 
 /**
- * The layer written out per network, per input and per head in float64, straight from KERNELS.md
+ * The layer written out per network, per input and per head in float64, straight from docs/kernels.md §5
  * (a different layout from finite.ts: any mix-up of heads, scales or embeddings shows).
  */
 function reference(spec: AttentionSpec, n: number, T: number, x: Float64Array, M: number, mask: Float64Array, p: Record<string, number[]>, k: number): Float64Array {

@@ -1,6 +1,6 @@
 /**
  * The attention layer: the finite forward pass (finite.ts) and its infinite-width kernel (kernel.ts)
- * built from one AttentionSpec (KERNELS.md, "Multi-head self-attention"; docs/attention-ntk.md).
+ * built from one AttentionSpec (docs/kernels.md §5; docs/attention-ntk.md).
  */
 import type { AttentionSpec } from '../../spec/types.ts';
 import { KernelError } from '../../kernels/state.ts';

@@ -1,5 +1,5 @@
 /**
- * The infinite-width map of multi-head self-attention (KERNELS.md, "Multi-head self-attention";
+ * The infinite-width map of multi-head self-attention (docs/kernels.md §5;
  * the derivation of every formula here is in docs/attention-ntk.md, cited as (D.n)).
  *
  * Notation per pair of inputs (x, y), restricted to their valid positions:
@@ -430,7 +430,7 @@ export function softmaxLogitContraction(Ax: Float64Array, Ay: Float64Array, Q: F
 /**
  * The layer's kernel map. `n` is the input channel count (state.width); the output is a centred
  * Gaussian process per channel in the limit (sqrt scaling: as H → ∞; at fixed H the NNGP is still
- * the covariance but the law is a scale mixture, KERNELS.md).
+ * the covariance but the law is a scale mixture, docs/kernels.md §6).
  */
 export function attentionKernel(s: KernelState, spec: AttentionSpec, ctx: KernelContext): KernelState {
   if (s.T < 1 || s.M < 1) throw new KernelError(ctx.path, 'attention needs at least one input and one position');
