@@ -76,6 +76,8 @@ export interface KernelContext {
   /** The sample indices this pass uses: [first, first + count). Disjoint ranges give independent replicas. */
   readonly firstSample: number;
   readonly sampleCount: number;
+  /** Whether a sampler evaluates each draw at Z and −Z (antithetic pairs); default true. */
+  readonly antithetic?: boolean;
 }
 
 export interface Layer {

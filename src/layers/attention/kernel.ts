@@ -332,6 +332,8 @@ export class SqrtAttentionSampler {
   /** kv ∘ kq and kv ∘ Θq per pair, fixed across samples. */
   private readonly kvq: Float64Array[];
   private readonly kvthq: Float64Array[];
+  /** Identifies what the draws are evaluated on (the range cache's key). */
+  private readonly fingerprint: string;
 
   constructor(s: KernelState, spec: AttentionSpec, n: number, opts: SamplerOptions = {}) {
     this.pr = prepare(s, spec, n);
@@ -350,6 +352,7 @@ export class SqrtAttentionSampler {
     this.hasThq = !allZero(this.pr.kernels.Thq);
     this.kvq = this.pr.pairs.map((pb) => pb.kv.map((v, i) => v * pb.kq[i]));
     this.kvthq = this.pr.pairs.map((pb) => pb.kv.map((v, i) => v * pb.thq[i]));
+    this.fingerprint = fingerprint([s.nngp, s.ntk, s.mask], JSON.stringify([spec, n, s.M, s.T, this.antithetic]));
   }
 
   /** The estimate from draws [first, first + count). */
@@ -357,11 +360,39 @@ export class SqrtAttentionSampler {
     return { ...assembleSqrt(this.pr, this.sc, this.expectations(seed, path, first, count)), count };
   }
 
-  /** The averages of the four expectations of (D.11) over draws [first, first + count). */
+  /**
+   * The averages of the four expectations of (D.11) over draws [first, first + count). Sums over
+   * ranges already computed for the same state, seed and path are reused (rangeCache): computeKernel
+   * asks for R replica ranges and then for their union, which then costs nothing.
+   */
   expectations(seed: number, path: string, first: number, count: number): SqrtExpectations {
     if (!(count >= 1) || !Number.isInteger(count) || !Number.isInteger(first) || first < 0) {
       throw new Error(`sample range [${first}, ${first}+${count}) is not a non-empty range of whole numbers`);
     }
+    const key = `${this.fingerprint}|${seed}|${path}`;
+    const total = this.zeroSums();
+    const end = first + count;
+    for (let pos = first; pos < end; ) {
+      let part = rangeCache.get(key, pos, end);
+      if (part === null) {
+        part = { count: end - pos, sums: this.sums(seed, path, pos, end - pos) };
+        rangeCache.put(key, pos, part);
+      }
+      addSums(total, part.sums);
+      pos += part.count;
+    }
+    const evaluations = count * (this.antithetic ? 2 : 1);
+    for (const blocks of [total.value, total.thv, total.cKq, total.cThq]) for (const b of blocks) for (let i = 0; i < b.length; i++) b[i] /= evaluations;
+    return total;
+  }
+
+  private zeroSums(): SqrtExpectations {
+    const z = () => this.pr.pairs.map((pb) => new Float64Array(pb.kq.length));
+    return { value: z(), thv: z(), cKq: z(), cThq: z() };
+  }
+
+  /** The sums (not averages) of the four quantities over draws [first, first + count). */
+  private sums(seed: number, path: string, first: number, count: number): SqrtExpectations {
     const { pr, r, L, lens, off, mech } = this;
     const { idx, pairs, M } = pr;
     const tmax = Math.max(...idx.map((i) => i.length));
@@ -375,12 +406,7 @@ export class SqrtAttentionSampler {
     const A = idx.map((i) => new Float64Array(i.length * i.length));
     const D = softmax ? [] : idx.map((i) => new Float64Array(i.length * i.length));
     // Sums per pair of A Kv Aᵀ, A Θv Aᵀ, C(Kq), C(Θq) (D.5, D.6, D.8).
-    const acc: SqrtExpectations = {
-      value: pairs.map((pb) => new Float64Array(pb.kq.length)),
-      thv: pairs.map((pb) => new Float64Array(pb.kq.length)),
-      cKq: pairs.map((pb) => new Float64Array(pb.kq.length)),
-      cThq: pairs.map((pb) => new Float64Array(pb.kq.length)),
-    };
+    const acc = this.zeroSums();
     const t1 = new Float64Array(tmax * tmax);
     const t2 = new Float64Array(tmax * tmax);
     const t3 = new Float64Array(tmax * tmax);
@@ -464,11 +490,49 @@ export class SqrtAttentionSampler {
         }
       }
     }
-    const evaluations = count * signs.length;
-    for (const blocks of [acc.value, acc.thv, acc.cKq, acc.cThq]) for (const b of blocks) for (let i = 0; i < b.length; i++) b[i] /= evaluations;
     return acc;
   }
 }
+
+function addSums(into: SqrtExpectations, from: SqrtExpectations): void {
+  for (const k of ['value', 'thv', 'cKq', 'cThq'] as const)
+    for (let p = 0; p < into[k].length; p++) {
+      const [a, b] = [into[k][p], from[k][p]];
+      for (let i = 0; i < a.length; i++) a[i] += b[i];
+    }
+}
+
+/** FNV-1a over the bytes of some float64 arrays and a string: identifies a sampler's inputs. */
+function fingerprint(arrays: readonly Float64Array[], text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ text.length;
+  for (const a of arrays) {
+    const w = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+    for (let i = 0; i < w.length; i++) {
+      h1 = Math.imul(h1 ^ w[i], 0x01000193);
+      h2 = Math.imul(h2 ^ w[i], 0x5bd1e995) ^ (h2 >>> 15);
+    }
+  }
+  for (let i = 0; i < text.length; i++) h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193);
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}:${text}`;
+}
+
+/**
+ * Sums of recent sample ranges per sampler identity (state, spec, seed, path): a bounded cache, so
+ * that the union of R replica ranges is assembled from them instead of being sampled again.
+ */
+const rangeCache = {
+  entries: new Map<string, { count: number; sums: SqrtExpectations }>(),
+  limit: 64,
+  get(key: string, start: number, end: number): { count: number; sums: SqrtExpectations } | null {
+    const hit = this.entries.get(`${key}@${start}`);
+    return hit && start + hit.count <= end ? hit : null;
+  },
+  put(key: string, start: number, value: { count: number; sums: SqrtExpectations }): void {
+    this.entries.set(`${key}@${start}`, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  },
+};
 
 /**
  * Softmax logit-path contraction (D.9): with J_{a;b,b'} = A_ab(δ_bb' − A_ab'),
@@ -540,7 +604,7 @@ export function sqrtAttentionTerms(s: KernelState, spec: AttentionSpec, ctx: Ker
   else if (math) expectations = elementwiseExpectations(pr, sc, math);
   else {
     if (!(ctx.sampleCount >= 1)) throw new KernelError(ctx.path, 'sqrt attention with softmax is a Monte-Carlo estimate: sampleCount must be at least 1');
-    expectations = new SqrtAttentionSampler(s, spec, n).expectations(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
+    expectations = new SqrtAttentionSampler(s, spec, n, { antithetic: ctx.antithetic }).expectations(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
   }
   return {
     expectations,
@@ -573,5 +637,5 @@ export function attentionKernel(s: KernelState, spec: AttentionSpec, ctx: Kernel
 
 /** One replica of a sampled attention kernel: draws [firstSample, firstSample + sampleCount). */
 export function attentionKernelPass(s: KernelState, spec: AttentionSpec, ctx: KernelContext): AttentionKernelEstimate {
-  return new SqrtAttentionSampler(s, spec, s.width).pass(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
+  return new SqrtAttentionSampler(s, spec, s.width, { antithetic: ctx.antithetic }).pass(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
 }

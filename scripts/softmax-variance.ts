@@ -1,0 +1,68 @@
+/**
+ * Variance reduction of the sampled sqrt softmax kernel, measured on the suites' cases (issue 17):
+ * the same number of logit draws with and without the variance reduction, the ratio of the
+ * per-entry variances (median over entries, and at the entry with the largest SE, which sets the
+ * precision), and the ratio of wall times. Their product is the factor on the time needed for a
+ * given precision. A measurement for the record, not a test.
+ *
+ *   npx tsx scripts/softmax-variance.ts [--draws 256] [--replicas 64] [suite.json …]
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadSuite } from '../src/validation/suite.ts';
+import { computeKernel, type KernelOptions, type KernelResult } from '../src/kernels/compute.ts';
+import type { LayerSpec } from '../src/spec/types.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { draws: { type: 'string', default: '256' }, replicas: { type: 'string', default: '64' }, json: { type: 'boolean', default: false } },
+});
+const files = positionals.length
+  ? positionals
+  : ['attention.json', 'attention-full.json', 'attention-encoder.json', 'attention-encoder-full.json'].map((f) => resolve(root, 'fixtures/suites', f));
+const draws = Number(values.draws);
+const R = Number(values.replicas);
+
+function hasSqrtSoftmax(layers: readonly LayerSpec[]): boolean {
+  return layers.some((l) => (l.type === 'attention' && l.scaling === 'sqrt' && l.mechanism === 'softmax') || (l.type === 'residual' && hasSqrtSoftmax(l.block)));
+}
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Per-entry SE² ratio b/a over entries with a non-zero SE in a, and the ratio at a's largest SE. */
+function ratios(a: Float64Array, b: Float64Array): { median: number; atWorst: number; worst: number } {
+  const r: number[] = [];
+  let worstI = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] > 0) r.push((b[i] / a[i]) ** 2);
+    if (a[i] > a[worstI]) worstI = i;
+  }
+  return { median: median(r), atWorst: (b[worstI] / a[worstI]) ** 2, worst: (Math.max(...b) / Math.max(...a)) ** 2 };
+}
+
+const rows: unknown[] = [];
+if (!values.json) console.log(`${draws} draws per replica, ${R} replicas; ratios are (with reduction)/(plain) at equal draws`);
+for (const file of files) {
+  for (const c of loadSuite(file)) {
+    if (!hasSqrtSoftmax(c.spec.layers)) continue;
+    const run = (o: KernelOptions): KernelResult => computeKernel(c.spec, c.inputs, { samples: draws, replicas: R, maxSamples: draws * R, timeBudget: Infinity, ...o });
+    const plain = run({ antithetic: false });
+    const anti = run({ antithetic: true });
+    const n = ratios(plain.nngpSE!, anti.nngpSE!);
+    const t = ratios(plain.ntkSE!, anti.ntkSE!);
+    const time = anti.seconds / plain.seconds;
+    const precisionRatio = (anti.precision / plain.precision) ** 2;
+    const row = { case: c.name, nngp: n, ntk: t, precisionVarianceRatio: precisionRatio, timeRatio: time, timeToPrecisionRatio: precisionRatio * time };
+    rows.push(row);
+    if (!values.json)
+      console.log(
+        `${c.name.padEnd(44)} var ratio NNGP median ${n.median.toFixed(3)} max-SE ${n.worst.toFixed(3)} | NTK median ${t.median.toFixed(3)} max-SE ${t.worst.toFixed(3)} | precision² ${precisionRatio.toFixed(3)} | time ×${time.toFixed(2)} | time to a precision ×${(precisionRatio * time).toFixed(2)}`,
+      );
+  }
+}
+if (values.json) console.log(JSON.stringify(rows));
