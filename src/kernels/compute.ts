@@ -84,8 +84,8 @@ export function precisionNote(k: KernelResult): string {
   if (k.limitedBy === null) return '';
   const got = `relative SE ${k.precision.toExponential(2)} from ${k.samples} logit draws`;
   if (k.reached) return `${got} (target ${k.targetPrecision})`;
-  const why = k.limitedBy === 'time' ? 'the time budget ran out' : 'the draw cap was reached';
-  return `precision NOT reached: ${got}, target ${k.targetPrecision}; ${why} (raise --time-budget or relax --precision)`;
+  const why = k.limitedBy === 'time' ? 'the time budget ran out (timeBudget, --time-budget)' : 'the draw cap was reached (maxSamples, --max-samples)';
+  return `precision NOT reached: ${got}, target ${k.targetPrecision}; ${why}`;
 }
 
 /** Safety factor on the draws predicted from a round: its SE has only replicas − 1 degrees of freedom. */
