@@ -1,6 +1,7 @@
 /**
  * Variance reduction of the sampled sqrt softmax kernel, measured on the suites' cases (issue 17):
- * the same number of logit draws with and without the variance reduction, the ratio of the
+ * the same number of logit draws (or quasi-random points) by each sampling method against plain
+ * independent draws, the ratio of the
  * per-entry variances (median over entries, and at the entry with the largest SE, which sets the
  * precision), and the ratio of wall times. Their product is the factor on the time needed for a
  * given precision. A measurement for the record, not a test.
@@ -51,18 +52,20 @@ for (const file of files) {
   for (const c of loadSuite(file)) {
     if (!hasSqrtSoftmax(c.spec.layers)) continue;
     const run = (o: KernelOptions): KernelResult => computeKernel(c.spec, c.inputs, { samples: draws, replicas: R, maxSamples: draws * R, timeBudget: Infinity, ...o });
-    const plain = run({ antithetic: false });
-    const anti = run({ antithetic: true });
-    const n = ratios(plain.nngpSE!, anti.nngpSE!);
-    const t = ratios(plain.ntkSE!, anti.ntkSE!);
-    const time = anti.seconds / plain.seconds;
-    const precisionRatio = (anti.precision / plain.precision) ** 2;
-    const row = { case: c.name, nngp: n, ntk: t, precisionVarianceRatio: precisionRatio, timeRatio: time, timeToPrecisionRatio: precisionRatio * time };
-    rows.push(row);
-    if (!values.json)
-      console.log(
-        `${c.name.padEnd(44)} var ratio NNGP median ${n.median.toFixed(3)} max-SE ${n.worst.toFixed(3)} | NTK median ${t.median.toFixed(3)} max-SE ${t.worst.toFixed(3)} | precision² ${precisionRatio.toFixed(3)} | time ×${time.toFixed(2)} | time to a precision ×${(precisionRatio * time).toFixed(2)}`,
-      );
+    const plain = run({ sampling: 'plain' });
+    for (const sampling of ['antithetic', 'rows'] as const) {
+      const k = run({ sampling });
+      const n = ratios(plain.nngpSE!, k.nngpSE!);
+      const t = ratios(plain.ntkSE!, k.ntkSE!);
+      const time = k.seconds / plain.seconds;
+      const precisionRatio = (k.precision / plain.precision) ** 2;
+      const row = { case: c.name, sampling, nngp: n, ntk: t, precisionVarianceRatio: precisionRatio, timeRatio: time, timeToPrecisionRatio: precisionRatio * time };
+      rows.push(row);
+      if (!values.json)
+        console.log(
+          `${c.name.padEnd(42)} ${sampling.padEnd(10)} var ratio NNGP median ${n.median.toExponential(1)} max-SE ${n.worst.toExponential(1)} | NTK median ${t.median.toExponential(1)} max-SE ${t.worst.toExponential(1)} | precision² ${precisionRatio.toExponential(1)} | time ×${time.toFixed(2)} | time to a precision ×${(precisionRatio * time).toExponential(1)}`,
+        );
+    }
   }
 }
 if (values.json) console.log(JSON.stringify(rows));

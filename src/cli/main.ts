@@ -109,13 +109,13 @@ export function buildProgram(): Command {
     .option('--precision <p>', 'target relative standard error of sampled (sqrt softmax) attention kernels: largest SE / mean diagonal', positive('precision'), 0.01)
     .option('--time-budget <s>', 'seconds the sampling may take; where they run out the output says the precision was not reached', positive('time budget'), 120)
     .option('--max-samples <n>', 'cap on the logit draws over all replicas (default: none)', int('max samples', 16))
-    .option('--no-antithetic', 'sample without antithetic pairs (Z and −Z), to compare')
+    .addOption(new Option('--sampling <method>', 'how sampled kernels integrate over the logits: rows (quasi-random, per entry), antithetic (draws Z and −Z) or plain draws').choices(['rows', 'antithetic', 'plain']).default('rows'))
     .option('--seed <s>', 'seed of the kernel\'s own sampling (sqrt softmax attention)', int('seed', 1), 1)
     .option('--json', 'print JSON')
     .action((o) => {
       const spec = readSpec(o.spec);
       const batch = readInputs(o.inputs);
-      const k = computeKernel(spec, batch, { precision: o.precision, seed: o.seed, timeBudget: o.timeBudget, maxSamples: o.maxSamples, antithetic: o.antithetic });
+      const k = computeKernel(spec, batch, { precision: o.precision, seed: o.seed, timeBudget: o.timeBudget, maxSamples: o.maxSamples, sampling: o.sampling });
       const P = k.M * k.T;
       const note = precisionNote(k);
       if (!k.reached) console.error(`warning: ${note}`);

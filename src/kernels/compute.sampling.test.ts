@@ -62,17 +62,19 @@ describe('the sampler reuses the sums of ranges it has computed', () => {
   it('the union of replica ranges is their average and draws no new normals', () => {
     const s = buildNetwork(network(dense(8, { bStd: 0.2 })), batch).kernel(inputState(batch), { seed: 1, firstSample: 0, sampleCount: 0 });
     const spec = attention({ heads: 2, keyWidth: 4, valueWidth: 4, outWidth: 8, wQStd: 1.5, wKStd: 1.5 });
-    const sampler = new SqrtAttentionSampler(s, spec, s.width);
+    // Independent draws, so that the normals drawn show what was sampled.
+    const o = { sampling: 'antithetic' } as const;
+    const sampler = new SqrtAttentionSampler(s, spec, s.width, o);
     const reps = [0, 1, 2, 3].map((r) => sampler.pass(5, 'reuse', 1000 + r * 25, 25));
     const before = normalsDrawn();
-    const union = new SqrtAttentionSampler(s, spec, s.width).pass(5, 'reuse', 1000, 100);
+    const union = new SqrtAttentionSampler(s, spec, s.width, o).pass(5, 'reuse', 1000, 100);
     expect(normalsDrawn()).toBe(before);
     for (let i = 0; i < union.nngp.length; i++) {
       const mean = reps.reduce((a, r) => a + r.ntk[i], 0) / 4;
       expect(union.ntk[i]).toBeCloseTo(mean, 12);
     }
     // A range never seen is sampled.
-    new SqrtAttentionSampler(s, spec, s.width).pass(5, 'reuse', 5000, 3);
+    new SqrtAttentionSampler(s, spec, s.width, o).pass(5, 'reuse', 5000, 3);
     expect(normalsDrawn()).toBeGreaterThan(before);
   });
 });

@@ -15,6 +15,7 @@
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { buildNetwork } from '../network.ts';
 import { inputState } from './state.ts';
+import type { SamplingMethod } from '../layers/types.ts';
 
 export interface KernelOptions {
   /** Seed of the kernel's own sampling (sqrt softmax attention); default 1. */
@@ -36,8 +37,8 @@ export interface KernelOptions {
   readonly timeBudget?: number;
   /** A hard cap on the logit draws over all replicas; default none (the precision and time decide). */
   readonly maxSamples?: number;
-  /** Evaluate each draw at Z and −Z (antithetic pairs); default true. */
-  readonly antithetic?: boolean;
+  /** How sampled layers integrate over the logits: 'rows' (default), 'antithetic' or 'plain' (SamplingMethod). */
+  readonly sampling?: SamplingMethod;
   readonly onProgress?: (samples: number, precision: number) => void;
 }
 
@@ -55,7 +56,7 @@ export interface KernelResult {
   readonly ntkSE: Float64Array | null;
   /** Degrees of freedom of the standard errors (replicas − 1); null when closed-form. */
   readonly seDof: number | null;
-  /** Logit draws in the estimate (0 when closed-form); each an antithetic pair unless disabled. */
+  /** Logit draws (or quasi-random points) in the estimate, over all replicas; 0 when closed-form. */
   readonly samples: number;
   /** Achieved relative precision (max SE / mean diagonal), 0 when closed-form. */
   readonly precision: number;
@@ -105,7 +106,7 @@ export function computeKernel(spec: NetworkSpec, batch: InputBatch, opts: Kernel
   const target = opts.precision ?? 0.01;
   const budget = opts.timeBudget ?? 120;
   const maxPerReplica = opts.maxSamples === undefined ? Infinity : Math.max(1, Math.floor(opts.maxSamples / R));
-  const antithetic = opts.antithetic ?? true;
+  const sampling = opts.sampling ?? 'rows';
   if (!(R >= 2) || !Number.isInteger(R)) throw new Error(`replicas must be a whole number ≥ 2, got ${R}`);
   if (!(target > 0)) throw new Error(`precision must be positive, got ${target}`);
   if (!(budget > 0)) throw new Error(`timeBudget must be positive, got ${budget}`);
@@ -113,8 +114,8 @@ export function computeKernel(spec: NetworkSpec, batch: InputBatch, opts: Kernel
   let base = 0;
   const round = (perReplica: number): Omit<KernelResult, 'limitedBy' | 'seconds'> & { roundSeconds: number } => {
     const t0 = performance.now();
-    const reps = Array.from({ length: R }, (_, r) => stack.kernel(s0, { seed, firstSample: base + r * perReplica, sampleCount: perReplica, antithetic }));
-    const full = stack.kernel(s0, { seed, firstSample: base, sampleCount: R * perReplica, antithetic });
+    const reps = Array.from({ length: R }, (_, r) => stack.kernel(s0, { seed, firstSample: base + r * perReplica, sampleCount: perReplica, sampling }));
+    const full = stack.kernel(s0, { seed, firstSample: base, sampleCount: R * perReplica, sampling });
     const roundSeconds = (performance.now() - t0) / 1000;
     base += R * perReplica;
     const P = full.M * full.T;

@@ -10,7 +10,8 @@
  */
 import type { AttentionMechanism, AttentionSpec } from '../../spec/types.ts';
 import { KernelError, type KernelState } from '../../kernels/state.ts';
-import type { KernelContext } from '../types.ts';
+import type { KernelContext, SamplingMethod } from '../types.ts';
+import { SoftmaxRowIntegrator } from './softmaxRows.ts';
 import { embeddedKernels, type EmbeddedKernels } from './posEmb.ts';
 import { allZero, gather, matmul, matmulT, pivotedCholesky } from './linalg.ts';
 import { fillNormals } from '../../random/normals.ts';
@@ -294,11 +295,14 @@ export interface AttentionKernelEstimate {
 
 export interface SamplerOptions {
   /**
-   * Evaluate every draw Z at Z and −Z (antithetic pairs; default true). G(−Z) = −G(Z) has the same
-   * law, so the pair's mean is unbiased, and the part of each estimate that is odd in G cancels
-   * exactly (for softmax, all of the first-order term).
+   * 'rows' (the default for softmax): randomised QMC over each entry's two logit rows
+   * (softmaxRows.ts, (D.13)). 'antithetic' (the default otherwise): every draw Z evaluated at Z and
+   * −Z; G(−Z) = −G(Z) has the same law, so the pair's mean is unbiased, and the part of each
+   * estimate that is odd in G cancels exactly (for softmax, all of the first-order term).
+   * 'plain': independent draws. Each range [first, first + count) is then one randomisation of
+   * the first `count` points, keyed by `first`.
    */
-  readonly antithetic?: boolean;
+  readonly sampling?: SamplingMethod;
 }
 
 /**
@@ -321,7 +325,8 @@ export class SqrtAttentionSampler {
   private readonly pr: Prepared;
   private readonly sc: Scales;
   private readonly mech: AttentionMechanism;
-  private readonly antithetic: boolean;
+  private readonly method: SamplingMethod;
+  private rows: SoftmaxRowIntegrator | null = null;
   private readonly L: Float64Array;
   private readonly lens: Int32Array;
   private readonly r: number;
@@ -339,7 +344,7 @@ export class SqrtAttentionSampler {
     this.pr = prepare(s, spec, n);
     this.sc = scales(spec);
     this.mech = spec.mechanism;
-    this.antithetic = opts.antithetic ?? true;
+    this.method = opts.sampling === 'rows' && spec.mechanism !== 'softmax' ? 'antithetic' : (opts.sampling ?? (spec.mechanism === 'softmax' ? 'rows' : 'antithetic'));
     const { idx, P } = this.pr;
     const valid = Int32Array.from(idx.flatMap((r) => Array.from(r)));
     this.off = new Int32Array(this.pr.M);
@@ -352,7 +357,7 @@ export class SqrtAttentionSampler {
     this.hasThq = !allZero(this.pr.kernels.Thq);
     this.kvq = this.pr.pairs.map((pb) => pb.kv.map((v, i) => v * pb.kq[i]));
     this.kvthq = this.pr.pairs.map((pb) => pb.kv.map((v, i) => v * pb.thq[i]));
-    this.fingerprint = fingerprint([s.nngp, s.ntk, s.mask], JSON.stringify([spec, n, s.M, s.T, this.antithetic]));
+    this.fingerprint = fingerprint([s.nngp, s.ntk, s.mask], JSON.stringify([spec, n, s.M, s.T, this.method]));
   }
 
   /** The estimate from draws [first, first + count). */
@@ -381,7 +386,7 @@ export class SqrtAttentionSampler {
       addSums(total, part.sums);
       pos += part.count;
     }
-    const evaluations = count * (this.antithetic ? 2 : 1);
+    const evaluations = count * (this.method === 'antithetic' ? 2 : 1);
     for (const blocks of [total.value, total.thv, total.cKq, total.cThq]) for (const b of blocks) for (let i = 0; i < b.length; i++) b[i] /= evaluations;
     return total;
   }
@@ -393,6 +398,13 @@ export class SqrtAttentionSampler {
 
   /** The sums (not averages) of the four quantities over draws [first, first + count). */
   private sums(seed: number, path: string, first: number, count: number): SqrtExpectations {
+    if (this.method === 'rows') {
+      const { pairs, idx } = this.pr;
+      this.rows ??= new SoftmaxRowIntegrator(pairs, idx.map((i) => i.length), this.sc.c, this.hasThv, this.hasThq);
+      const acc = this.zeroSums();
+      this.rows.addSums(`${seed}/${path}/${first}`, count, acc);
+      return acc;
+    }
     const { pr, r, L, lens, off, mech } = this;
     const { idx, pairs, M } = pr;
     const tmax = Math.max(...idx.map((i) => i.length));
@@ -414,7 +426,7 @@ export class SqrtAttentionSampler {
     const akv = new Float64Array(tmax * tmax);
     const kva = new Float64Array(tmax * tmax);
     const n1 = new Float64Array(tmax * tmax);
-    const signs = this.antithetic ? [1, -1] : [1];
+    const signs = this.method === 'antithetic' ? [1, -1] : [1];
 
     for (let k = first; k < first + count; k++) {
       fillNormals(Z, 0, r * r, `logits/${seed}/${path}/${k}`);
@@ -604,7 +616,7 @@ export function sqrtAttentionTerms(s: KernelState, spec: AttentionSpec, ctx: Ker
   else if (math) expectations = elementwiseExpectations(pr, sc, math);
   else {
     if (!(ctx.sampleCount >= 1)) throw new KernelError(ctx.path, 'sqrt attention with softmax is a Monte-Carlo estimate: sampleCount must be at least 1');
-    expectations = new SqrtAttentionSampler(s, spec, n, { antithetic: ctx.antithetic }).expectations(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
+    expectations = new SqrtAttentionSampler(s, spec, n, { sampling: ctx.sampling }).expectations(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
   }
   return {
     expectations,
@@ -637,5 +649,5 @@ export function attentionKernel(s: KernelState, spec: AttentionSpec, ctx: Kernel
 
 /** One replica of a sampled attention kernel: draws [firstSample, firstSample + sampleCount). */
 export function attentionKernelPass(s: KernelState, spec: AttentionSpec, ctx: KernelContext): AttentionKernelEstimate {
-  return new SqrtAttentionSampler(s, spec, s.width, { antithetic: ctx.antithetic }).pass(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
+  return new SqrtAttentionSampler(s, spec, s.width, { sampling: ctx.sampling }).pass(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
 }
