@@ -3,7 +3,7 @@
  * the same number of logit draws (or quasi-random points) by each sampling method against plain
  * independent draws, the ratio of the
  * per-entry variances (median over entries, and at the entry with the largest SE, which sets the
- * precision), and the ratio of wall times. Their product is the factor on the time needed for a
+ * precision), and the ratio of CPU times. Their product is the factor on the time needed for a
  * given precision. A measurement for the record, not a test.
  *
  *   npx tsx scripts/softmax-variance.ts [--draws 256] [--replicas 64] [suite.json …]
@@ -51,13 +51,19 @@ if (!values.json) console.log(`${draws} draws per replica, ${R} replicas; ratios
 for (const file of files) {
   for (const c of loadSuite(file)) {
     if (!hasSqrtSoftmax(c.spec.layers)) continue;
-    const run = (o: KernelOptions): KernelResult => computeKernel(c.spec, c.inputs, { samples: draws, replicas: R, maxSamples: draws * R, timeBudget: Infinity, ...o });
+    // CPU seconds of this process: on a shared machine less noisy than the wall time.
+    const run = (o: KernelOptions): KernelResult & { cpu: number } => {
+      const cpu0 = process.cpuUsage();
+      const k = computeKernel(c.spec, c.inputs, { samples: draws, replicas: R, maxSamples: draws * R, timeBudget: Infinity, ...o });
+      const cpu = process.cpuUsage(cpu0);
+      return { ...k, cpu: (cpu.user + cpu.system) / 1e6 };
+    };
     const plain = run({ sampling: 'plain' });
     for (const sampling of ['antithetic', 'rows'] as const) {
       const k = run({ sampling });
       const n = ratios(plain.nngpSE!, k.nngpSE!);
       const t = ratios(plain.ntkSE!, k.ntkSE!);
-      const time = k.seconds / plain.seconds;
+      const time = k.cpu / plain.cpu;
       const precisionRatio = (k.precision / plain.precision) ** 2;
       const row = { case: c.name, sampling, nngp: n, ntk: t, precisionVarianceRatio: precisionRatio, timeRatio: time, timeToPrecisionRatio: precisionRatio * time };
       rows.push(row);

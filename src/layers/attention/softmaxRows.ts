@@ -38,22 +38,63 @@ function primes(n: number): number[] {
   return out;
 }
 
-/** Radical inverse of k in base b: the k-th van der Corput point. */
-function radicalInverse(k: number, b: number): number {
-  let x = 0;
-  let f = 1 / b;
-  while (k > 0) {
-    x += (k % b) * f;
-    k = Math.floor(k / b);
-    f /= b;
+/**
+ * One coordinate of a randomised Halton sequence: the radical inverse of k in base b with its digits
+ * scrambled by a random lower-triangular matrix with non-zero diagonal and shifted digit by digit
+ * (Matoušek 1998, "On the L2-discrepancy for anchored boxes", J. Complexity 14:527–556: random
+ * linear scrambling with a digital shift). The digital shift makes every point uniform on [0, 1)
+ * (to the b^−K grid of its K digits, below float64 resolution), so each randomisation's mean is
+ * unbiased; the scrambling also breaks the correlation between Halton coordinates of nearby bases.
+ */
+class ScrambledRadicalInverse {
+  private readonly K: number;
+  private readonly L: Int32Array;
+  private readonly e: Int32Array;
+  private readonly digits: Int32Array;
+
+  constructor(
+    private readonly b: number,
+    rng: () => number,
+  ) {
+    const K = Math.ceil(53 / Math.log2(b));
+    this.K = K;
+    this.L = new Int32Array(K * K);
+    this.e = new Int32Array(K);
+    const digit = (lo: number) => lo + Math.floor(rng() * (b - lo));
+    for (let i = 0; i < K; i++) {
+      for (let m = 0; m < i; m++) this.L[i * K + m] = digit(0);
+      this.L[i * K + i] = digit(1);
+      this.e[i] = digit(0);
+    }
+    this.digits = new Int32Array(K);
   }
-  return x;
+
+  at(k: number): number {
+    const { b, K, L, e, digits } = this;
+    let len = 0;
+    for (; k > 0 && len < K; len++) {
+      digits[len] = k % b;
+      k = Math.floor(k / b);
+    }
+    let x = 0;
+    let f = 1 / b;
+    for (let i = 0; i < K; i++) {
+      let y = e[i];
+      const hi = Math.min(i + 1, len);
+      for (let m = 0; m < hi; m++) y += L[i * K + m] * digits[m];
+      x += (y % b) * f;
+      f /= b;
+    }
+    return x;
+  }
 }
 
 interface EntryFactor {
   readonly pair: number;
   /** Index a·ty + c in the pair's block. */
   readonly at: number;
+  /** Index c·tx + a of the same integral with the roles of the rows exchanged (x = y, a < c), else −1. */
+  readonly mirror: number;
   readonly a: number;
   readonly c: number;
   /** (tx + ty) × rank factor of the centred covariance of (g, h). */
@@ -86,7 +127,7 @@ export class SoftmaxRowIntegrator {
       const kyy = diag.get(pb.y)!.kq;
       const n = tx + ty;
       for (let a = 0; a < tx; a++)
-        for (let cc = 0; cc < ty; cc++) {
+        for (let cc = pb.x === pb.y ? a : 0; cc < ty; cc++) {
           // Covariance of (g, h), then centred row by row: Π S Π with Π = blockdiag(I − 11ᵀ/tx, I − 11ᵀ/ty).
           const S = new Float64Array(n * n);
           const [qaa, qcc, qac] = [kxx[a * tx + a], kyy[cc * ty + cc], pb.kq[a * ty + cc]];
@@ -103,7 +144,7 @@ export class SoftmaxRowIntegrator {
             }
           centre(S, n, tx);
           const chol = pivotedCholesky(S, n);
-          this.entries.push({ pair: pi, at: a * ty + cc, a, c: cc, F: chol.L, rank: chol.rank });
+          this.entries.push({ pair: pi, at: a * ty + cc, mirror: pb.x === pb.y && cc > a ? cc * tx + a : -1, a, c: cc, F: chol.L, rank: chol.rank });
           dim = Math.max(dim, chol.rank);
         }
     });
@@ -120,7 +161,7 @@ export class SoftmaxRowIntegrator {
   addSums(key: string, count: number, acc: SqrtExpectations): void {
     const { dim, bases, entries, pairs, sizes } = this;
     const rng = uniformStream(`rows/${key}`);
-    const shift = Float64Array.from({ length: dim }, () => rng());
+    const coords = bases.slice(0, dim).map((b) => new ScrambledRadicalInverse(b, rng));
     const z = new Float64Array(dim);
     const tmax = Math.max(...sizes);
     const v = new Float64Array(2 * tmax);
@@ -130,9 +171,8 @@ export class SoftmaxRowIntegrator {
     const kva = new Float64Array(tmax);
     for (let k = 0; k < count; k++) {
       for (let j = 0; j < dim; j++) {
-        let u = radicalInverse(k + 1, bases[j]) + shift[j];
-        if (u >= 1) u -= 1;
-        // u = 0 has probability 0 under the shift; clamp against rounding to keep Φ⁻¹ finite.
+        // u = 0 has probability b^−K under the shift; clamp it (and rounding up to 1) to keep Φ⁻¹ finite.
+        const u = coords[j].at(k);
         z[j] = normalQuantile(Math.min(Math.max(u, 1e-300), 1 - 1e-16));
       }
       for (const e of entries) {
@@ -159,10 +199,15 @@ export class SoftmaxRowIntegrator {
           for (let b = 0; b < tx; b++) s += al[b] * pb.kv[b * ty + d];
           kva[d] = s;
         }
-        acc.value[e.pair][e.at] += akvb;
-        if (this.hasThv) acc.thv[e.pair][e.at] += bilinear(al, pb.thv, be, tx, ty);
-        acc.cKq[e.pair][e.at] += rowContraction(al, be, pb.kq, this.kvq[e.pair], kvb, kva, akvb, tx, ty);
-        if (this.hasThq) acc.cThq[e.pair][e.at] += rowContraction(al, be, pb.thq, this.kvthq[e.pair], kvb, kva, akvb, tx, ty);
+        // Within one input the blocks are symmetric, so (c, a) is the same integral as (a, c).
+        const add = (into: Float64Array, value: number) => {
+          into[e.at] += value;
+          if (e.mirror >= 0) into[e.mirror] += value;
+        };
+        add(acc.value[e.pair], akvb);
+        if (this.hasThv) add(acc.thv[e.pair], bilinear(al, pb.thv, be, tx, ty));
+        add(acc.cKq[e.pair], rowContraction(al, be, pb.kq, this.kvq[e.pair], kvb, kva, akvb, tx, ty));
+        if (this.hasThq) add(acc.cThq[e.pair], rowContraction(al, be, pb.thq, this.kvthq[e.pair], kvb, kva, akvb, tx, ty));
       }
     }
   }
