@@ -20,7 +20,7 @@ import type { SamplingMethod } from '../layers/types.ts';
 export interface KernelOptions {
   /** Seed of the kernel's own sampling (sqrt softmax attention); default 1. */
   readonly seed?: number;
-  /** Logit draws per replica in the pilot round; default 64. */
+  /** Points (logit draws) per replica in the pilot round; default 16. */
   readonly samples?: number;
   /** Replicas for the standard error; default 16. */
   readonly replicas?: number;
@@ -91,6 +91,8 @@ export function precisionNote(k: KernelResult): string {
 
 /** Safety factor on the draws predicted from a round: its SE has only replicas − 1 degrees of freedom. */
 const ROUND_MARGIN = 1.2;
+/** Largest growth of the points from one round to the next. */
+const MAX_GROWTH = 4;
 
 export function computeKernel(spec: NetworkSpec, batch: InputBatch, opts: KernelOptions = {}): KernelResult {
   const start = performance.now();
@@ -143,14 +145,16 @@ export function computeKernel(spec: NetworkSpec, batch: InputBatch, opts: Kernel
     return { ...rest, limitedBy: rest.reached ? 'precision' : limitedBy, seconds: elapsed() };
   };
 
-  let perReplica = Math.min(opts.samples ?? 64, maxPerReplica);
+  let perReplica = Math.min(opts.samples ?? 16, maxPerReplica);
   let limit: SamplingLimit | null = perReplica >= maxPerReplica ? 'maxSamples' : null;
   for (;;) {
     const r = round(perReplica);
     if (r.reached || limit !== null) return done(r, limit ?? 'precision');
-    // The SE falls like 1/√draws: size the next round to reach the target, with a margin for the
-    // noise of an (R − 1)-dof SE, and at least 1.25× this one so that the loop always progresses.
-    let next = Math.ceil(Math.max(1.25 * perReplica, perReplica * ROUND_MARGIN * (r.precision / target) ** 2));
+    // Size the next round for an SE falling like 1/√points, with a margin for the noise of an
+    // (R − 1)-dof SE; at least 1.25× this one so that the loop progresses, at most MAX_GROWTH× so
+    // that quasi-random points, whose SE falls faster, are not overshot by much.
+    const wanted = perReplica * ROUND_MARGIN * (r.precision / target) ** 2;
+    let next = Math.ceil(Math.min(MAX_GROWTH * perReplica, Math.max(1.25 * perReplica, wanted)));
     if (next >= maxPerReplica) ((next = maxPerReplica), (limit = 'maxSamples'));
     // A round's time is linear in its draws: fit the next one in what is left of the budget.
     const affordable = Math.floor(((budget - elapsed()) / r.roundSeconds) * perReplica);

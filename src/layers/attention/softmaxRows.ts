@@ -100,6 +100,8 @@ interface EntryFactor {
   /** (tx + ty) × rank factor of the centred covariance of (g, h). */
   readonly F: Float64Array;
   readonly rank: number;
+  readonly tx: number;
+  readonly ty: number;
 }
 
 export class SoftmaxRowIntegrator {
@@ -144,7 +146,7 @@ export class SoftmaxRowIntegrator {
             }
           centre(S, n, tx);
           const chol = pivotedCholesky(S, n);
-          this.entries.push({ pair: pi, at: a * ty + cc, mirror: pb.x === pb.y && cc > a ? cc * tx + a : -1, a, c: cc, F: chol.L, rank: chol.rank });
+          this.entries.push({ pair: pi, at: a * ty + cc, mirror: pb.x === pb.y && cc > a ? cc * tx + a : -1, a, c: cc, F: chol.L, rank: chol.rank, tx, ty });
           dim = Math.max(dim, chol.rank);
         }
     });
@@ -169,19 +171,22 @@ export class SoftmaxRowIntegrator {
     const be = new Float64Array(tmax);
     const kvb = new Float64Array(tmax);
     const kva = new Float64Array(tmax);
+    // Per entry: sums of A Kv A'ᵀ, A Θv A'ᵀ, C(Kq), C(Θq).
+    const sums = new Float64Array(4 * entries.length);
     for (let k = 0; k < count; k++) {
       for (let j = 0; j < dim; j++) {
         // u = 0 has probability b^−K under the shift; clamp it (and rounding up to 1) to keep Φ⁻¹ finite.
         const u = coords[j].at(k);
         z[j] = normalQuantile(Math.min(Math.max(u, 1e-300), 1 - 1e-16));
       }
-      for (const e of entries) {
+      for (let ei = 0; ei < entries.length; ei++) {
+        const e = entries[ei];
         const pb = pairs[e.pair];
-        const [tx, ty] = [sizes[pb.x], sizes[pb.y]];
+        const { tx, ty, rank, F } = e;
         const n = tx + ty;
         for (let i = 0; i < n; i++) {
           let s = 0;
-          for (let q = 0; q < e.rank; q++) s += e.F[i * e.rank + q] * z[q];
+          for (let q = 0; q < rank; q++) s += F[i * rank + q] * z[q];
           v[i] = s;
         }
         softmaxInto(v, 0, tx, al);
@@ -199,17 +204,22 @@ export class SoftmaxRowIntegrator {
           for (let b = 0; b < tx; b++) s += al[b] * pb.kv[b * ty + d];
           kva[d] = s;
         }
-        // Within one input the blocks are symmetric, so (c, a) is the same integral as (a, c).
-        const add = (into: Float64Array, value: number) => {
-          into[e.at] += value;
-          if (e.mirror >= 0) into[e.mirror] += value;
-        };
-        add(acc.value[e.pair], akvb);
-        if (this.hasThv) add(acc.thv[e.pair], bilinear(al, pb.thv, be, tx, ty));
-        add(acc.cKq[e.pair], rowContraction(al, be, pb.kq, this.kvq[e.pair], kvb, kva, akvb, tx, ty));
-        if (this.hasThq) add(acc.cThq[e.pair], rowContraction(al, be, pb.thq, this.kvthq[e.pair], kvb, kva, akvb, tx, ty));
+        const o = 4 * ei;
+        sums[o] += akvb;
+        if (this.hasThv) sums[o + 1] += bilinear(al, pb.thv, be, tx, ty);
+        sums[o + 2] += rowContraction(al, be, pb.kq, this.kvq[e.pair], kvb, kva, akvb, tx, ty);
+        if (this.hasThq) sums[o + 3] += rowContraction(al, be, pb.thq, this.kvthq[e.pair], kvb, kva, akvb, tx, ty);
       }
     }
+    // Within one input the blocks are symmetric, so (c, a) is the same integral as (a, c).
+    entries.forEach((e, ei) => {
+      const blocks = [acc.value, acc.thv, acc.cKq, acc.cThq];
+      for (let k = 0; k < 4; k++) {
+        const into = blocks[k][e.pair];
+        into[e.at] += sums[4 * ei + k];
+        if (e.mirror >= 0) into[e.mirror] += sums[4 * ei + k];
+      }
+    });
   }
 }
 
