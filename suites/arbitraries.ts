@@ -60,7 +60,7 @@ export interface ArchitectureOptions {
   readonly activations: readonly Act[];
   /** Include attention units (the layer must be registered). */
   readonly attention: boolean;
-  /** Only attention whose kernel is closed-form (no sampled sqrt softmax/relu/abs): cheaper. */
+  /** Only attention whose kernel is closed-form (no sampled sqrt softmax): cheaper. */
   readonly closedFormAttention?: boolean;
   /** Force a pattern in: 'act' a given activation, 'act-layerNorm' it followed by LayerNorm. */
   readonly require?: { readonly pattern: 'act' | 'act-layerNorm'; readonly activations: readonly Act[] };
@@ -126,7 +126,7 @@ function attentionUnit(o: ArchitectureOptions): fc.Arbitrary<AttentionUnit> {
   })
     .chain((u) =>
       mech
-        .filter((m) => !o.closedFormAttention || m.scaling === 'linear' || m.mechanism === 'identity')
+        .filter((m) => !o.closedFormAttention || m.scaling === 'linear' || m.mechanism !== 'softmax')
         .map((m) => ({ ...u, ...m })),
     );
 }

@@ -56,6 +56,8 @@ const exposedBy: Record<string, string> = {
   'attention-embedding-missing-from-ntk': 'linear-identity-sum-decay-values-masked',
   // The one sqrt-specific bug: the logit path, on the headline case (sampled kernel).
   'attention-ntk-without-query-key-weights': 'sqrt-softmax-sum-decay-masked',
+  // The relu closed form (D.12) without s·E[A Θv Aᵀ]: Θv ≠ 0 after the first dense layer.
+  'attention-closed-form-without-value-ntk': 'sqrt-relu-masked',
 };
 
 describe('broken attention kernels are caught', () => {

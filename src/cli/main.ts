@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { readInputs, readSpec, toMatrix } from '../io.ts';
-import { computeKernel } from '../kernels/compute.ts';
+import { computeKernel, precisionNote } from '../kernels/compute.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { BackendError, backendChoices, type BackendChoice } from '../backend.ts';
 import { loadSuite } from '../validation/suite.ts';
@@ -14,6 +14,7 @@ import { SpecError } from '../spec/schema.ts';
 import { KernelError } from '../kernels/state.ts';
 import { formatMatrix, formatVerdictTable } from './format.ts';
 import { afterValidate, registerCommands } from './commands/index.ts';
+import { positive } from './commands/sweep.ts';
 import { writeFileSync } from 'node:fs';
 import { readJson } from '../io.ts';
 import { mergeShards, parseShard, runShard, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
@@ -105,18 +106,25 @@ export function buildProgram(): Command {
     .description('analytic NNGP and NTK (float64): M×M after pooling, else (M·T)×(M·T)')
     .requiredOption('--spec <file>', 'network spec JSON {"layers": [...]}')
     .requiredOption('--inputs <file>', 'inputs JSON {"inputs": [M][T][d], "mask"?: [M][T]}')
-    .option('--precision <p>', 'target relative standard error of sampled attention kernels', Number, 0.01)
-    .option('--seed <s>', 'seed of the kernel\'s own sampling (sqrt attention)', int('seed', 1), 1)
+    .option('--precision <p>', 'target relative standard error of sampled (sqrt softmax) attention kernels: largest SE / mean diagonal', positive('precision'), 0.01)
+    .option('--time-budget <s>', 'seconds the sampling may take; where they run out the output says the precision was not reached', positive('time budget'), 120)
+    .option('--max-samples <n>', 'cap on the logit draws over all replicas (default: none)', int('max samples', 16))
+    .addOption(new Option('--sampling <method>', 'how sampled kernels integrate over the logits: rows (quasi-random, per entry), antithetic (draws Z and −Z) or plain draws').choices(['rows', 'antithetic', 'plain']).default('rows'))
+    .option('--seed <s>', 'seed of the kernel\'s own sampling (sqrt softmax attention)', int('seed', 1), 1)
     .option('--json', 'print JSON')
     .action((o) => {
       const spec = readSpec(o.spec);
       const batch = readInputs(o.inputs);
-      const k = computeKernel(spec, batch, { precision: o.precision, seed: o.seed });
+      const k = computeKernel(spec, batch, { precision: o.precision, seed: o.seed, timeBudget: o.timeBudget, maxSamples: o.maxSamples, sampling: o.sampling });
       const P = k.M * k.T;
-      const out = { M: k.M, T: k.T, nngp: toMatrix(k.nngp, P), ntk: toMatrix(k.ntk, P), nngpSE: toMatrix(k.nngpSE, P), ntkSE: toMatrix(k.ntkSE, P), samples: k.samples };
+      const note = precisionNote(k);
+      if (!k.reached) console.error(`warning: ${note}`);
+      const sampling = k.limitedBy === null ? null : { samples: k.samples, precision: k.precision, targetPrecision: k.targetPrecision, reached: k.reached, limitedBy: k.limitedBy, seDof: k.seDof, note };
+      const out = { M: k.M, T: k.T, nngp: toMatrix(k.nngp, P), ntk: toMatrix(k.ntk, P), nngpSE: toMatrix(k.nngpSE, P), ntkSE: toMatrix(k.ntkSE, P), samples: k.samples, sampling, seconds: k.seconds };
       if (o.json) console.log(JSON.stringify(out));
       else {
-        console.log(`NNGP (${P}×${P})${k.samples ? `, ${k.samples} logit samples, relative SE ${k.precision.toExponential(2)}` : ''}`);
+        console.log(k.limitedBy === null ? 'closed form (no sampled layer)' : `sampled: ${note}`);
+        console.log(`NNGP (${P}×${P})${k.nngpSE ? ' ± Monte-Carlo SE' : ''}`);
         console.log(formatMatrix(k.nngp, P, k.nngpSE));
         console.log(`NTK (${P}×${P})${k.ntkSE ? ' ± Monte-Carlo SE' : ''}`);
         console.log(formatMatrix(k.ntk, P, k.ntkSE));

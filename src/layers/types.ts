@@ -76,7 +76,16 @@ export interface KernelContext {
   /** The sample indices this pass uses: [first, first + count). Disjoint ranges give independent replicas. */
   readonly firstSample: number;
   readonly sampleCount: number;
+  /** How a sampled kernel integrates over the logits (default 'rows'); see SamplingMethod. */
+  readonly sampling?: SamplingMethod;
 }
+
+/**
+ * 'rows': randomised quasi-Monte Carlo over the two logit rows each entry depends on (sqrt softmax
+ * attention, docs/attention-ntk.md (D.13)); 'antithetic': independent draws of all logits, each
+ * evaluated at Z and −Z; 'plain': independent draws. Mechanisms with a closed form ignore it.
+ */
+export type SamplingMethod = 'rows' | 'antithetic' | 'plain';
 
 export interface Layer {
   /** Spec type, e.g. 'dense'. */

@@ -28,6 +28,7 @@ import type { InputBatch, LayerSpec, NetworkSpec } from '../../spec/types.ts';
 import { overrideLayer } from '../../layers/registry.ts';
 import { runCase, type CaseResult } from '../../validation/case.ts';
 import { KernelError } from '../../kernels/state.ts';
+import { precisionNote } from '../../kernels/compute.ts';
 import { estimate } from '../../estimators/ensemble.ts';
 import type { BackendChoice } from '../../backend.ts';
 import type { LayerModule } from './layerModule.ts';
@@ -260,9 +261,11 @@ function makeRunner(mod: LayerModule, spec: Readonly<Record<string, unknown>>, o
       }
       const bad = verdicts.filter((v) => v.rejected);
       const fmt = (x: number | null) => (x === null ? '–' : x.toPrecision(3));
+      // A sampled kernel that stopped short of its precision says so (its SE is in the verdict).
+      const kernelNote = r.kernel.reached ? '' : `; analytic kernel: ${precisionNote(r.kernel)}`;
       return bad.length
-        ? done('fail', verdicts, bad.map((v) => `${v.kernel.toUpperCase()} rejected (statistic ${fmt(v.statistic)}, p ${fmt(v.pValue)})`).join('; '))
-        : done('pass', verdicts, verdicts.map((v) => `${v.kernel.toUpperCase()} ${fmt(v.statistic)}`).join(', '));
+        ? done('fail', verdicts, bad.map((v) => `${v.kernel.toUpperCase()} rejected (statistic ${fmt(v.statistic)}, p ${fmt(v.pValue)})`).join('; ') + kernelNote)
+        : done('pass', verdicts, verdicts.map((v) => `${v.kernel.toUpperCase()} ${fmt(v.statistic)}`).join(', ') + kernelNote);
     },
   };
 }

@@ -23,7 +23,7 @@ export const positiveInt = (what: string, min: number) => (s: string) => {
   return n;
 };
 
-const positive = (what: string) => (s: string) => {
+export const positive = (what: string) => (s: string) => {
   const n = Number(s);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${what} must be a positive number`);
   return n;

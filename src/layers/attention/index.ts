@@ -9,7 +9,7 @@ import { attentionForward, attentionParams, type AttentionGeometry } from './fin
 import { attentionKernel, isSampled } from './kernel.ts';
 import { decayFactor, embeddingWidths } from './posEmb.ts';
 
-export { attentionKernel, attentionKernelPass, SqrtAttentionSampler, isSampled, type AttentionKernelEstimate } from './kernel.ts';
+export { attentionKernel, attentionKernelPass, sqrtAttentionTerms, SqrtAttentionSampler, isSampled, type AttentionKernelEstimate, type SqrtExpectations, type SamplerOptions } from './kernel.ts';
 export { decayMatrix, decayFactor, embeddedKernels, embeddingWidths } from './posEmb.ts';
 export { attentionForward, attentionParams, type AttentionGeometry } from './finite.ts';
 
