@@ -30,6 +30,7 @@ import { runCase, type CaseResult } from '../../validation/case.ts';
 import { KernelError } from '../../kernels/state.ts';
 import { estimate } from '../../estimators/ensemble.ts';
 import type { BackendChoice } from '../../backend.ts';
+import { needsHeadScaling } from '../../spec/heads.ts';
 import type { LayerModule } from './layerModule.ts';
 
 export type Neighbour = 'dense' | 'relu' | 'attention' | 'layerNorm';
@@ -234,8 +235,10 @@ function makeRunner(mod: LayerModule, spec: Readonly<Record<string, unknown>>, o
       });
       let r: CaseResult;
       try {
+        const net = compositionSpec(c, spec);
+        // Sqrt attention before a non-linearity has the H → ∞ kernel: heads grow with the width (src/spec/heads.ts).
         r = await runCase(
-          { name, spec: compositionSpec(c, spec), inputs: c.masked ? o.maskedInputs : o.inputs, scales, networks, seed: c.seed },
+          { name, spec: net, inputs: c.masked ? o.maskedInputs : o.inputs, scales, networks, seed: c.seed, scaleHeads: needsHeadScaling(net) },
           { alpha: alphaPerVerdict, backend: o.backend },
         );
       } catch (e) {
