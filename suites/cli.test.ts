@@ -206,3 +206,42 @@ describe('through bin/infinite-attention.js', () => {
     expect(quiet.stdout).toContain('--require-power makes them fail the run');
   });
 });
+
+describe('--json progress on stderr, and where kernel is the H → ∞ limit', () => {
+  const jsonLines = (lines: string[]) => lines.filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const sqrtThenRelu = () =>
+    file(
+      'sqrt-relu.json',
+      JSON.stringify({
+        layers: [
+          { type: 'dense', width: 8 },
+          { type: 'attention', heads: 4, keyWidth: 4, valueWidth: 4, outWidth: 8, scaling: 'sqrt', mechanism: 'softmax' },
+          { type: 'relu' },
+          { type: 'dense', width: 1 },
+        ],
+      }),
+    );
+
+  it('estimate and kernel write JSON lines under --json, nothing under --quiet', async () => {
+    const e = await run(['estimate', '--spec', spec, '--inputs', inputs, '--networks', '8', '--json']);
+    expect(e.code).toBe(0);
+    expect(jsonLines(e.stderr).some((l) => typeof l.progress === 'number')).toBe(true);
+    expect(JSON.parse(e.stdout).networks).toBe(8);
+    const k = await run(['kernel', '--spec', sqrtThenRelu(), '--inputs', inputs, '--precision', '0.05', '--json']);
+    expect(k.code).toBe(0);
+    expect(jsonLines(k.stderr).some((l) => typeof l.progress === 'number')).toBe(true);
+    const q = await run(['kernel', '--spec', sqrtThenRelu(), '--inputs', inputs, '--precision', '0.05', '--json', '--quiet']);
+    expect(q.stderr).toEqual([]);
+  });
+
+  it('kernel says, in JSON and text, that sqrt attention before a relu has the H → ∞ kernel; a linear one is exact', async () => {
+    const k = await run(['kernel', '--spec', sqrtThenRelu(), '--inputs', inputs, '--precision', '0.05', '--json', '--quiet']);
+    const out = JSON.parse(k.stdout);
+    expect(out.exactAtSpecHeads).toBe(false);
+    expect(out.headLimit).toEqual([{ path: 'layers[1]', heads: 4, after: 'layers[2] (relu)' }]);
+    const t = await run(['kernel', '--spec', sqrtThenRelu(), '--inputs', inputs, '--precision', '0.05', '--quiet']);
+    expect(t.stdout).toContain('note: layers[1] (sqrt attention, 4 heads) is followed by layers[2] (relu): from there on this kernel is the H → ∞ limit, not the mean of networks at 4 heads');
+    const linear = await run(['kernel', '--spec', spec, '--inputs', inputs, '--json']);
+    expect(JSON.parse(linear.stdout)).toMatchObject({ exactAtSpecHeads: true, headLimit: [] });
+  });
+});
