@@ -245,3 +245,25 @@ describe('--json progress on stderr, and where kernel is the H → ∞ limit', (
     expect(JSON.parse(linear.stdout)).toMatchObject({ exactAtSpecHeads: true, headLimit: [] });
   });
 });
+
+describe('inconclusive states: 0 alone, 1 under --require-power', () => {
+  it('check-layer: a row whose verdicts cannot see --max-detectable is inconclusive', async () => {
+    const args = ['check-layer', 'fixtures/layers/relu-builtin.ts', '--only', 'after dense', '--runs', '0', '--networks', '16', '--width', '8', '--max-detectable', '1e-6', '--json', '--quiet'];
+    const r = await run(args);
+    expect(r.code, r.stderr.join('\n')).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.table.map((x: { status: string }) => x.status)).toEqual(['inconclusive']);
+    expect(report.table[0].message).toMatch(/NNGP inconclusive \(power: /);
+    expect((await run([...args, '--require-power'])).code).toBe(1);
+  });
+
+  it('sweep: claims from 2 shards (1 dof) cannot reach α = 1e-3 and are inconclusive, stated with their power', async () => {
+    const out = join(dir, 'sweep');
+    const r = await run(['sweep', '--spec', 'reports/paper/spec.json', '--inputs', 'reports/paper/inputs.json', '--heads', '1,2', '--widths', '1,2', '--scalings', 'sqrt', '--networks', '16', '--shards', '2', '--precision', '0.1', '--out', out, '--quiet', '--require-power']);
+    expect(r.code, r.stderr.join('\n')).toBe(1);
+    expect(r.stdout).toMatch(/^INCONCLUSIVE {2}sqrt: outputs at H=1 are not Gaussian: .*Student t with 1 dof from 2 shards.*inconclusive: power 0\.\d\d to see the predicted excess kurtosis \d\.\d\d/m);
+    expect(r.stdout).toMatch(/0 passed, 0 failed, \d inconclusive \(failing the run under --require-power\)/);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/failures="0" errors="0" skipped="[1-9]/);
+  });
+});

@@ -124,6 +124,12 @@ export interface SweepSection {
   readonly points: readonly SweepPoint[];
   /** Grid points planned but not run (an interrupted sweep). */
   readonly pending: readonly { readonly scaling: string; readonly heads: number; readonly width: number }[];
+  /**
+   * Effects the theory predicts, which the claims' power is judged against (src/reports/claims.ts):
+   * the fixed-H limit law's mean excess kurtosis of the outputs at one head under sqrt scaling
+   * (src/limits/outputKurtosis.ts), null where that law does not cover the spec. Absent in older files.
+   */
+  readonly predictions?: { readonly sqrtExcessKurtosisAtOneHead: number | null; readonly sqrtExcessKurtosisSE: number | null };
 }
 
 export interface ValidateCase {

@@ -7,7 +7,8 @@ import type { BackendChoice } from '../../backend.ts';
 import { loadLayerModule } from './layerModule.ts';
 import { checkLayer, type CheckLayerReport, type CompositionRow } from './checkLayerEngine.ts';
 import { createProgress, interruptible } from './progress.ts';
-import { backendOption, numberList, positiveInt, probability } from '../options.ts';
+import { backendOption, numberList, positiveInt, powerOptions, probability } from '../options.ts';
+import { verdictExit } from '../errors.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -20,7 +21,7 @@ export function formatRows(rows: readonly CompositionRow[]): string {
   const cell = (r: CompositionRow, k: string) => {
     const v = r.verdicts.find((x) => x.kernel === k);
     if (!v) return '–';
-    return `${v.rejected ? 'FAIL' : 'ok'} ${v.statistic === null ? '' : v.statistic.toPrecision(3)}`.trim();
+    return `${v.rejected ? 'FAIL' : v.inconclusive?.length ? 'inconclusive' : 'ok'} ${v.statistic === null ? '' : v.statistic.toPrecision(3)}`.trim();
   };
   const lines = rows.map((r) => [r.name, r.status === 'pass' ? 'pass' : r.status.toUpperCase(), cell(r, 'nngp'), cell(r, 'ntk'), r.status === 'pass' ? r.layers : `${r.layers}: ${r.message}`]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (i < 4 ? l[i].length : 0))));
@@ -52,7 +53,7 @@ export function formatReport(r: CheckLayerReport, file: string): string {
   const rows = [...r.table, ...(r.property?.rows ?? [])];
   const count = (s: string) => rows.filter((x) => x.status === s).length;
   out.push(
-    `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
+    `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${count('inconclusive') ? `, ${count('inconclusive')} inconclusive (neither pass nor fail; --require-power makes them fail)` : ''}${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
   );
   return out.join('\n');
 }
@@ -74,6 +75,8 @@ export function checkLayerCommand(): Command {
     .option('--seed <s>', 'network seed of the table rows', positiveInt('--seed', 1), 1)
     .option('--alpha <a>', 'family-wise false-failure rate of the whole check', probability('--alpha'), 1e-3)
     .option('--only <names>', 'comma-separated table rows to run, e.g. "alone,before layerNorm"')
+    .addOption(powerOptions()[0])
+    .addOption(powerOptions()[1])
     .addOption(backendOption())
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress output')
@@ -100,6 +103,7 @@ export function checkLayerCommand(): Command {
           seed: o.seed,
           variant: o.variant,
           backend: o.backend as BackendChoice,
+          maxDetectable: o.maxDetectable,
           signal: stop.signal,
           onProgress: (f, label) => progress.update(f, label),
           onRow: (row) => {
@@ -112,6 +116,8 @@ export function checkLayerCommand(): Command {
       }
       if (o.json) console.log(JSON.stringify(report));
       else console.log(formatReport(report, file));
-      process.exitCode = report.interrupted ? 130 : report.passed ? 0 : 1;
+      const rows = [...report.table, ...(report.property?.rows ?? [])];
+      const undecided = rows.filter((x) => x.status === 'inconclusive').length;
+      process.exitCode = report.interrupted ? 130 : verdictExit(report.passed ? 0 : 1, undecided, Boolean(o.requirePower));
     });
 }

@@ -20,7 +20,9 @@ const scalingList = (s: string): AttentionScaling[] => {
 
 export function sweepCommand(): Command {
   return new Command('sweep')
-    .description('run a spec over head counts and width factors and write a report (report.md, report.html, results.json, junit.xml); exit 1 if a claim fails, 130 if interrupted')
+    .description(
+      'run a spec over head counts and width factors and write a report (report.md, report.html, results.json, junit.xml); exit 1 if a claim is contradicted (or inconclusive under --require-power), 130 if interrupted',
+    )
     .requiredOption('--spec <file>', 'network spec JSON (attention layers get their heads and scaling from the sweep)')
     .requiredOption('--inputs <file>', 'inputs JSON')
     .requiredOption('--out <dir>', 'report directory (created; files in it are overwritten)')
@@ -37,6 +39,7 @@ export function sweepCommand(): Command {
     .option('--chunk <n>', 'networks per tensor batch (default: the estimator\'s choice for the backend)', positiveInt('--chunk', 1))
     .option('--title <text>', 'report title')
     .addOption(backendOption())
+    .option('--require-power', 'exit 1 when a claim is inconclusive (its test lacked the power to see the predicted effect), not only when one fails')
     .option('--json', 'print a JSON summary on stdout (progress lines on stderr become JSON too)')
     .option('--quiet', 'no progress output')
     .action(async (o) => {
@@ -88,9 +91,11 @@ export function sweepCommand(): Command {
       if (o.json) console.log(JSON.stringify({ out: written.dir, complete: run.complete, points: run.section.points.length, pending: run.section.pending, ...sum, checks }));
       else {
         if (!run.complete) console.log(`interrupted after ${done}; partial report written (not finished: ${run.section.pending.map((p) => `${p.scaling} H=${p.heads} ×${p.width}`).join(', ')})`);
-        for (const c of checks) console.log(`${c.status === 'passed' ? 'pass' : 'FAIL'}  ${c.name}: ${c.message}`);
-        console.log(`${sum.passed} passed, ${sum.failed} failed; ${done} in ${results.seconds.toFixed(0)} s; report: ${resolve(o.out, 'report.html')}`);
+        for (const c of checks) console.log(`${c.status === 'passed' ? 'pass' : c.status === 'failed' ? 'FAIL' : 'INCONCLUSIVE'}  ${c.name}: ${c.message}`);
+        console.log(
+          `${sum.passed} passed, ${sum.failed} failed${sum.inconclusive ? `, ${sum.inconclusive} inconclusive (${o.requirePower ? 'failing the run under --require-power' : 'neither pass nor fail; --require-power makes them fail the run'})` : ''}; ${done} in ${results.seconds.toFixed(0)} s; report: ${resolve(o.out, 'report.html')}`,
+        );
       }
-      process.exitCode = !run.complete ? 130 : sum.failed ? 1 : 0;
+      process.exitCode = !run.complete ? EXIT.interrupted : verdictExit(sum.failed, sum.inconclusive, Boolean(o.requirePower));
     });
 }
