@@ -13,7 +13,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
-import { describeError } from '../src/cli/errors.ts';
 import { parseShard, runShard } from '../src/estimators/shards.ts';
 import { readInputs, readSpec } from '../src/io.ts';
 
@@ -159,7 +158,8 @@ describe('exit 0 and 3', () => {
     expect(h.stdout).not.toMatch(/b mod n|from 0/);
   });
 
-  it('an internal error exits 3 with the debug hint, in one line', () => {
+  it('an internal error exits 3 with the debug hint, in one line', async () => {
+    const { describeError } = await import('../src/cli/errors.ts');
     const d = describeError(new TypeError("Cannot read properties of undefined (reading 'length')"));
     expect(d.code).toBe(3);
     expect(d.line).toBe("error: Cannot read properties of undefined (reading 'length') (internal error; set INFINITE_ATTENTION_DEBUG=1 for the stack trace)");

@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadSuite } from '../src/validation/suite.ts';
-import { needsHeadScaling } from '../src/spec/heads.ts';
 import { buildNetwork } from '../src/network.ts';
 import type { AttentionSpec, LayerSpec } from '../src/spec/types.ts';
 
@@ -49,7 +48,8 @@ describe('the default suite', () => {
 
 describe('every suite file', () => {
   const dir = resolve(import.meta.dirname, '../fixtures/suites');
-  it.each(readdirSync(dir).filter((f) => f.endsWith('.json')))('%s: where a kernel is the H → ∞ limit, the heads grow with the width', (f) => {
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.json')))('%s: where a kernel is the H → ∞ limit, the heads grow with the width', async (f) => {
+    const { needsHeadScaling } = await import('../src/spec/heads.ts');
     for (const c of loadSuite(resolve(dir, f))) if (needsHeadScaling(c.spec)) expect(c.scaleHeads, c.name).toBe(true);
   });
 });
