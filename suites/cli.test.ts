@@ -59,6 +59,15 @@ beforeAll(async () => {
 
 type Row = [command: string, kind: string, args: () => string[], message: RegExp];
 
+/** n/(n + n_pe) = 33/41: no whole n_pe keeps it at width factor 0.5. */
+const oddConcat = {
+  layers: [
+    { type: 'dense', width: 33 },
+    { type: 'attention', heads: 1, keyWidth: 8, valueWidth: 8, outWidth: 8, scaling: 'linear', posEmb: { type: 'concat', channels: 8 } },
+    { type: 'dense', width: 1 },
+  ],
+};
+
 const rows: Row[] = [
   // kernel
   ['kernel', 'unknown option', () => ['kernel', '--spec', spec, '--inputs', inputs, '--bogus'], /^error: unknown option '--bogus'/],
@@ -94,9 +103,11 @@ const rows: Row[] = [
   ['validate', '--max-detectable 0', () => ['validate', '--max-detectable', '0'], /--max-detectable must be a positive number$/],
   ['validate', 'missing file', () => ['validate', '--suite', 'nope.json'], /^error: cannot read suite file nope\.json: ENOENT$/],
   ['validate', 'unknown case', () => ['validate', '--suite', 'fixtures/suites/attention.json', '--only', 'linear-sofmax-masked'], /^error: --only: no case "linear-sofmax-masked" in fixtures\/suites\/attention\.json; its cases: linear-softmax-masked, /],
-  ['validate', 'one unknown case of two', () => ['validate', '--only', 'relu,relu-maskd'], /^error: --only: no case "relu-maskd" in .*default\.json; its cases: /],
+  ['validate', 'one unknown case of two', () => ['validate', '--only', 'relu-masked,relu-maskd'], /^error: --only: no case "relu-maskd" in .*default\.json; its cases: /],
   ['validate', 'empty suite', () => ['validate', '--suite', file('empty.json', '{"cases": []}')], /cases: a suite needs at least one case/],
+  ['validate', 'a width factor that would change the kernel', () => ['validate', '--suite', file('odd.json', JSON.stringify({ cases: [{ name: 'odd', spec: oddConcat, inputs: join(root, inputs), scales: [0.5, 1, 2], networks: 8 }] }))], /^error: .*odd\.json: case "odd": layers\[1\]\.posEmb\.channels: width factor 0\.5 turns the layer's input width 33 into 17/],
   // sweep
+  ['sweep', 'a width factor that would change the kernel', () => ['sweep', '--spec', file('odd-spec.json', JSON.stringify(oddConcat)), '--inputs', inputs, '--out', dir, '--heads', '1', '--widths', '0.5,1,2'], /^error: layers\[1\]\.posEmb\.channels: width factor 0\.5 /],
   ['sweep', 'unknown option', () => ['sweep', '--spec', spec, '--inputs', inputs, '--out', dir, '--bogus'], /^error: unknown option '--bogus'$/],
   ['sweep', 'missing required option', () => ['sweep', '--spec', spec, '--inputs', inputs], /^error: required option '--out <dir>' not specified$/],
   ['sweep', 'invalid choice', () => ['sweep', '--spec', spec, '--inputs', inputs, '--out', dir, '--backend', 'nonsense'], /argument 'nonsense' is invalid/],

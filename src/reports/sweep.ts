@@ -140,6 +140,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
   const shards = o.shards ?? 8;
   const precision = o.precision ?? 0.01;
   const grid = sweepGrid(o, scalings);
+  // Every grid point's spec is built before anything runs: a width factor that would change the kernel is refused now.
+  for (const p of grid) specAt(o.spec, p.scaling, p.heads, p.width);
   const cost = (p: GridPoint) => o.networks * (1 + p.heads * p.width);
   const total = grid.reduce((s, p) => s + cost(p), 0);
   let done = 0;

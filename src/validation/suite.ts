@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { parseInputs, parseNetworkSpec, SpecError } from '../spec/schema.ts';
 import { readInputs, readJson, readSpec } from '../io.ts';
 import { needsHeadScaling } from '../spec/heads.ts';
+import { scaleSpec } from '../spec/scale.ts';
 import type { CaseDefinition } from './case.ts';
 
 const caseSchema = v.strictObject({
@@ -39,11 +40,20 @@ export function loadSuite(path: string): CaseDefinition[] {
   const dir = dirname(path);
   return parsed.output.cases.map((c) => {
     const spec = typeof c.spec === 'string' ? readSpec(resolve(dir, c.spec)) : parseNetworkSpec(c.spec);
+    const scaleHeads = c.scaleHeads ?? needsHeadScaling(spec);
+    // A width factor that would change the kernel is refused here, before anything runs.
+    for (const f of c.scales)
+      try {
+        scaleSpec(spec, { width: f, heads: scaleHeads ? f : 1 });
+      } catch (e) {
+        if (e instanceof SpecError) throw new SpecError(`${path}: case ${JSON.stringify(c.name)}: ${e.message}`);
+        throw e;
+      }
     return {
       ...c,
       spec,
       inputs: typeof c.inputs === 'string' ? readInputs(resolve(dir, c.inputs)) : parseInputs(c.inputs),
-      scaleHeads: c.scaleHeads ?? needsHeadScaling(spec),
+      scaleHeads,
     };
   });
 }
