@@ -1,5 +1,5 @@
 /**
- * The paper's claims as checks on a sweep (docs/kernels.md, "What the finite networks must show"):
+ * The paper's claims as checks on a sweep (docs/kernels.md §7):
  *
  * - the GP limit as heads grow: single networks' kernels approach the analytic kernel like H^(−1/2),
  *   and the NTK's per-network variance falls like 1/H;
