@@ -5,12 +5,7 @@
 // tarball holds no src/, so it always takes the first path.
 import { existsSync } from 'node:fs';
 
-// `infinite-attention … | head` closes the pipe early: that is not an error worth a stack trace.
-process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
+// A closed stdout (`… | head`) is handled in main(): the exit status stays the verdicts'.
 const sources = new URL('../src/cli/main.ts', import.meta.url);
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 let entry = compiled;

@@ -34,9 +34,12 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
   const layers: Layer[] = [];
   let width = site.inWidth;
   let T = site.T;
+  let raw = site.rawWidth ?? false;
   specs.forEach((spec, i) => {
-    const layer = buildLayer(spec, { path: pathOf(i), inWidth: width, T });
+    const layer = buildLayer(spec, { path: pathOf(i), inWidth: width, T, rawWidth: raw });
     layers.push(layer);
+    // Dense and attention project onto channels of their own; elementwise and per-position layers keep the input's.
+    raw = raw && spec.type !== 'dense' && spec.type !== 'attention' && layer.outWidth === width;
     width = layer.outWidth;
     if (spec.type === 'globalAvgPool') T = 1;
   });

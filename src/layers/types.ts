@@ -114,6 +114,11 @@ export interface LayerSite {
   readonly inWidth: number;
   /** Positions per input at this point (1 after pooling). */
   readonly T: number;
+  /**
+   * The channels here are the raw inputs' own (no dense or attention layer has set the width yet),
+   * so their count does not grow with the network's widths. Unset: unknown (a layer built alone).
+   */
+  readonly rawWidth?: boolean;
 }
 
 export type LayerFactory<S> = (spec: S, site: LayerSite) => Layer;

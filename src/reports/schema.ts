@@ -26,7 +26,11 @@ export interface Check {
   /** Group, e.g. the case name or `claims`. JUnit `classname`. */
   readonly group: string;
   readonly name: string;
-  readonly status: 'passed' | 'failed' | 'skipped';
+  /**
+   * `inconclusive`: the test could not decide (too little power for the effect it looks for, or an
+   * assumption that fails); it neither passes nor fails, and JUnit shows it as skipped.
+   */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'inconclusive';
   /** One line: what was tested and what came out. */
   readonly message: string;
   /** Scalar details (statistic, p-value, …), copied verbatim into the JSON. */
@@ -120,6 +124,12 @@ export interface SweepSection {
   readonly points: readonly SweepPoint[];
   /** Grid points planned but not run (an interrupted sweep). */
   readonly pending: readonly { readonly scaling: string; readonly heads: number; readonly width: number }[];
+  /**
+   * Effects the theory predicts, which the claims' power is judged against (src/reports/claims.ts):
+   * the fixed-H limit law's mean excess kurtosis of the outputs at one head under sqrt scaling
+   * (src/limits/outputKurtosis.ts), null where that law does not cover the spec. Absent in older files.
+   */
+  readonly predictions?: { readonly sqrtExcessKurtosisAtOneHead: number | null; readonly sqrtExcessKurtosisSE: number | null };
 }
 
 export interface ValidateCase {
@@ -131,8 +141,14 @@ export interface ValidateCase {
   readonly seconds: number;
   readonly analytic: AnalyticKernel;
   readonly estimates: readonly ({ readonly scale: number } & EnsembleEstimate)[];
-  /** The suite's verdicts as the verdict engine returned them, scalar fields only. */
+  /**
+   * The suite's verdicts as the verdict engine returned them, scalar fields only, plus `status`
+   * (pass, fail, inconclusive), `inconclusiveReasons`, and the bias fit's `biasFitChi2PerDof`,
+   * `biasFitPValue`, `biasFitDof`.
+   */
   readonly verdicts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Exponent of the relative bias against width per kernel (a diagnostic; absent in older files). */
+  readonly rates?: Readonly<Record<string, { readonly resolved: boolean; readonly exponent: number; readonly exponentSE: number } | null>>;
 }
 
 export interface ValidateSection {

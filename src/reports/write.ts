@@ -28,8 +28,9 @@ export function readResults(file: string): Results {
   return checkResults(JSON.parse(readFileSync(file, 'utf8')), file);
 }
 
-export function checkSummary(checks: readonly Check[]): { passed: number; failed: number; skipped: number } {
+export function checkSummary(checks: readonly Check[]): { passed: number; failed: number; skipped: number; inconclusive: number } {
   return {
+    inconclusive: checks.filter((c) => c.status === 'inconclusive').length,
     passed: checks.filter((c) => c.status === 'passed').length,
     failed: checks.filter((c) => c.status === 'failed').length,
     skipped: checks.filter((c) => c.status === 'skipped').length,

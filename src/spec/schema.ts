@@ -22,6 +22,9 @@ export class SpecError extends Error {
   }
 }
 
+/** One problem on the same line; several, one per line. */
+const oneOrMore = (lines: readonly string[]) => (lines.length === 1 ? ` ${lines[0]}` : `\n  ${lines.join('\n  ')}`);
+
 const width = (what: string) =>
   v.pipe(
     v.number(`${what} must be a number`),
@@ -167,7 +170,7 @@ function parseWith<T>(schema: v.GenericSchema<unknown, T>, value: unknown, what:
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
   const lines = result.issues.map(describeIssue);
-  throw new SpecError(`invalid ${what}:\n  ${lines.join('\n  ')}`, lines);
+  throw new SpecError(`invalid ${what}:${oneOrMore(lines)}`, lines);
 }
 
 /** Validates a network spec and fills in defaults. Throws SpecError naming every bad path. */
@@ -213,7 +216,7 @@ export function parseInputs(value: unknown): InputBatch {
       else if (!row.some((b) => b === 1)) problems.push(`mask[${m}]: no valid position (every entry is 0)`);
     });
   }
-  if (problems.length) throw new SpecError(`invalid inputs:\n  ${problems.join('\n  ')}`, problems);
+  if (problems.length) throw new SpecError(`invalid inputs:${oneOrMore(problems)}`, problems);
   const x = new Float64Array(M * T * d);
   const mask = new Float64Array(M * T).fill(1);
   spec.inputs.forEach((seq, m) => seq.forEach((pos, t) => x.set(pos, (m * T + t) * d)));

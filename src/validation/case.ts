@@ -11,6 +11,7 @@ import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../ve
 import { biasByWidth } from '../verdicts/biasByWidth.ts';
 import { convergenceRate, type ConvergenceRate } from '../verdicts/convergenceRate.ts';
 import { DEFAULT_ALPHA } from '../verdicts/types.ts';
+import { withPowerFloor } from './power.ts';
 import { seed32 } from '../random/normals.ts';
 import type { BackendChoice } from '../backend.ts';
 
@@ -44,9 +45,12 @@ export interface RunOptions {
   /** Level of each verdict (its own decision and its stated power); default 1e-3. */
   readonly alpha?: number;
   readonly backend?: BackendChoice;
-  readonly onProgress?: (message: string) => void;
+  /** What is running, and the fraction of the case done. */
+  readonly onProgress?: (message: string, fraction: number) => void;
   /** Monte-Carlo draws of the joint null (kernelAgreement). */
   readonly draws?: number;
+  /** A verdict that cannot catch a uniform relative error this large is inconclusive (power.ts). */
+  readonly maxDetectable?: number;
 }
 
 /**
@@ -81,7 +85,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
       ntk: checks.includes('ntk'),
       covariance: true,
       backend: opts.backend,
-      onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`),
+      onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`, (k + done / total) / c.scales.length),
     });
     estimates.push({ scale, seed, result });
   }
@@ -107,15 +111,19 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
   for (const which of checks) {
     const ests = widthEstimates(which);
-    const v = kernelAgreement({
-      analytic: kernel[which],
-      analyticSE: which === 'nngp' ? kernel.nngpSE : kernel.ntkSE,
-      analyticDof: kernel.seDof,
-      mask,
-      alpha,
-      draws: opts.draws,
-      estimates: ests,
-    });
+    const v = withPowerFloor(
+      kernelAgreement({
+        analytic: kernel[which],
+        analyticSE: which === 'nngp' ? kernel.nngpSE : kernel.ntkSE,
+        analyticDof: kernel.seDof,
+        mask,
+        alpha,
+        draws: opts.draws,
+        estimates: ests,
+      }),
+      opts.maxDetectable,
+      c.networks,
+    );
     // The test already carries the kernel's own SE; the note says when it is larger than asked for.
     const note = kernel.reached ? '' : precisionNote(kernel);
     verdicts[which] = note ? { ...v, notes: [...v.notes, `analytic kernel: ${note}`] } : v;

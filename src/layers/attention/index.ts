@@ -45,6 +45,17 @@ export const attention: LayerFactory<AttentionSpec> = (spec, site) => {
     // attentionForward masks its own output.
     keepsZeroRows: true,
     kernel(s, ctx) {
+      // The kernel replaces the embedding's Gram PPᵀ/n_pe by its mean σpe²R (and fixes n/(n + n_pe)),
+      // the limit as the channels that carry P grow. On the raw inputs they cannot: d is given.
+      if (spec.posEmb !== null && site.rawWidth)
+        throw new KernelError(
+          ctx.path,
+          `a ${spec.posEmb.type} positional embedding on the raw inputs has no infinite-width limit: ${
+            spec.posEmb.type === 'sum'
+              ? `P has the inputs' ${n} channels, which no width grows, so its Gram PPᵀ/${n} stays random where the kernel takes its mean σpe²R`
+              : `PPᵀ/n_pe reaches its mean σpe²R only as n_pe grows, and n/(n + n_pe) stays fixed only if n = ${n}, the inputs' own width, grows with it`
+          }; put a dense layer before the attention`,
+        );
       if (spec.posEmb?.type === 'concat' && s.width !== n)
         throw new KernelError(ctx.path, `the kernel state has width ${s.width}, the layer was built for ${n} input channels (concat embeddings need it)`);
       if (spec.posEmb !== null && s.T !== site.T)
