@@ -25,6 +25,12 @@ export interface KernelOptions {
   readonly precision?: number;
   readonly maxSamples?: number;
   readonly onProgress?: (samples: number, precision: number) => void;
+  /**
+   * Also return the R replica kernels behind a sampled estimate (`replicas`), so that a function
+   * of the kernel (a training prediction, src/training/) gets its standard error from the same
+   * replicas: the spread of the function over them / √R.
+   */
+  readonly keepReplicas?: boolean;
 }
 
 export interface KernelResult {
@@ -40,6 +46,8 @@ export interface KernelResult {
   readonly samples: number;
   /** Achieved relative precision (max SE / mean diagonal), 0 when closed-form. */
   readonly precision: number;
+  /** With `keepReplicas` on a sampled kernel: the replica estimates (each from 1/R of the samples); else absent. */
+  readonly replicas?: readonly { readonly nngp: Float64Array; readonly ntk: Float64Array }[];
 }
 
 /** Largest standard error over entries relative to the mean diagonal entry (the issue's precision measure). */
@@ -89,7 +97,17 @@ export function computeKernel(spec: NetworkSpec, batch: InputBatch, opts: Kernel
     const samples = R * perReplica;
     opts.onProgress?.(samples, precision);
     if (precision <= target || samples * 2 > maxSamples)
-      return { M: full.M, T: full.T, nngp: full.nngp, ntk: full.ntk, nngpSE, ntkSE, samples, precision };
+      return {
+        M: full.M,
+        T: full.T,
+        nngp: full.nngp,
+        ntk: full.ntk,
+        nngpSE,
+        ntkSE,
+        samples,
+        precision,
+        ...(opts.keepReplicas ? { replicas: reps.map((r) => ({ nngp: r.nngp, ntk: r.ntk })) } : {}),
+      };
     perReplica *= 2;
   }
 }
