@@ -18,6 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { readJson } from '../io.ts';
 import { mergeShards, parseShard, runShard, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
 import { estimateParallel } from '../estimators/parallel.ts';
+import { loadTrainingCases } from '../training/suite.ts';
+import { formatTrainingTable, runTrainingCases, trainingExtras, trainingVerdictCount } from '../training/validate.ts';
 
 interface PrintableEstimate {
   M: number;
@@ -181,17 +183,17 @@ export function buildProgram(): Command {
     .option('--quiet', 'no progress output')
     .action(async (o) => {
       let cases = loadSuite(o.suite);
-      if (o.only) {
-        const want = new Set(String(o.only).split(','));
-        cases = cases.filter((c) => want.has(c.name));
-      }
+      const want = o.only ? new Set(String(o.only).split(',')) : undefined;
+      if (want) cases = cases.filter((c) => want.has(c.name));
+      const training = loadTrainingCases(o.suite, want);
       // Each verdict states its power at Holm's worst-case level α/k; the family decides at α.
-      const perVerdict = holmWorstCaseLevel(o.alpha, verdictCount(cases));
+      const perVerdict = holmWorstCaseLevel(o.alpha, verdictCount(cases) + trainingVerdictCount(training));
       const say = progress(o.quiet);
       const results: CaseResult[] = [];
       for (const c of cases) results.push(await runCase(c, { alpha: perVerdict, backend: o.backend as BackendChoice, onProgress: say }));
+      const trained = await runTrainingCases(training, { alpha: perVerdict, backend: o.backend as BackendChoice, onProgress: say });
       if (!o.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      const decision = decideSuite(results, o.alpha);
+      const decision = decideSuite(results, o.alpha, trainingExtras(trained));
       if (o.json)
         console.log(
           JSON.stringify({
@@ -210,9 +212,13 @@ export function buildProgram(): Command {
               ),
               rates: r.rates,
             })),
+            training: decision.extra.map((m) => ({ case: m.case, label: m.label, ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, holmAdjustedP: m.adjusted, familyRejected: m.rejected, status: m.status })),
           }),
         );
-      else console.log(formatVerdictTable(results, decision, perVerdict));
+      else {
+        if (results.length || !trained.length) console.log(formatVerdictTable(results, decision, perVerdict));
+        if (trained.length) console.log(formatTrainingTable(decision, trained));
+      }
       process.exitCode = decision.passed ? 0 : 1;
       await afterValidate(o, cases, results, decision);
     });

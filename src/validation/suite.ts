@@ -18,7 +18,8 @@ const caseSchema = v.strictObject({
   seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1),
   checks: v.optional(v.array(v.picklist(['nngp', 'ntk']))),
 });
-const suiteSchema = v.strictObject({ description: v.optional(v.string()), cases: v.array(caseSchema) });
+// `training`: training cases, validated and loaded by src/training/suite.ts (loadTrainingCases).
+const suiteSchema = v.strictObject({ description: v.optional(v.string()), cases: v.array(caseSchema), training: v.optional(v.array(v.unknown())) });
 
 export function loadSuite(path: string): CaseDefinition[] {
   const parsed = v.safeParse(suiteSchema, readJson(path, 'suite'));
