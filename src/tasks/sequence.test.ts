@@ -24,13 +24,30 @@ describe('the seeded sequence task', () => {
     a.train.mask.forEach((row, m) => row.forEach((v, t) => (v === 0 ? expect(a.train.inputs[m][t]).toEqual([0, 0, 0]) : expect(t).toBeLessThan(lengths[m]))));
   });
 
-  it('depends on order: reversing a sequence flips the sign of its target', () => {
+  it('depends on order: reversing a full-length sequence flips the sign of its target', () => {
     const a = sequenceTask(opts);
-    // The target is linear in the tokens with weights c_t = cos(πt/(L−1)), antisymmetric under t → L−1−t.
-    for (const L of [2, 3, 5, 6]) {
-      const c = orderWeights(L);
-      c.forEach((w, t) => expect(w).toBeCloseTo(-c[L - 1 - t], 14));
+    // The target is linear in the tokens with weights c_t = cos(πt/(T−1)), antisymmetric under t → T−1−t.
+    for (const T of [2, 3, 5, 6]) {
+      const c = orderWeights(T);
+      c.forEach((w, t) => expect(w).toBeCloseTo(-c[T - 1 - t], 14));
     }
+    // The target recomputed from the tokens, and from the tokens reversed: −y for a full-length sequence.
+    const c = orderWeights(6);
+    const y = (tokens: readonly (readonly number[])[], L: number) => {
+      let v = 0;
+      for (let t = 0; t < L; t++) v += c[t] * tokens[t].reduce((s, x, k) => s + x * a.direction[k], 0);
+      return v / Math.sqrt(c.slice(0, L).reduce((s, w) => s + w * w, 0));
+    };
+    let fullLength = 0;
+    a.train.inputs.forEach((tokens, m) => {
+      const L = a.train.mask[m].reduce((s, v) => s + v, 0);
+      expect(y(tokens, L)).toBeCloseTo(a.targets[m], 12);
+      if (L === 6) {
+        fullLength++;
+        expect(y([...tokens].reverse(), 6)).toBeCloseTo(-a.targets[m], 12);
+      }
+    });
+    expect(fullLength).toBeGreaterThan(0);
     // And the targets are not a function of the multiset of tokens: their mean is near 0 and their variance near 1.
     const all = [...a.targets, ...a.testTargets];
     const mean = all.reduce((s, v) => s + v, 0) / all.length;

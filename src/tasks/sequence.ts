@@ -4,12 +4,17 @@
  * so that a model that sees only the multiset of tokens (attention and pooling without positional
  * information are permutation invariant) cannot fit it, while one with positional embeddings can.
  *
- * For a sequence x_0 … x_{L−1} (L drawn uniformly from [minLength, maxLength]):
+ * For a sequence x_0 … x_{L−1} (L drawn uniformly from [minLength, maxLength], padded to
+ * T = maxLength):
  *
- *   y = Σ_t c_t ⟨x_t, u⟩ / √(Σ_t c_t²),   c_t = cos(π t/(L − 1))   (c_0 = 1 for L = 1)
+ *   y = Σ_{t<L} c_t ⟨x_t, u⟩ / √(Σ_{t<L} c_t²),   c_t = cos(π t/(T − 1))   (c_0 = 1 for T = 1)
  *
- * with u a fixed random unit direction. The weights run from +1 at the first token to −1 at the
- * last, so reversing a sequence flips the sign of its target; Var y = 1 (before optional noise).
+ * with u a fixed random unit direction. The weights depend on the absolute position, from +1 at
+ * the first position to −1 at the last one a sequence can reach: reversing a full-length sequence
+ * flips the sign of its target, and any other permutation of its tokens changes it. Var y = 1
+ * (before optional noise). Absolute positions because that is what a positional embedding shared
+ * by all inputs encodes: with weights relative to each sequence's own length, kernel regression
+ * with and without embeddings did equally badly at the sizes we tried (docs/training.md).
  * Everything is drawn from keyed streams (src/random/normals.ts): the same options give the same
  * task on every machine.
  */
@@ -35,6 +40,8 @@ export interface SequenceTask {
   readonly test: InputsSpec & { readonly mask: number[][] };
   readonly targets: number[];
   readonly testTargets: number[];
+  /** The unit direction u of the target. */
+  readonly direction: number[];
   /** The options that made it, for the record. */
   readonly options: Required<SequenceTaskOptions>;
 }
@@ -52,9 +59,9 @@ function check(o: SequenceTaskOptions): void {
   if (o.noise !== undefined && !(o.noise >= 0 && Number.isFinite(o.noise))) throw new RangeError(`sequence task: noise must be a finite number ≥ 0, got ${o.noise}`);
 }
 
-/** The order weights c_t of a sequence of length L. */
-export function orderWeights(L: number): number[] {
-  return Array.from({ length: L }, (_, t) => (L === 1 ? 1 : Math.cos((Math.PI * t) / (L - 1))));
+/** The order weights c_t over the T positions a sequence can reach. */
+export function orderWeights(T: number): number[] {
+  return Array.from({ length: T }, (_, t) => (T === 1 ? 1 : Math.cos((Math.PI * t) / (T - 1))));
 }
 
 export function sequenceTask(options: SequenceTaskOptions): SequenceTask {
@@ -78,7 +85,7 @@ export function sequenceTask(options: SequenceTaskOptions): SequenceTask {
       fillNormals(tokens, 0, L * o.channels, key(`${split}/${m}`));
       // Tokens rounded to 4 decimals so the JSON files stay short; the target uses the rounded tokens.
       const rows = Array.from({ length: o.maxLength }, (_, t) => Array.from(tokens.subarray(t * o.channels, (t + 1) * o.channels), (v) => Math.round(v * 1e4) / 1e4));
-      const c = orderWeights(L);
+      const c = orderWeights(o.maxLength).slice(0, L);
       let y = 0;
       for (let t = 0; t < L; t++) y += c[t] * rows[t].reduce((s, v, k) => s + v * u[k], 0);
       y /= Math.sqrt(c.reduce((s, w) => s + w * w, 0));
@@ -90,5 +97,5 @@ export function sequenceTask(options: SequenceTaskOptions): SequenceTask {
   };
   const train = make('train', o.train);
   const test = make('test', o.test);
-  return { train: { inputs: train.inputs, mask: train.mask }, test: { inputs: test.inputs, mask: test.mask }, targets: train.targets, testTargets: test.targets, options: o };
+  return { train: { inputs: train.inputs, mask: train.mask }, test: { inputs: test.inputs, mask: test.mask }, targets: train.targets, testTargets: test.targets, direction: Array.from(u), options: o };
 }

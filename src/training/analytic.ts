@@ -22,6 +22,12 @@ import {
   type TrainingPredictor,
 } from './predict.ts';
 
+/** A number with its standard error (0 when exact). */
+export interface ValueSE {
+  readonly value: number;
+  readonly se: number;
+}
+
 export interface PredictionWithSE extends Prediction {
   /** E[f fᵀ] = C + μμᵀ, Q × Q. */
   readonly secondMoment: Float64Array;
@@ -29,6 +35,18 @@ export interface PredictionWithSE extends Prediction {
   readonly meanSE: Float64Array | null;
   readonly covarianceSE: Float64Array | null;
   readonly secondMomentSE: Float64Array | null;
+  /**
+   * Expected mean squared errors of a trained network, E[(f_t(z) − y)²] = (μ_z − y)² + C_zz averaged
+   * over the training points and, with test targets, over the test points.
+   */
+  readonly errors: { readonly train: ValueSE; readonly test: ValueSE | null };
+}
+
+/** Expected MSE over the training points (first n) and, given test targets, over the test points. */
+export function expectedErrors(p: Prediction, n: number, targets: Float64Array, testTargets: Float64Array | null): number[] {
+  const Q = p.mean.length;
+  const mse = (from: number, ys: Float64Array) => ys.reduce((s, y, i) => s + (p.mean[from + i] - y) ** 2 + p.covariance[(from + i) * Q + from + i], 0) / ys.length;
+  return testTargets ? [mse(0, targets), mse(n, testTargets)] : [mse(0, targets)];
 }
 
 export interface AnalyticTraining {
@@ -78,6 +96,7 @@ export function predictFromKernel(
   steps: readonly Step[],
   opts: PredictOptions,
   predictor: TrainingPredictor = predictTraining,
+  testTargets: Float64Array | null = null,
 ): PredictionWithSE[] {
   const full = predictor(trainingKernels(kernel, Q, n), Y, steps, opts);
   const reps = kernel.replicas?.map((r) => {
@@ -90,13 +109,18 @@ export function predictFromKernel(
   });
   return full.map((p, k) => {
     const S = secondMoment(p);
-    if (!reps || reps.length < 2) return { ...p, secondMoment: S, meanSE: null, covarianceSE: null, secondMomentSE: null };
+    const err = expectedErrors(p, n, Y, testTargets);
+    const sampled = reps && reps.length >= 2;
+    const errSE = sampled ? spread(reps.map((r) => Float64Array.from(expectedErrors(r[k], n, Y, testTargets)))) : new Float64Array(err.length);
+    const errors = { train: { value: err[0], se: errSE[0] }, test: testTargets ? { value: err[1], se: errSE[1] } : null };
+    if (!sampled) return { ...p, secondMoment: S, meanSE: null, covarianceSE: null, secondMomentSE: null, errors };
     return {
       ...p,
       secondMoment: S,
       meanSE: spread(reps.map((r) => r[k].mean)),
       covarianceSE: spread(reps.map((r) => r[k].covariance)),
       secondMomentSE: spread(reps.map((r) => secondMoment(r[k]))),
+      errors,
     };
   });
 }
@@ -135,7 +159,7 @@ export function analyticTraining(
   const n = task.train.M;
   const kernels = trainingKernels(kernel, Q, n);
   const s = trainingSpectrum(trainingKernel(kernels, opts.mode), Q, n, opts.ridge ?? 0);
-  const predictions = predictFromKernel(kernel, Q, n, task.targets, steps, opts, predictor);
+  const predictions = predictFromKernel(kernel, Q, n, task.targets, steps, opts, predictor, task.testTargets);
   return {
     Q,
     n,

@@ -80,7 +80,9 @@ export function predictOptions(c: Pick<TrainingCaseDefinition, 'mode' | 'lr' | '
 /** Verdicts of a finished case against `predictor` (the ensembles are reused). */
 export function evaluateTraining(c: TrainingCaseDefinition, r: Pick<TrainingCaseResult, 'analytic' | 'ensembles' | 'probe'>, opts: Pick<TrainingRunOptions, 'alpha' | 'draws' | 'predictor'> = {}): TrainingAgreement[] {
   const { analytic } = r;
-  const predictions = opts.predictor ? predictFromKernel(analytic.kernel, analytic.Q, analytic.n, c.task.targets, c.steps, predictOptions(c), opts.predictor) : analytic.predictions;
+  const predictions = opts.predictor
+    ? predictFromKernel(analytic.kernel, analytic.Q, analytic.n, c.task.targets, c.steps, predictOptions(c), opts.predictor, c.task.testTargets)
+    : analytic.predictions;
   return predictions.map((prediction, k) =>
     trainingAgreement({
       prediction,

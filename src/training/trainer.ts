@@ -100,7 +100,7 @@ export class TrainingDivergedError extends Error {
  * max over eigenvalues a > RCOND·a_max of |1 − ηa|^t ≤ tol. Directions in A's null space never
  * move and do not count. Refuses more than `maxSteps` (an ill-conditioned kernel at this η).
  */
-export function convergenceSteps(eigenvalues: ArrayLike<number>, lr: number, tol = 1e-6, maxSteps = 100_000): number {
+export function convergenceSteps(eigenvalues: ArrayLike<number>, lr: number, tol = 1e-6, maxSteps = 20_000): number {
   let top = 0;
   for (const a of Array.from(eigenvalues)) top = Math.max(top, a);
   let worst = 0;

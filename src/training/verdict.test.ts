@@ -49,6 +49,7 @@ const prediction = (mean: Float64Array, covariance: Float64Array): PredictionWit
   meanSE: null,
   covarianceSE: null,
   secondMomentSE: null,
+  errors: { train: { value: 0, se: 0 }, test: null },
 });
 
 const estimates = [1, 2, 4].map((scale) => ({ scale, accumulators: ensemble(scale, `training-verdict/${scale}`) }));
