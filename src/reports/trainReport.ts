@@ -175,7 +175,7 @@ export function trainClaims(s: TrainSection, alpha: number): Check[] {
     const gl = large.step.testError.value - pred.testError.value;
     const resolved = Math.abs(gs) / Math.hypot(small.step.testError.se, pred.testError.se) > z;
     claim(
-      `${c.name}: the trained networks' test error approaches the prediction as ${c.scaleHeads ? 'width and heads' : 'width'} grow`,
+      `${c.name}: the trained networks' test error approaches the prediction as ${c.scaleHeads ? 'width and heads grow' : 'width grows'}`,
       (Math.abs(gs) - Math.abs(gl)) / Math.hypot(small.step.testError.se, large.step.testError.se),
       `gap to the predicted ${pm(pred.testError)} at t=${stepLabelJSON(lastStep)}: ${fmt(gs)} ± ${fmt(small.step.testError.se)} at ×${small.scale}, ${fmt(gl)} ± ${fmt(large.step.testError.se)} at ×${large.scale}`,
       { gapSmall: gs, gapLarge: gl },
