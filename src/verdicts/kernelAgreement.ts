@@ -122,6 +122,11 @@ export interface AgreementInput {
   readonly analytic: Float64Array;
   /** Standard error of a sampled analytic kernel (independent of the networks). */
   readonly analyticSE?: Float64Array | null;
+  /**
+   * Degrees of freedom of analyticSE (a replica SE: replicas − 1). Absent or null: the analytic
+   * variance counts as exactly known.
+   */
+  readonly analyticDof?: number | null;
   readonly mask: Float64Array;
   readonly estimates: readonly WidthEstimate[];
   readonly alpha?: number;
@@ -129,11 +134,6 @@ export interface AgreementInput {
   readonly power?: number;
   /** Monte-Carlo draws of the joint null (see MaxAbsGaussian). */
   readonly draws?: number;
-  /**
-   * Degrees of freedom of the analytic standard error (replicas − 1 of a sampled kernel, 15 by
-   * default there); Infinity (the default) treats it as known.
-   */
-  readonly analyticDof?: number;
   /**
    * 'skewness' (default): correct each entry's normal score for the skewness of the per-network
    * kernels where the estimates carry third cumulants, and be inconclusive where the correction
@@ -245,14 +245,14 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   for (let a = 0; a < m; a++) sd[a] = Math.sqrt(V[a * m + a]);
   const corr = new Float64Array(m * m);
   for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) corr[a * m + b] = a === b ? 1 : V[a * m + b] / (sd[a] * sd[b]);
-  // Welch–Satterthwaite dof of the whole variance, the analytic part with its own dof (replicas − 1).
-  const analyticDof = input.analyticDof ?? Infinity;
+  // Welch–Satterthwaite dof of the whole variance, V²/(mc²/ν_mc + an²/ν_an): the networks' part
+  // and the sampled kernel's part, each with its own dof (an exactly known analytic part adds 0).
   const dof = new Float64Array(m);
+  const analyticDof = input.analyticDof ?? Infinity;
   for (let a = 0; a < m; a++) {
     const mc = fit.interceptCovariance[a * m + a];
-    const an = V[a * m + a] - mc;
-    const denominator = (mc * mc) / fit.interceptDof[a] + (Number.isFinite(analyticDof) ? (an * an) / analyticDof : 0);
-    dof[a] = denominator > 0 ? (V[a * m + a] / mc) ** 2 * ((mc * mc) / denominator) : Infinity;
+    const an = input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0;
+    dof[a] = V[a * m + a] ** 2 / (mc ** 2 / fit.interceptDof[a] + (an > 0 ? an ** 2 / analyticDof : 0));
   }
   // Skewness term λ_i of each Studentized entry (tails.ts); 0 without third cumulants.
   const lambda = corrected
