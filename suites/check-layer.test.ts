@@ -51,7 +51,9 @@ describe('check-layer engine', () => {
     const mod = await loadLayerModule(join(root, 'fixtures/layers/swish.ts'));
     // The bug only shows on raw inputs; the table row run here does not have them.
     const r = await checkLayer(mod, { inputs, maskedInputs, variant: 'gaussian-on-raw-inputs', only: ['after dense'], runs: 6, networks: 16, width: 8, fcSeed: 7 });
-    expect(r.table[0].status).toBe('pass');
+    // The row must not fail; with 16 networks its verdicts may only be inconclusive for heavy tails (src/verdicts/kernelAgreement.ts).
+    expect(r.table[0].status).not.toBe('fail');
+    if (r.table[0].status === 'inconclusive') expect(r.table[0].message).toMatch(/^NNGP inconclusive \(heavy-tails: /);
     expect(r.property?.failed).toBe(true);
     const ce = r.property!.counterexample!;
     expect(ce.layers).toBe('swish → dense(1)');

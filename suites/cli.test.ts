@@ -264,7 +264,8 @@ describe('inconclusive states: 0 alone, 1 under --require-power', () => {
     expect(r.code, r.stderr.join('\n')).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.table.map((x: { status: string }) => x.status)).toEqual(['inconclusive']);
-    expect(report.table[0].message).toMatch(/NNGP inconclusive \(power: /);
+    // 16 networks also leave the skewness correction unmeasured at α = 1e-3 (heavy-tails, listed first); power is among the reasons.
+    expect(report.table[0].message).toMatch(/NNGP inconclusive \((heavy-tails: .*; )?power: /);
     expect((await run([...args, '--require-power'])).code).toBe(1);
   });
 
