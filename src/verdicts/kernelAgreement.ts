@@ -18,10 +18,14 @@
  *    model; and for an error confined to one entry, the median over entries of
  *    (t_i + z_0.9)·SE_i/|K_i| with t_i the entry's critical value (Bloom 1995, "Minimum detectable
  *    effects", Evaluation Review 19:547–556, with the joint critical value in place of Bonferroni's).
+ * 4. Skewed per-network kernels (tails.ts): each entry's normal score carries the second-order
+ *    Edgeworth excess of its two-sided tail, from the per-network third cumulants.
+ * 5. Inconclusive (types.ts): where a 1/width² term of the natural size would lift the level above
+ *    2α (`bias-regime`, with how much wider), or where the tail correction exceeds what calibration
+ *    measured (`heavy-tails`, with how many networks). docs/verdicts.md, docs/calibration.md.
  */
 import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
-import { studentTCdf } from '../stats/studentTCdf.ts';
 import { studentTQuantile } from '../stats/studentTQuantile.ts';
 import { fitBiasModel, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
 import { MaxAbsGaussian } from './maxAbsGaussian.ts';
