@@ -94,6 +94,9 @@ export function trainingAgreement(input: TrainingAgreementInput): TrainingAgreem
     alpha,
     draws: input.draws,
     estimates: input.estimates.map((e) => momentEstimate(e.scale, e.accumulators)),
+    // Training keeps its own bias-regime rule (the χ² fit below): kernelAgreement's curvature rule
+    // was calibrated on kernels at initialisation only (docs/calibration.md), not on trained means.
+    biasRegime: false,
   });
   const inconclusive: Inconclusive[] = [...(v.inconclusive ?? [])];
   if (!v.biasModel.adequate && !inconclusive.some((i) => i.code === 'bias-regime')) {
