@@ -15,8 +15,8 @@ import { KernelError } from '../kernels/state.ts';
 import { BackendError } from '../backend.ts';
 import { ShardError } from '../estimators/shards.ts';
 import { SweepConfigError } from '../reports/sweep.ts';
-import { LayerModuleError } from './commands/layerModule.ts';
-import { CheckLayerError } from './commands/checkLayerEngine.ts';
+import { LayerModuleError } from '../layers/module.ts';
+import { CheckLayerError } from '../checkLayer/engine.ts';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 

@@ -7,7 +7,12 @@ import { globalAvgPool } from './globalAvgPool.ts';
 import { residual } from './residual.ts';
 import { attention } from './attention/index.ts';
 
-export const layerFactories: Record<string, LayerFactory<never>> = {
+/**
+ * The built-in factories as shipped. Never replaced: a layer that wraps a built-in calls these
+ * (`builtInLayers.dense(spec, site)`), so it reaches the original even while check-layer has put the
+ * wrapper in the registry under the built-in's name.
+ */
+export const builtInLayers: Readonly<Record<string, LayerFactory<never>>> = Object.freeze({
   dense: dense as LayerFactory<never>,
   relu: activation as LayerFactory<never>,
   erf: activation as LayerFactory<never>,
@@ -19,7 +24,10 @@ export const layerFactories: Record<string, LayerFactory<never>> = {
   globalAvgPool: globalAvgPool as LayerFactory<never>,
   residual: residual as LayerFactory<never>,
   attention: attention as LayerFactory<never>,
-};
+});
+
+/** The factories specs are built with: the built-ins, plus users' layers. */
+export const layerFactories: Record<string, LayerFactory<never>> = { ...builtInLayers };
 
 export function registerLayer(type: string, factory: LayerFactory<never>): void {
   if (type in layerFactories) throw new Error(`registerLayer: a layer type ${JSON.stringify(type)} already exists`);
