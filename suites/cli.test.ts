@@ -261,7 +261,7 @@ describe('--json progress on stderr, and where kernel is the H → ∞ limit', (
 
 describe('inconclusive states: 0 alone, 1 under --require-power', () => {
   it('check-layer: a row whose verdicts cannot see --max-detectable is inconclusive', async () => {
-    const args = ['check-layer', 'fixtures/layers/relu-builtin.ts', '--only', 'after dense', '--runs', '0', '--networks', '16', '--width', '8', '--max-detectable', '1e-6', '--json', '--quiet'];
+    const args = ['check-layer', 'fixtures/layers/relu-builtin.ts', '--only', 'gaussian', '--runs', '0', '--networks', '16', '--width', '8', '--max-detectable', '1e-6', '--json', '--quiet'];
     const r = await run(args);
     expect(r.code, r.stderr.join('\n')).toBe(0);
     const report = JSON.parse(r.stdout);

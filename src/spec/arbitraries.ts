@@ -64,6 +64,12 @@ export interface ArchitectureOptions {
   readonly attention: boolean;
   /** Only attention whose kernel is closed-form (no sampled sqrt softmax): cheaper. */
   readonly closedFormAttention?: boolean;
+  /**
+   * Only these attention mechanisms (default all four). check-layer keeps softmax: the unbounded
+   * attention weights of relu, abs and identity cost four to ten times the networks for the same
+   * power (docs/check-layer.md, "Speed and power").
+   */
+  readonly mechanisms?: readonly AttentionMechanism[];
   /** Force a pattern in: 'act' a given activation, 'act-layerNorm' it followed by LayerNorm. */
   readonly require?: { readonly pattern: 'act' | 'act-layerNorm'; readonly activations: readonly Act[] };
   /**
@@ -135,6 +141,7 @@ function attentionUnit(o: ArchitectureOptions): fc.Arbitrary<AttentionUnit> {
     .chain((u) =>
       mech
         .filter((m) => !o.closedFormAttention || m.scaling === 'linear' || m.mechanism !== 'softmax')
+        .filter((m) => !o.mechanisms || o.mechanisms.includes(m.mechanism))
         .map((m) => ({ ...u, ...m })),
     );
 }

@@ -68,10 +68,11 @@ export function formatReport(r: CheckLayerReport, file: string): string {
   out.push('');
   const rows = [...r.table, ...(r.property?.rows ?? [])];
   const count = (st: string) => rows.filter((x) => x.status === st).length;
-  const w = r.weakest;
-  const power = w
-    ? `; weakest power: ${w.uniform.kernel.toUpperCase()} of "${w.uniform.row}" detects ${pct(w.uniform.value)} uniform, ${w.entry.kernel.toUpperCase()} of "${w.entry.row}" ${pct(w.entry.value)} in one entry`
-    : '; no verdict decided';
+  const weakest = (w: CheckLayerReport['weakest']['table'], what: string) =>
+    w
+      ? `weakest power ${what}: ${w.uniform.kernel.toUpperCase()} of "${w.uniform.row}" detects ${pct(w.uniform.value)} uniform, ${w.entry.kernel.toUpperCase()} of "${w.entry.row}" ${pct(w.entry.value)} in one entry`
+      : `no verdict decided ${what}`;
+  const power = `; ${weakest(r.weakest.table, 'in the table')}${r.property ? `; ${weakest(r.weakest.random, 'in the random compositions')}` : ''}`;
   out.push(
     `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${count('inconclusive') ? `, ${count('inconclusive')} inconclusive (neither pass nor fail; --require-power makes them fail)` : ''}${power}${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
   );
