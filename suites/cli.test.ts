@@ -104,7 +104,7 @@ const rows: Row[] = [
   ['validate', 'missing file', () => ['validate', '--suite', 'nope.json'], /^error: cannot read suite file nope\.json: ENOENT$/],
   ['validate', 'unknown case', () => ['validate', '--suite', 'fixtures/suites/attention.json', '--only', 'linear-sofmax-masked'], /^error: --only: no case "linear-sofmax-masked" in fixtures\/suites\/attention\.json; its cases: linear-softmax-masked, /],
   ['validate', 'one unknown case of two', () => ['validate', '--only', 'relu-masked,relu-maskd'], /^error: --only: no case "relu-maskd" in .*default\.json; its cases: /],
-  ['validate', 'empty suite', () => ['validate', '--suite', file('empty.json', '{"cases": []}')], /cases: a suite needs at least one case/],
+  ['validate', 'empty suite', () => ['validate', '--suite', file('empty.json', '{"cases": []}')], /a suite needs at least one case \(in "cases" or "training"\)/],
   ['validate', 'a width factor that would change the kernel', () => ['validate', '--suite', file('odd.json', JSON.stringify({ cases: [{ name: 'odd', spec: oddConcat, inputs: join(root, inputs), scales: [0.5, 1, 2], networks: 8 }] }))], /^error: .*odd\.json: case "odd": layers\[1\]\.posEmb\.channels: width factor 0\.5 turns the layer's input width 33 into 17/],
   // sweep
   ['sweep', 'a width factor that would change the kernel', () => ['sweep', '--spec', file('odd-spec.json', JSON.stringify(oddConcat)), '--inputs', inputs, '--out', dir, '--heads', '1', '--widths', '0.5,1,2'], /^error: layers\[1\]\.posEmb\.channels: width factor 0\.5 /],

@@ -1,5 +1,5 @@
 /**
- * The exit-code contract of every command (README, "Command line"):
+ * The exit-code contract of every command (docs/cli.md, "Command line"):
  *
  *   0    everything ran, and every verdict, claim or composition passed (inconclusive ones
  *        included, unless --require-power);

@@ -13,12 +13,15 @@ import { decideSuite, verdictCount } from '../validation/family.ts';
 import { holmWorstCaseLevel } from '../verdicts/holmFamily.ts';
 import { headLimitLayers, describeHeadLimits } from '../spec/heads.ts';
 import { formatMatrix, formatVerdictTable } from './format.ts';
-import { afterValidate, registerCommands } from './commands/index.ts';
+import { registerCommands } from './commands/index.ts';
+import { addValidateExtras, afterValidate } from './commands/validateExtras.ts';
 import { mergeShards, parseShard, runShard, shardName, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
 import { estimateParallel } from '../estimators/parallel.ts';
 import { createProgress } from './commands/progress.ts';
 import { backendOption, positive, positiveInt, powerOptions, probability } from './options.ts';
 import { describeError, EXIT, UsageError, verdictExit } from './errors.ts';
+import { loadTrainingCases } from '../training/suite.ts';
+import { formatTrainingTable, runTrainingCases, trainingExtras, trainingVerdictCount } from '../training/validate.ts';
 
 interface PrintableEstimate {
   M: number;
@@ -203,7 +206,7 @@ export function buildProgram(): Command {
       printEstimate({ ...fromMerged({ ...merged, seconds: 0 }), backend: merged.backends.join('+') }, o.json);
     });
 
-  program
+  const validate = program
     .command('validate')
     .description('run a validation suite (default: the suite shipped in fixtures/) and print a verdict table; exit 1 on any failure')
     .option('--suite <file>', 'suite JSON', defaultSuite)
@@ -216,34 +219,43 @@ export function buildProgram(): Command {
     .option('--quiet', 'no progress output')
     .action(async (o) => {
       let cases = loadSuite(o.suite);
+      let training = loadTrainingCases(o.suite);
       if (o.only !== undefined) {
         const want = String(o.only)
           .split(',')
           .map((x) => x.trim())
           .filter((x) => x !== '');
-        const unknown = want.filter((n) => !cases.some((c) => c.name === n));
+        const names = [...cases.map((c) => c.name), ...training.map((c) => c.name)];
+        const unknown = want.filter((n) => !names.includes(n));
         if (want.length === 0 || unknown.length)
-          throw new UsageError(`--only: ${want.length ? `no case ${unknown.map((n) => JSON.stringify(n)).join(', ')} in` : 'no case names given for'} ${o.suite}; its cases: ${cases.map((c) => c.name).join(', ')}`);
+          throw new UsageError(`--only: ${want.length ? `no case ${unknown.map((n) => JSON.stringify(n)).join(', ')} in` : 'no case names given for'} ${o.suite}; its cases: ${names.join(', ')}`);
         cases = cases.filter((c) => want.includes(c.name));
+        training = training.filter((c) => want.includes(c.name));
       }
       // Each verdict states its power at Holm's worst-case level α/k; the family decides at α.
-      const perVerdict = holmWorstCaseLevel(o.alpha, verdictCount(cases));
+      const perVerdict = holmWorstCaseLevel(o.alpha, verdictCount(cases) + trainingVerdictCount(training));
       const progress = createProgress({ quiet: o.quiet, json: o.json });
       const results: CaseResult[] = [];
+      const units = cases.length + training.length;
       for (const [i, c] of cases.entries())
         results.push(
           await runCase(c, {
             alpha: perVerdict,
             backend: o.backend as BackendChoice,
             maxDetectable: o.maxDetectable,
-            onProgress: (label, f) => progress.update((i + (f ?? 0)) / cases.length, label),
+            onProgress: (label, f) => progress.update((i + (f ?? 0)) / units, label),
           }),
         );
+      const trained = await runTrainingCases(training, {
+        alpha: perVerdict,
+        backend: o.backend as BackendChoice,
+        onProgress: (label: string) => progress.update(cases.length / units, label),
+      });
       progress.stop();
-      const decision = decideSuite(results, o.alpha);
+      const decision = decideSuite(results, o.alpha, trainingExtras(trained));
       // Nothing passes on nothing: a run without a single verdict is not a pass.
-      if (decision.members.length === 0) throw new UsageError(`${o.suite}: the cases run gave no verdict (every case has "checks": [])`);
-      const failed = decision.members.filter((m) => m.rejected).length;
+      if (decision.members.length + decision.extra.length === 0) throw new UsageError(`${o.suite}: the cases run gave no verdict (every case has "checks": [])`);
+      const failed = [...decision.members, ...decision.extra].filter((m) => m.rejected).length;
       if (o.json)
         console.log(
           JSON.stringify({
@@ -266,12 +278,17 @@ export function buildProgram(): Command {
               ),
               rates: r.rates,
             })),
+            training: decision.extra.map((m) => ({ case: m.case, label: m.label, ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, holmAdjustedP: m.adjusted, familyRejected: m.rejected, status: m.status })),
           }),
         );
-      else console.log(formatVerdictTable(results, decision, perVerdict, { requirePower: Boolean(o.requirePower) }));
+      else {
+        if (results.length || !trained.length) console.log(formatVerdictTable(results, decision, perVerdict, { requirePower: Boolean(o.requirePower) }));
+        if (trained.length) console.log(formatTrainingTable(decision, trained));
+      }
       process.exitCode = verdictExit(failed, decision.inconclusive, Boolean(o.requirePower));
       await afterValidate(o, cases, results, decision);
     });
+  addValidateExtras(validate);
 
   registerCommands(program);
   return program;

@@ -41,6 +41,12 @@ export interface KernelOptions {
   /** How sampled layers integrate over the logits: 'rows' (default), 'antithetic' or 'plain' (SamplingMethod). */
   readonly sampling?: SamplingMethod;
   readonly onProgress?: (samples: number, precision: number) => void;
+  /**
+   * Also return the R replica kernels behind a sampled estimate (`replicas`), so that a function
+   * of the kernel (a training prediction, src/training/) gets its standard error from the same
+   * replicas: the spread of the function over them / √R.
+   */
+  readonly keepReplicas?: boolean;
 }
 
 /** Why sampling stopped: the precision was reached, or the time budget or the draw cap ran out. */
@@ -69,6 +75,8 @@ export interface KernelResult {
   readonly limitedBy: SamplingLimit | null;
   /** Seconds spent computing the kernel. */
   readonly seconds: number;
+  /** With `keepReplicas` on a sampled kernel: the replica estimates (each from 1/R of the samples); else absent. */
+  readonly replicas?: readonly { readonly nngp: Float64Array; readonly ntk: Float64Array }[];
 }
 
 /** Largest standard error over entries relative to the mean diagonal entry (the issue's precision measure). */
@@ -142,7 +150,21 @@ export function computeKernel(specOrJson: NetworkSpec, batchOrJson: InputBatch |
     const ntkSE = se((s) => s.ntk);
     const precision = Math.max(relativePrecision(nngpSE, full.nngp, P), relativePrecision(ntkSE, full.ntk, P));
     opts.onProgress?.(R * perReplica, precision);
-    return { M: full.M, T: full.T, nngp: full.nngp, ntk: full.ntk, nngpSE, ntkSE, seDof: R - 1, samples: R * perReplica, precision, targetPrecision: target, reached: precision <= target, roundSeconds };
+    return {
+      M: full.M,
+      T: full.T,
+      nngp: full.nngp,
+      ntk: full.ntk,
+      nngpSE,
+      ntkSE,
+      seDof: R - 1,
+      samples: R * perReplica,
+      precision,
+      targetPrecision: target,
+      reached: precision <= target,
+      roundSeconds,
+      ...(opts.keepReplicas ? { replicas: reps.map((r) => ({ nngp: r.nngp, ntk: r.ntk })) } : {}),
+    };
   };
   const done = (r: ReturnType<typeof round>, limitedBy: SamplingLimit): KernelResult => {
     const { roundSeconds: _, ...rest } = r;

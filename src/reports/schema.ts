@@ -8,6 +8,7 @@
  * field keeps it. Readers refuse a version they do not know (`checkResults`).
  */
 import type { NetworkSpec } from '../spec/types.ts';
+import type { TrainSection } from './trainSchema.ts';
 
 export const RESULTS_SCHEMA = 'infinite-attention/results';
 export const RESULTS_VERSION = 1;
@@ -160,7 +161,7 @@ export interface ValidateSection {
 export interface Results {
   readonly schema: typeof RESULTS_SCHEMA;
   readonly version: typeof RESULTS_VERSION;
-  readonly kind: 'sweep' | 'validate';
+  readonly kind: 'sweep' | 'validate' | 'train';
   readonly title: string;
   /** The command line that produced it (to regenerate). */
   readonly command: string;
@@ -172,6 +173,8 @@ export interface Results {
   readonly checks: readonly Check[];
   readonly sweep?: SweepSection;
   readonly validate?: ValidateSection;
+  /** With `kind: "train"` (src/reports/trainSchema.ts). */
+  readonly train?: TrainSection;
   /** A comparison with a baseline, when one was asked for (validate --baseline). */
   readonly baseline?: BaselineSummary;
 }
@@ -202,7 +205,7 @@ export function checkResults(value: unknown, source: string): Results {
     throw new Error(`${source}: not an infinite-attention results file (no "schema": "${RESULTS_SCHEMA}")`);
   if (r.version !== RESULTS_VERSION)
     throw new Error(`${source}: results schema version ${String(r.version)}; this version reads ${RESULTS_VERSION} (regenerate the file)`);
-  if (r.kind !== 'sweep' && r.kind !== 'validate') throw new Error(`${source}: unknown kind ${JSON.stringify(r.kind)}`);
+  if (r.kind !== 'sweep' && r.kind !== 'validate' && r.kind !== 'train') throw new Error(`${source}: unknown kind ${JSON.stringify(r.kind)}`);
   return r as Results;
 }
 

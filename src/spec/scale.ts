@@ -4,7 +4,7 @@
  * long as scaling changes only widths that the limit does not see. Two things in a spec are not
  * free widths, and scaling keeps them as they are:
  *
- * - the concat embedding's ratio n/(n + n_pe) (docs/attention-ntk.md, README "Attention"): n_pe is
+ * - the concat embedding's ratio n/(n + n_pe) (docs/attention-ntk.md, docs/specs.md, "Attention"): n_pe is
  *   scaled by the factor the layer's INPUT width actually got, n'/n, so the ratio is the same at
  *   every factor. An input width that scaling does not touch (the raw inputs, or an activation,
  *   LayerNorm or residual applied to them) keeps n_pe; a factor for which n_pe·n'/n is not a whole

@@ -21,14 +21,18 @@ const caseSchema = v.strictObject({
   seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1),
   checks: v.optional(v.pipe(v.array(v.picklist(['nngp', 'ntk'])), v.minLength(1, 'checks must name at least one kernel (a case without verdicts tests nothing)'))),
 });
-const suiteSchema = v.strictObject({
-  description: v.optional(v.string()),
-  cases: v.pipe(
-    v.array(caseSchema),
-    v.minLength(1, 'a suite needs at least one case'),
-    v.check((cs) => new Set(cs.map((c) => c.name)).size === cs.length, 'case names must be unique (--only and the reports select cases by name)'),
-  ),
-});
+// `training`: training cases, validated and loaded by src/training/suite.ts (loadTrainingCases).
+const suiteSchema = v.pipe(
+  v.strictObject({
+    description: v.optional(v.string()),
+    cases: v.pipe(
+      v.array(caseSchema),
+      v.check((cs) => new Set(cs.map((c) => c.name)).size === cs.length, 'case names must be unique (--only and the reports select cases by name)'),
+    ),
+    training: v.optional(v.array(v.unknown())),
+  }),
+  v.check((s) => s.cases.length + (s.training?.length ?? 0) > 0, 'a suite needs at least one case (in "cases" or "training")'),
+);
 
 export function loadSuite(path: string): CaseDefinition[] {
   const parsed = v.safeParse(suiteSchema, readJson(path, 'suite'));

@@ -2,15 +2,13 @@
 import type { Command } from 'commander';
 import { sweepCommand } from './sweep.ts';
 import { checkLayerCommand } from './checkLayer.ts';
-import { addValidateExtras } from './validateExtras.ts';
 import { reportCommand } from './report.ts';
-
-export { afterValidate } from './validateExtras.ts';
+import { taskCommand, trainCommand } from './train.ts';
 
 export function registerCommands(program: Command): void {
   program.addCommand(sweepCommand());
   program.addCommand(checkLayerCommand());
   program.addCommand(reportCommand());
-  const validate = program.commands.find((c) => c.name() === 'validate');
-  if (validate) addValidateExtras(validate);
+  program.addCommand(trainCommand());
+  program.addCommand(taskCommand());
 }
