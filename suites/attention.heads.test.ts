@@ -30,7 +30,7 @@ import { estimate } from '../src/estimators/ensemble.ts';
 import { readInputs } from '../src/io.ts';
 import { attention, network } from '../src/spec/builder.ts';
 import type { AttentionSpec, NetworkSpec } from '../src/spec/types.ts';
-import { computeKernel } from '../src/kernels/compute.ts';
+import { computeKernel } from '../src/pipeline/kernel.ts';
 import { inputState } from '../src/kernels/state.ts';
 import { convergenceRate, type ConvergenceRate } from '../src/verdicts/convergenceRate.ts';
 import { kurtosisVerdict } from '../src/verdicts/gaussianity.ts';
