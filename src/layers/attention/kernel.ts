@@ -15,7 +15,8 @@ import { SoftmaxRowIntegrator, type SqrtExpectations } from './softmaxRows.ts';
 
 export type { SqrtExpectations } from './softmaxRows.ts';
 import { embeddedKernels, type EmbeddedKernels } from './posEmb.ts';
-import { allZero, gather, matmul, matmulT, pivotedCholesky } from './linalg.ts';
+import { allZero, gather, matmul, matmulT } from '../../linalg/dense.ts';
+import { pivotedCholesky } from '../../linalg/pivotedCholesky.ts';
 import { fillNormals } from '../../random/normals.ts';
 import { relu } from '../../kernels/activations/relu.ts';
 import { abs } from '../../kernels/activations/abs.ts';

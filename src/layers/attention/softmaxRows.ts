@@ -16,7 +16,7 @@
  * is the standard error (L'Ecuyer & Lemieux 2002, "Recent advances in randomized quasi-Monte Carlo
  * methods"). One shift and one point set serve every entry, so entries stay jointly consistent.
  */
-import { pivotedCholesky } from './linalg.ts';
+import { pivotedCholesky } from '../../linalg/pivotedCholesky.ts';
 import { uniformStream } from '../../random/normals.ts';
 import { normalQuantile } from '../../stats/normalQuantile.ts';
 
