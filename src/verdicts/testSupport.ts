@@ -1,10 +1,8 @@
 /** Seeded Gaussian draws for the verdict tests. */
-import { uniformStream } from '../random/normals.ts';
+import { normalStream } from '../random/normals.ts';
 
-export function normals(key: string): () => number {
-  const u = uniformStream(key);
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+/** The keyed normal stream of src/random/ (the one the estimators draw weights from). */
+export const normals = normalStream;
 
 /** Row-major m×m correlation with ρ^|i−j| (AR(1)): a dense, well-conditioned test correlation. */
 export function ar1(m: number, rho: number): Float64Array {
