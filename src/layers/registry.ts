@@ -1,4 +1,4 @@
-/** Spec type → layer factory. Users' layers join through `registerLayer` (check-layer). */
+/** The built-in layers, entered into the factory table (factoryTable.ts) when this module loads. */
 import type { LayerFactory } from './types.ts';
 import { dense } from './dense.ts';
 import { activation } from './activation.ts';
@@ -6,6 +6,9 @@ import { layerNorm } from './layerNorm.ts';
 import { globalAvgPool } from './globalAvgPool.ts';
 import { residual } from './residual.ts';
 import { attention } from './attention/index.ts';
+import { layerFactories } from './factoryTable.ts';
+
+export { layerFactories, registerLayer, overrideLayer } from './factoryTable.ts';
 
 /**
  * The built-in factories as shipped. Never replaced: a layer that wraps a built-in calls these
@@ -26,23 +29,4 @@ export const builtInLayers: Readonly<Record<string, LayerFactory<never>>> = Obje
   attention: attention as LayerFactory<never>,
 });
 
-/** The factories specs are built with: the built-ins, plus users' layers. */
-export const layerFactories: Record<string, LayerFactory<never>> = { ...builtInLayers };
-
-export function registerLayer(type: string, factory: LayerFactory<never>): void {
-  if (type in layerFactories) throw new Error(`registerLayer: a layer type ${JSON.stringify(type)} already exists`);
-  layerFactories[type] = factory;
-}
-
-/**
- * Replaces a layer type's factory until the returned function is called: how the suites swap in
- * the deliberately broken layers of fixtures/ to show that a verdict can fail.
- */
-export function overrideLayer(type: string, factory: LayerFactory<never>): () => void {
-  const previous = layerFactories[type];
-  layerFactories[type] = factory;
-  return () => {
-    if (previous) layerFactories[type] = previous;
-    else delete layerFactories[type];
-  };
-}
+Object.assign(layerFactories, builtInLayers);
