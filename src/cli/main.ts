@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readInputs, readJson, readSpec, toMatrix } from '../io.ts';
-import { computeKernel, precisionNote } from '../kernels/compute.ts';
+import { computeKernel, precisionNote } from '../pipeline/kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import type { BackendChoice } from '../backend.ts';
 import { loadSuite } from '../validation/suite.ts';

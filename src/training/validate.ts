@@ -5,7 +5,7 @@
  */
 import type { ExtraVerdict, SuiteDecision } from '../validation/family.ts';
 import { runTrainingCase, type TrainingCaseDefinition, type TrainingCaseResult, type TrainingRunOptions } from './case.ts';
-import { pct } from '../reports/verdictCells.ts';
+import { pct } from '../format.ts';
 
 export const stepLabel = (t: number): string => `t=${t === Infinity ? '∞' : t}`;
 
