@@ -93,6 +93,10 @@ describe('kernelAgreement', () => {
     expect(v.inconclusive![0].remedy).toMatch(/widths about \d+× larger/);
     expect(v.biasRegime.curvatureLevel).toBeGreaterThan(v.biasRegime.maxLevel);
     expect(v.biasRegime.maxRelativeBias).toBeGreaterThan(0.3);
+    // A kernel 50 % off is rejected beyond anything that curvature explains: a conclusive failure.
+    const wrong = kernelAgreement({ analytic: K.map((k) => 1.5 * k), mask, estimates: ests, alpha: 1e-3 });
+    expect(wrong.rejected).toBe(true);
+    expect(wrong.inconclusive).toBeUndefined();
     // The 0.5 % bias of the other tests is in its regime: the verdict decides.
     const small = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/small-bias')), alpha: 1e-3 });
     expect(small.inconclusive).toBeUndefined();

@@ -385,7 +385,14 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (tailsMode === 'skewness' && !corrected)
     notes.push('no per-network third cumulants: the tail of the Studentized entries is taken as Student-t, uncorrected for skewness');
   const inconclusive: Inconclusive[] = [];
-  if (input.biasRegime !== false && curvatureLevel > maxBiasLevel * alpha)
+  // A rejection that survives taking the natural-size curvature off every entry stands: since
+  // |z + c| − |c| ≤ |z|, rejecting only when max_a score(|z_a| − c_a) ≥ t_α keeps the level α under
+  // any shift c of that size, and no such curvature explains the statistic (a broken layer whose
+  // ensemble drifts with width is still caught).
+  let robustRejection = false;
+  if (tail.p <= alpha)
+    for (let a = 0; a < m && !robustRejection; a++) robustRejection = Math.abs(normalScore(Math.max(0, Math.abs(z[a]) - curvature[a]), dof[a], lambda[a])) >= criticalValue;
+  if (input.biasRegime !== false && curvatureLevel > maxBiasLevel * alpha && !robustRejection)
     inconclusive.push({
       code: 'bias-regime',
       reason:
