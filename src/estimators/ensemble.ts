@@ -32,7 +32,10 @@ export interface EstimateOptions {
    * the Gram of the full parameter gradients: the plain reference the other is tested against).
    */
   readonly ntkMethod?: 'contraction' | 'autodiff';
-  /** Average a final dense readout out of the NNGP exactly (default true); false gives the plain estimator. */
+  /**
+   * Average a final dense readout out exactly (default true): for the NNGP its weights and bias
+   * (nngpChunk), for the NTK the norm of its weights (ntkChunk); false gives the plain estimators.
+   */
   readonly averageReadout?: boolean;
   /**
    * Draw the NNGP's hidden pre-activations from their law given the layer's input where that is
@@ -52,6 +55,12 @@ export interface EstimateOptions {
   readonly collectOutputs?: boolean;
   /** Keep each block's accumulators in the result (`blocks`), for shard files and workers. */
   readonly keepBlocks?: boolean;
+  /**
+   * Called with each network's kernel (P² values, row-major, float32) before it is accumulated: for
+   * paired comparisons of estimators on the same networks and for control-variate pilots. The
+   * array is reused after the call returns; copy what you keep.
+   */
+  readonly perNetwork?: (network: number, kernel: 'nngp' | 'ntk', values: Float32Array) => void;
 }
 
 /**
@@ -179,6 +188,50 @@ export function splitReadout(spec: NetworkSpec, batch: InputBatch): ReadoutSplit
   return { body: buildNetwork({ layers: spec.layers.slice(0, -1) }, batch), wStd: last.wStd, bStd: last.bStd };
 }
 
+/** The scalar readout's site prefix, weight key and input width (its weights' count per network). */
+interface ReadoutWeights {
+  readonly prefix: string;
+  readonly weight: string;
+  readonly width: number;
+}
+
+function readoutOf(stack: Stack): ReadoutWeights {
+  const last = stack.layers[stack.layers.length - 1];
+  return { prefix: `${last.path}|`, weight: `${last.path}|W`, width: last.inWidth };
+}
+
+/**
+ * Per-network NTK matrices [n, P, P] of a chunk (scalar readout f = s·z w + σb b, w ∈ R^m).
+ *
+ * With `readout`, the scale of the readout weights w is averaged out exactly. Every signal the
+ * reverse pass carries is linear in w, so Θ = Θ_ro + |w|²·Θ₁(w/|w|), where Θ_ro, the readout's own
+ * terms (s² z zᵀ and the bias), and the unit-vector part Θ₁ do not depend on |w|; and for Gaussian w
+ * the norm |w|² ~ χ²_m is independent of the direction w/|w|. So
+ *   E[Θ | z, w/|w|] = Θ_ro + m · Θ₁ = Θ_ro + (m/|w|²)(Θ − Θ_ro),
+ * the conditional expectation of the plain estimator given everything but |w|: the same mean, and
+ * (Rao–Blackwell) no more variance (docs/estimators.md).
+ */
+function ntkChunk(
+  stack: Stack,
+  readout: ReadoutWeights | null,
+  batch: InputBatch,
+  params: ParamMap,
+  n: number,
+  input: () => InputTensors,
+  method: 'contraction' | 'autodiff',
+): tf.Tensor3D {
+  const { theta, part } = (method === 'autodiff' ? ntkByAutodiff : ntkByContraction)(stack, batch, params, n, input, readout ? { split: readout.prefix } : {});
+  if (!readout || !part) return theta;
+  return tf.tidy(() => {
+    const w = params[readout.weight];
+    const factor = tf.div(readout.width, w.square().sum(w.shape.slice(1).map((_, i) => i + 1))).reshape([n, 1, 1]);
+    const out = part.add(theta.sub(part).mul(factor)) as tf.Tensor3D;
+    theta.dispose();
+    part.dispose();
+    return out;
+  });
+}
+
 /** Channel 0 of the full network's output for a chunk: [n, P] (the per-network scalar readout the NTK differentiates). */
 function outputChunk(stack: Stack, batch: InputBatch, inputs: InputTensors, params: ParamMap, n: number): tf.Tensor2D {
   return tf.tidy(() => {
@@ -224,6 +277,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
   // channel, so their network's readout has width 1 (channel 0 of any width has the same law).
   const nngpStack = head ? head.body : stack;
   const scalarStack = buildNetwork(scalarReadout(spec), batch);
+  const ntkReadout = head ? readoutOf(scalarStack) : null;
   const outputs = opts.collectOutputs ? new Float64Array(opts.networks * P) : null;
   const needed = new Map<string, ParamDecl>();
   const declKey = (d: ParamDecl) => `${d.name}#${d.shape.join('x')}`;
@@ -259,15 +313,19 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
       try {
         const scalarParams = paramsFor(scalarStack, drawn);
         const sampler = preactivations ? new ConditionalPreactivations(opts.seed, global) : undefined;
-        for (const [acc, run] of [
-          [blockN, () => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler)],
-          [blockT, () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputs.get(n))],
+        for (const [acc, kind, run] of [
+          [blockN, 'nngp', () => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler)],
+          [blockT, 'ntk', () => ntkChunk(scalarStack, ntkReadout, batch, scalarParams, n, () => inputs.get(n), opts.ntkMethod ?? 'contraction')],
         ] as const) {
           if (!acc) continue;
           const t = run();
-          const data = await t.data();
+          const data = (await t.data()) as Float32Array;
           t.dispose();
-          for (let k = 0; k < n; k++) acc.add(data.subarray(k * P * P, (k + 1) * P * P));
+          for (let k = 0; k < n; k++) {
+            const values = data.subarray(k * P * P, (k + 1) * P * P);
+            opts.perNetwork?.(global + k, kind, values);
+            acc.add(values);
+          }
         }
         if (outputs) {
           const t = outputChunk(scalarStack, batch, inputs.get(n), scalarParams, n);

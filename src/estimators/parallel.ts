@@ -99,7 +99,7 @@ export async function closeWorkerPools(): Promise<void> {
 export async function estimateParallel(
   spec: NetworkSpec,
   batch: InputBatch,
-  opts: Omit<EstimateOptions, 'firstNetwork' | 'keepBlocks'> & { readonly workers: number },
+  opts: Omit<EstimateOptions, 'firstNetwork' | 'keepBlocks' | 'perNetwork'> & { readonly workers: number },
 ): Promise<MergedEstimate & { seconds: number }> {
   const start = performance.now();
   const { onProgress, workers, ...rest } = opts;

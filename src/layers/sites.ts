@@ -10,11 +10,12 @@
  *   Σ_θ ∂f_o/∂θ ∂f_o′/∂θ = s² Σ_{rows r, r′} A[r, r′] · <δ^o_r, δ^o′_r′>
  * with A = x xᵀ (right), 1 (bias), R_tt′ · mask · mask (left). The sampler gets every δ from one
  * reverse pass per output position by adding a zero "probe" to each site's output and
- * differentiating with respect to the probes (docs/estimators.md).
+ * differentiating with respect to the probes (docs/estimators.md), or, for layers whose reverse pass
+ * is written out (`Layer.forwardBack`), from that pass directly (a `SignalTape`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FiniteContext, ParamMap } from './types.ts';
-import { matMul, matMulConstB } from '../tensors/matMul.ts';
+import { matMul, matMulConstB, signalBack } from '../tensors/matMul.ts';
 
 export type SiteKind = 'right' | 'bias' | 'left';
 
@@ -41,6 +42,33 @@ export interface SiteTape {
   observe(site: SiteRecord, y: tf.Tensor3D): tf.Tensor3D;
 }
 
+/**
+ * Records sites during a forward pass whose reverse pass is written out by hand (Layer.forwardBack):
+ * no probes; each site reports ∂f/∂y at its output from the reverse pass through `signal`.
+ */
+export interface SignalTape {
+  /** The layer path currently running (set by the stack). */
+  prefix: string;
+  /** Registers a site of the forward pass; returns the id its reverse step reports under. */
+  site(site: SiteRecord): number;
+  /** ∂f/∂y at site `id` (y its output, [N, R, m]), reported by the reverse pass. */
+  signal(id: number, delta: tf.Tensor3D): void;
+}
+
+/** A site's forward output and its reverse step. */
+export interface SiteResult {
+  readonly y: tf.Tensor3D;
+  /**
+   * The reverse step: reports dy (∂f/∂y) as the site's signal to the SignalTape and returns ∂f/∂x,
+   * or null when `needInput` is false (or the site has no input). Valid only under a SignalTape.
+   */
+  readonly back: (dy: tf.Tensor3D, needInput: boolean) => tf.Tensor3D | null;
+}
+
+const noReverse = (): never => {
+  throw new Error('a site reverse step ran outside a SignalTape pass (Layer.forwardBack needs ctx.signals)');
+};
+
 /** A weight read only when needed: for a site the weight enters the network through and nowhere else. */
 export interface DeferredWeight {
   /** m, the weight's output width. */
@@ -61,24 +89,58 @@ export function deferred(p: ParamMap, name: string, outWidth: number): DeferredW
  * the tensor when W is used anywhere else too, so that the uses stay tied.
  */
 export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): tf.Tensor3D {
+  return linearSite(ctx, param, x, W, scale).y;
+}
+
+/**
+ * `linear` with its reverse step: under a SignalTape, back(dy) reports dy as the site's signal and
+ * returns ∂f/∂x = s · dy Wᵀ.
+ */
+export function linearSite(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): SiteResult {
   const isDeferred = !(W instanceof tf.Tensor);
-  if (!ctx.tape && ctx.preactivations && isDeferred) {
+  if (!ctx.tape && !ctx.signals && ctx.preactivations && isDeferred) {
     const drawn = ctx.preactivations.sample(param, x, (W as DeferredWeight).outWidth, scale);
-    if (drawn) return drawn;
+    if (drawn) return { y: drawn, back: noReverse };
   }
   const weights = isDeferred ? (W as DeferredWeight).get() : (W as tf.Tensor3D);
   // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.
   const product = ctx.tape ? matMulConstB(x, weights) : matMul(x, weights);
   const y = (scale === 1 ? product : product.mul(scale)) as tf.Tensor3D;
-  return ctx.tape ? ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y) : y;
+  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y), back: noReverse };
+  const signals = ctx.signals;
+  if (!signals) return { y, back: noReverse };
+  const id = signals.site({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape });
+  return {
+    y,
+    back(dy, needInput) {
+      signals.signal(id, dy);
+      if (!needInput) return null;
+      const dx = signalBack(dy, weights);
+      return (scale === 1 ? dx : dx.mul(scale)) as tf.Tensor3D;
+    },
+  };
 }
 
 /** y + s · b for every network: y [N, R, m], b [N, m]. */
 export function addBias(ctx: FiniteContext, param: string, y: tf.Tensor3D, b: tf.Tensor2D, scale: number): tf.Tensor3D {
+  return biasSite(ctx, param, y, b, scale).y;
+}
+
+/** `addBias` with its reverse step (reports dy; the sum passes dy on to y unchanged, so it returns null). */
+export function biasSite(ctx: FiniteContext, param: string, y: tf.Tensor3D, b: tf.Tensor2D, scale: number): SiteResult {
   const out = y.add(b.reshape([b.shape[0], 1, b.shape[1]]).mul(scale)) as tf.Tensor3D;
-  if (!ctx.tape) return out;
   // The probe sits on the sum; δ there equals δ of the bias term.
-  return ctx.tape.observe({ param, kind: 'bias', scale, trainable: true, shape: out.shape }, out);
+  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'bias', scale, trainable: true, shape: out.shape }, out), back: noReverse };
+  const signals = ctx.signals;
+  if (!signals) return { y: out, back: noReverse };
+  const id = signals.site({ param, kind: 'bias', scale, trainable: true, shape: out.shape });
+  return {
+    y: out,
+    back(dy) {
+      signals.signal(id, dy);
+      return null;
+    },
+  };
 }
 
 /**
@@ -93,6 +155,27 @@ export function leftShared(
   scale: number,
   trainable: boolean,
 ): tf.Tensor3D {
-  if (!ctx.tape || !trainable) return y;
-  return ctx.tape.observe({ param, kind: 'left', scale, trainable, rowGram: rowGram(), shape: y.shape }, y);
+  return leftSharedSite(ctx, param, y, rowGram, scale, trainable).y;
+}
+
+/** `leftShared` with its reverse step (reports dy for a trainable parameter; returns null). */
+export function leftSharedSite(
+  ctx: FiniteContext,
+  param: string,
+  y: tf.Tensor3D,
+  rowGram: () => tf.Tensor2D,
+  scale: number,
+  trainable: boolean,
+): SiteResult {
+  if (!trainable || (!ctx.tape && !ctx.signals)) return { y, back: () => null };
+  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'left', scale, trainable, rowGram: rowGram(), shape: y.shape }, y), back: noReverse };
+  const signals = ctx.signals!;
+  const id = signals.site({ param, kind: 'left', scale, trainable, rowGram: rowGram(), shape: y.shape });
+  return {
+    y,
+    back(dy) {
+      signals.signal(id, dy);
+      return null;
+    },
+  };
 }

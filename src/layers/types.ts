@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { KernelState } from '../kernels/state.ts';
-import type { SiteTape } from './sites.ts';
+import type { SignalTape, SiteTape } from './sites.ts';
 
 /** A parameter of one network: drawn N(0, 1) elementwise (NTK parameterisation; scales live in the forward pass). */
 export interface ParamDecl {
@@ -46,6 +46,11 @@ export interface FiniteContext {
    * NTK (`ntkMethod: 'autodiff'`), and `check-layer` compares the two.
    */
   readonly tape?: SiteTape;
+  /**
+   * Present while the sampler runs the contraction NTK's reverse pass by hand (`Layer.forwardBack`):
+   * sites register with it in the forward pass and report their signals from the reverse steps.
+   */
+  readonly signals?: SignalTape;
   /**
    * Present while the sampler estimates the NNGP without a tape: a `linear` site given its weight
    * lazily may draw its output rows directly from their conditional law instead of drawing W
@@ -97,6 +102,22 @@ export interface Layer {
   kernel(state: KernelState, ctx: KernelContext): KernelState;
   /** The finite map on x: [N, M, T, inWidth] → [N, M, T', outWidth]. Called inside tf.tidy by the network. */
   forward(x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext): { y: tf.Tensor4D; ctx: FiniteContext };
+  /**
+   * Optional: the same forward pass with its reverse pass written out, for the contraction NTK
+   * (which then needs no tfjs autodiff: no tape, no saved-tensor copies, fused reverse steps).
+   * `back(dy, needInput)` maps ∂f/∂y to ∂f/∂x (null when `needInput` is false) and reports every
+   * site's signal to `ctx.signals` (apply parameters through the `*Site` helpers of sites.ts).
+   * It may be called once per output position, so it must not dispose what it reads. Layers
+   * without it are differentiated by tfjs; `ntkMethod: 'autodiff'` checks either.
+   */
+  forwardBack?(x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext): ForwardBack;
+}
+
+/** A forward pass and its reverse step (Layer.forwardBack). */
+export interface ForwardBack {
+  readonly y: tf.Tensor4D;
+  readonly ctx: FiniteContext;
+  readonly back: (dy: tf.Tensor4D, needInput: boolean) => tf.Tensor4D | null;
 }
 
 /** What a factory knows about where its layer sits. */
