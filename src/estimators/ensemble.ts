@@ -14,7 +14,7 @@ import { MomentAccumulator } from './accumulator.ts';
 import { lazyParams } from './params.ts';
 import { ConditionalPreactivations } from './preactivations.ts';
 import { ntkByAutodiff } from './ntkAutodiff.ts';
-import { ntkByContraction } from './ntkContraction.ts';
+import { ntkByContraction, type ContractionOptions } from './ntkContraction.ts';
 
 export interface EstimateOptions {
   readonly networks: number;
@@ -38,10 +38,13 @@ export interface EstimateOptions {
    */
   readonly averageReadout?: boolean;
   /**
-   * Draw the NNGP's hidden pre-activations from their law given the layer's input where that is
-   * cheaper than drawing the weights (default true, on the wasm, cpu and tensorflow backends;
-   * preactivations.ts). Same law, so the same mean and variance; false draws every weight. The NTK always draws weights, so with both estimated a
-   * network's NNGP and NTK then come from different draws.
+   * Draw what a site's input lets the network see of its weight, given that input, where that is
+   * cheaper than drawing the weight (default true, on the wasm, cpu and tensorflow backends): the
+   * NNGP's hidden pre-activations (preactivations.ts), and for a single-output-position NTK the
+   * component of the weight in the input's row space and the rest given the back-propagated
+   * signals (conditionalSites.ts). The same law, so the same mean and variance; false draws every
+   * weight. A network's NNGP and NTK share the pre-activation draws where both use them and differ
+   * elsewhere (nothing pairs them).
    */
   readonly preactivations?: boolean;
   /** Track the covariance across all P² entries (accumulators' `cov`, O(P⁴) per network); default false. */
@@ -219,8 +222,10 @@ function ntkChunk(
   n: number,
   input: () => InputTensors,
   method: 'contraction' | 'autodiff',
+  conditional: ContractionOptions['conditional'],
 ): tf.Tensor3D {
-  const { theta, part } = (method === 'autodiff' ? ntkByAutodiff : ntkByContraction)(stack, batch, params, n, input, readout ? { split: readout.prefix } : {});
+  const opts: ContractionOptions = { ...(readout ? { split: readout.prefix } : {}), ...(conditional ? { conditional } : {}) };
+  const { theta, part } = (method === 'autodiff' ? ntkByAutodiff : ntkByContraction)(stack, batch, params, n, input, opts);
   if (!readout || !part) return theta;
   return tf.tidy(() => {
     const w = params[readout.weight];
@@ -315,7 +320,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
         const sampler = preactivations ? new ConditionalPreactivations(opts.seed, global) : undefined;
         for (const [acc, kind, run] of [
           [blockN, 'nngp', () => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler)],
-          [blockT, 'ntk', () => ntkChunk(scalarStack, ntkReadout, batch, scalarParams, n, () => inputs.get(n), opts.ntkMethod ?? 'contraction')],
+          [blockT, 'ntk', () => ntkChunk(scalarStack, ntkReadout, batch, scalarParams, n, () => inputs.get(n), opts.ntkMethod ?? 'contraction', preactivations ? { seed: opts.seed, first: global } : undefined)],
         ] as const) {
           if (!acc) continue;
           const t = run();

@@ -15,6 +15,7 @@ import type { InputBatch } from '../spec/types.ts';
 import type { Stack } from '../layers/sequential.ts';
 import type { FiniteContext, ParamMap } from '../layers/types.ts';
 import type { SignalTape, SiteRecord, SiteTape } from '../layers/sites.ts';
+import { ConditionalSites } from './conditionalSites.ts';
 
 interface Recorded extends SiteRecord {
   readonly key: string;
@@ -83,6 +84,11 @@ export interface ContractionOptions {
    * '|'): `part` is their share of Θ, so that Θ − part is the rest.
    */
   readonly split?: string;
+  /**
+   * Draw the weights of sites whose input has low rank given that input (conditionalSites.ts), for
+   * networks [first, first + n) of a run with this seed; single-pass networks only.
+   */
+  readonly conditional?: { readonly seed: number; readonly first: number; readonly always?: boolean };
 }
 
 /** Θ per network, [n, M·T_out, M·T_out], and with `split` the share of the split sites. */
@@ -139,7 +145,11 @@ function contract(sites: readonly Recorded[], deltas: readonly (readonly tf.Tens
       });
       const s2 = uniform ? first.scale * first.scale : 1;
       let A: tf.Tensor | null =
-        first.kind === 'right' ? gram(first.input!, first.input!) : first.kind === 'left' ? (first.rowGram as tf.Tensor2D).reshape([1, first.shape[1], first.shape[1]]) : null;
+        first.kind === 'right'
+          ? (idx.map((i) => sites[i].gram).find((g) => g) ?? gram(first.input!, first.input!))
+          : first.kind === 'left'
+            ? (first.rowGram as tf.Tensor2D).reshape([1, first.shape[1], first.shape[1]])
+            : null;
       if (s2 !== 1) A = A ? A.mul(s2) : tf.scalar(s2);
       for (let o = 0; o < Tout; o++)
         for (let q = 0; q < Tout; q++) {
@@ -229,7 +239,8 @@ function ntkByReverse(stack: Stack, batch: InputBatch, params: ParamMap, n: numb
   const [theta, part] = tf.tidy(() => {
     const { x, ctx } = input();
     const tape = new SignalRecorder();
-    const { y, back } = stack.forwardBack!(x, params, { ...ctx, signals: tape });
+    const conditional = opts.conditional && stack.T === 1 ? new ConditionalSites(opts.conditional.seed, opts.conditional.first, tape, opts.conditional.always) : undefined;
+    const { y, back } = stack.forwardBack!(x, params, { ...ctx, signals: tape, ...(conditional ? { conditional } : {}) });
     const [, , Tout, C] = y.shape;
     const deltas: tf.Tensor3D[][] = [];
     for (let o = 0; o < Tout; o++) {

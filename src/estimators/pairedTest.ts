@@ -81,3 +81,31 @@ export class PairedKernels {
     return { networks: n, entries, z, maxAbsZ, pValue, varianceA: variance(accA), varianceB: variance(accB) };
   }
 }
+
+/**
+ * The same question for two independent ensembles (different draws): the difference of their
+ * means over the unique valid entries, with covariance cov_A/n_A + cov_B/n_B (both accumulators
+ * must track covariances), referred to the same joint null.
+ */
+export function compareIndependent(a: MomentAccumulator, b: MomentAccumulator, P: number, valid: ArrayLike<number> = new Float64Array(P).fill(1), draws = 4000): { maxAbsZ: number; pValue: number } {
+  if (!a.cov || !b.cov) throw new Error('compareIndependent: both accumulators must track covariances');
+  const entries: number[] = [];
+  for (let i = 0; i < P; i++) for (let j = i; j < P; j++) if (valid[i] && valid[j]) entries.push(i * P + j);
+  const m = entries.length;
+  const D = P * P;
+  const cov = new Float64Array(m * m);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) {
+      const e = entries[i] * D + entries[j];
+      cov[i * m + j] = a.cov[e] / ((a.count - 1) * a.count) + b.cov[e] / ((b.count - 1) * b.count);
+    }
+  const z = entries.map((e, i) => (cov[i * m + i] > 0 ? (a.mean[e] - b.mean[e]) / Math.sqrt(cov[i * m + i]) : 0));
+  const corr = new Float64Array(m * m);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) {
+      const d = Math.sqrt(cov[i * m + i] * cov[j * m + j]);
+      corr[i * m + j] = i === j ? 1 : d > 0 ? cov[i * m + j] / d : 0;
+    }
+  const maxAbsZ = Math.max(...z.map(Math.abs));
+  return { maxAbsZ, pValue: new MaxAbsGaussian(corr, m, { draws, seed: 'estimators/independent' }).tail(maxAbsZ).p };
+}

@@ -30,6 +30,8 @@ export interface SiteRecord {
   readonly input?: tf.Tensor3D;
   /** left: the row Gram R ⊗ (mask mask ᵀ) over (input, position) rows, [R, R] with R = M·T. */
   readonly rowGram?: tf.Tensor2D;
+  /** right: x xᵀ, [N, R, R], when the site has computed it already (the contraction reuses it). */
+  readonly gram?: tf.Tensor3D;
   /** Shape of the site's output, [N, R, m]. */
   readonly shape: readonly number[];
 }
@@ -63,6 +65,43 @@ export interface SiteResult {
    * or null when `needInput` is false (or the site has no input). Valid only under a SignalTape.
    */
   readonly back: (dy: tf.Tensor3D, needInput: boolean) => tf.Tensor3D | null;
+  /** Set when sites of one `group` have a cheaper reverse step together (backTogether). */
+  readonly shared?: SharedReverse;
+}
+
+/** A reverse step that sites reading one input can take together. */
+export interface SharedReverse {
+  readonly group: object;
+  /** Σ_i back_i(dy_i) over sites of this group, each part's `shared` being of this group. */
+  readonly backTogether: (parts: readonly (readonly [SharedReverse, tf.Tensor3D])[], needInput: boolean) => tf.Tensor3D | null;
+}
+
+/**
+ * Σ_i ∂f/∂x through sites that read the same x (attention's W^Q, W^K, W^V): their reverse steps
+ * taken together when they share one (weights drawn given their input share one draw of what the
+ * forward pass did not see: conditionalSites.ts), else one by one. Null when `needInput` is false.
+ */
+export function backTogether(parts: readonly (readonly [SiteResult, tf.Tensor3D])[], needInput: boolean): tf.Tensor3D | null {
+  const first = parts[0]?.[0].shared;
+  if (first && parts.length > 1 && parts.every(([s]) => s.shared?.group === first.group))
+    return first.backTogether(
+      parts.map(([s, dy]) => [s.shared!, dy] as const),
+      needInput,
+    );
+  let sum: tf.Tensor3D | null = null;
+  for (const [s, dy] of parts) {
+    const dx = s.back(dy, needInput);
+    if (dx) sum = sum ? (sum.add(dx) as tf.Tensor3D) : dx;
+  }
+  return sum;
+}
+
+/**
+ * Draws a `linear` site's weight given its input during the contraction NTK's forward pass, when
+ * that is cheaper than drawing W (src/estimators/conditionalSites.ts); null to draw W.
+ */
+export interface ConditionalWeights {
+  site(param: string, x: tf.Tensor3D, outWidth: number, scale: number): SiteResult | null;
 }
 
 const noReverse = (): never => {
@@ -101,6 +140,10 @@ export function linearSite(ctx: FiniteContext, param: string, x: tf.Tensor3D, W:
   if (!ctx.tape && !ctx.signals && ctx.preactivations && isDeferred) {
     const drawn = ctx.preactivations.sample(param, x, (W as DeferredWeight).outWidth, scale);
     if (drawn) return { y: drawn, back: noReverse };
+  }
+  if (ctx.signals && ctx.conditional && isDeferred) {
+    const drawn = ctx.conditional.site(param, x, (W as DeferredWeight).outWidth, scale);
+    if (drawn) return drawn;
   }
   const weights = isDeferred ? (W as DeferredWeight).get() : (W as tf.Tensor3D);
   // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.

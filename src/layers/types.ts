@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { KernelState } from '../kernels/state.ts';
-import type { SignalTape, SiteTape } from './sites.ts';
+import type { ConditionalWeights, SignalTape, SiteTape } from './sites.ts';
 
 /** A parameter of one network: drawn N(0, 1) elementwise (NTK parameterisation; scales live in the forward pass). */
 export interface ParamDecl {
@@ -51,6 +51,11 @@ export interface FiniteContext {
    * sites register with it in the forward pass and report their signals from the reverse steps.
    */
   readonly signals?: SignalTape;
+  /**
+   * Present with `signals` when the NTK has a single reverse pass: a `linear` site given its weight
+   * lazily may draw it given its input instead (src/estimators/conditionalSites.ts).
+   */
+  readonly conditional?: ConditionalWeights;
   /**
    * Present while the sampler estimates the NNGP without a tape: a `linear` site given its weight
    * lazily may draw its output rows directly from their conditional law instead of drawing W

@@ -24,7 +24,9 @@ let taken = new Uint8Array(0);
 /**
  * Factors the R × R matrix G[offset …] and writes F into `out` (row i at out[outOffset + i·outStride],
  * columns 0 … rank − 1; the caller zeroes the rest). Returns the rank. Rows stay in their order;
- * F is lower-triangular only up to that row permutation.
+ * F is lower-triangular only up to that row permutation: `pivots`, when given, receives the row
+ * taken at each step (pivots[k] for column k), so the rows pivots[0 … rank − 1] of F form a lower
+ * triangular matrix.
  */
 export function pivotedRowFactor(
   G: ArrayLike<number>,
@@ -34,6 +36,7 @@ export function pivotedRowFactor(
   out: Float32Array | Float64Array,
   outOffset: number,
   outStride: number,
+  pivots?: Int32Array,
 ): number {
   if (work.length < R * R) {
     work = new Float64Array(R * R);
@@ -65,6 +68,7 @@ export function pivotedRowFactor(
       }
     if (j < 0) break;
     const k = rank;
+    if (pivots) pivots[k] = j;
     const piv = Math.sqrt(diag[j]);
     const lj = j * R;
     L[lj + k] = piv;

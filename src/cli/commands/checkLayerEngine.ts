@@ -280,7 +280,7 @@ async function siteCheck(mod: LayerModule, spec: Readonly<Record<string, unknown
     return { status: 'skipped', message: `could not build "dense → layer": ${(e as Error).message}`, relativeDifference: null };
   }
   if (!trainable) return { status: 'skipped', message: 'no trainable parameters: nothing for the NTK contraction to miss', relativeDifference: null };
-  const run = (ntkMethod: 'contraction' | 'autodiff') => estimate(net, o.inputs, { networks: 4, seed: c.seed, nngp: false, ntkMethod, backend: o.backend });
+  const run = (ntkMethod: 'contraction' | 'autodiff') => estimate(net, o.inputs, { networks: 4, seed: c.seed, nngp: false, ntkMethod, preactivations: false, backend: o.backend });
   const [a, b] = [await run('contraction'), await run('autodiff')];
   const A = a.ntk!;
   const B = b.ntk!;

@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AttentionSpec } from '../../spec/types.ts';
 import type { FiniteContext, ForwardBack, ParamDecl, ParamMap } from '../types.ts';
-import { biasSite, deferred, leftSharedSite, linearSite, type SiteResult } from '../sites.ts';
+import { backTogether, biasSite, deferred, leftSharedSite, linearSite, type SiteResult } from '../sites.ts';
 import { matMul } from '../../tensors/matMul.ts';
 
 /** Channel counts and shapes fixed by the spec and the layer's site. */
@@ -195,15 +195,13 @@ export function attentionForward(
     // Which inputs need their signal: the embedding's site reads dU, the layer's input reads dU and dXv.
     const embSignal = spec.posEmb !== null && spec.posEmb.trainable;
     const needU = needInput || embSignal;
-    const dXv = v.site.back(fromHeads(dVh, N, M, T, H, dv), needInput || (embSignal && xv === u));
-    let dU: tf.Tensor3D | null;
-    if (k === null) dU = q.site.back(fromHeads(dQh.add(dKh) as tf.Tensor3D, N, M, T, H, dk), needU);
-    else {
-      const fromQ = q.site.back(fromHeads(dQh, N, M, T, H, dk), needU);
-      const fromK = k.site.back(fromHeads(dKh, N, M, T, H, dk), needU);
-      dU = fromQ && fromK ? (fromQ.add(fromK) as tf.Tensor3D) : null;
-    }
-    if (dU && xv === u && dXv) dU = dU.add(dXv) as tf.Tensor3D;
+    const dV = fromHeads(dVh, N, M, T, H, dv);
+    // Sites that read U reverse together (sites.ts, backTogether); values join them when Xv = U.
+    const parts: [SiteResult, tf.Tensor3D][] =
+      k === null ? [[q.site, fromHeads(dQh.add(dKh) as tf.Tensor3D, N, M, T, H, dk)]] : [[q.site, fromHeads(dQh, N, M, T, H, dk)], [k.site, fromHeads(dKh, N, M, T, H, dk)]];
+    if (xv === u) parts.push([v.site, dV]);
+    const dU = backTogether(parts, needU);
+    const dXv = xv === u ? null : v.site.back(dV, needInput);
     // Null when neither the input nor a trainable embedding needs it. Without an embedding U = Xv = X.
     if (!dU) return null;
     if (pe === null) return dU.reshape([N, M, T, n]) as tf.Tensor4D;
