@@ -108,7 +108,9 @@ const dataOf = (t: tf.Tensor) => (t as unknown as { dataId: unknown }).dataId;
  * block sum per row count: at one network per pass every tensor op costs engine time.
  */
 function contract(sites: readonly Recorded[], deltas: readonly (readonly tf.Tensor3D[])[], n: number, M: number, Tout: number, opts: ContractionOptions): ContractionResult {
-  const gram = (a: tf.Tensor3D, b: tf.Tensor3D) => tf.matMul(a, b.transpose([0, 2, 1])) as tf.Tensor3D;
+  // a bᵀ per network; with one column (a scalar readout's signal) an outer product by broadcasting.
+  const gram = (a: tf.Tensor3D, b: tf.Tensor3D) =>
+    (a.shape[2] === 1 ? a.mul(b.reshape([b.shape[0], 1, b.shape[1]])) : tf.matMul(a, b.transpose([0, 2, 1]))) as tf.Tensor3D;
   const members = new Map<string, number[]>();
   sites.forEach((s, i) => members.set(s.key, [...(members.get(s.key) ?? []), i]));
   const partOf = (s: Recorded) => (opts.split !== undefined && s.key.startsWith(opts.split) ? 1 : 0);

@@ -14,7 +14,7 @@
  * is written out (`Layer.forwardBack`), from that pass directly (a `SignalTape`).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FiniteContext, ParamMap } from './types.ts';
+import { scaledParam, type FiniteContext, type ParamMap } from './types.ts';
 import { matMul, matMulConstB, signalBack } from '../tensors/matMul.ts';
 
 export type SiteKind = 'right' | 'bias' | 'left';
@@ -113,11 +113,13 @@ export interface DeferredWeight {
   /** m, the weight's output width. */
   readonly outWidth: number;
   readonly get: () => tf.Tensor3D;
+  /** s · W, drawn scaled when the parameter map can (types.ts, SCALED). */
+  readonly getScaled?: (s: number) => tf.Tensor3D;
 }
 
 /** `p[name]` (shape [N, n, m]) deferred; the parameter map draws it when read (estimators/params.ts). */
 export function deferred(p: ParamMap, name: string, outWidth: number): DeferredWeight {
-  return { outWidth, get: () => p[name] as tf.Tensor3D };
+  return { outWidth, get: () => p[name] as tf.Tensor3D, getScaled: (s) => scaledParam(p, name, s) as tf.Tensor3D };
 }
 
 /**
@@ -145,10 +147,12 @@ export function linearSite(ctx: FiniteContext, param: string, x: tf.Tensor3D, W:
     const drawn = ctx.conditional.site(param, x, (W as DeferredWeight).outWidth, scale);
     if (drawn) return drawn;
   }
-  const weights = isDeferred ? (W as DeferredWeight).get() : (W as tf.Tensor3D);
+  // A deferred weight is used here only, so its scale can be folded into its draw: y = x (sW).
+  const folded = isDeferred && scale !== 1 && (W as DeferredWeight).getScaled !== undefined;
+  const weights = isDeferred ? (folded ? (W as DeferredWeight).getScaled!(scale) : (W as DeferredWeight).get()) : (W as tf.Tensor3D);
   // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.
   const product = ctx.tape ? matMulConstB(x, weights) : matMul(x, weights);
-  const y = (scale === 1 ? product : product.mul(scale)) as tf.Tensor3D;
+  const y = (scale === 1 || folded ? product : product.mul(scale)) as tf.Tensor3D;
   if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y), back: noReverse };
   const signals = ctx.signals;
   if (!signals) return { y, back: noReverse };
@@ -159,7 +163,7 @@ export function linearSite(ctx: FiniteContext, param: string, x: tf.Tensor3D, W:
       signals.signal(id, dy);
       if (!needInput) return null;
       const dx = signalBack(dy, weights);
-      return (scale === 1 ? dx : dx.mul(scale)) as tf.Tensor3D;
+      return (scale === 1 || folded ? dx : dx.mul(scale)) as tf.Tensor3D;
     },
   };
 }

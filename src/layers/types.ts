@@ -23,10 +23,27 @@ export interface ParamDecl {
  */
 export type ParamMap = Readonly<Record<string, tf.Tensor>>;
 
+/**
+ * Optional on a parameter map: `p[SCALED](name, s)` gives s · p[name], drawn scaled where the map
+ * draws (estimators/params.ts) instead of multiplied as one more tensor op. Views forward it.
+ */
+export const SCALED: unique symbol = Symbol('scaled parameter');
+
+/** s · p[name]: drawn scaled when the map can (SCALED), else one multiplication. */
+export function scaledParam(p: ParamMap, name: string, s: number): tf.Tensor {
+  const scaled = (p as { [SCALED]?: (name: string, s: number) => tf.Tensor })[SCALED];
+  return scaled ? scaled(name, s) : s === 1 ? p[name] : p[name].mul(s);
+}
+
 /** A view of `p` under other names, [newName, oldName] pairs; reading through it reads `p` then, not now. */
 export function renameParams(p: ParamMap, names: readonly (readonly [string, string])[]): ParamMap {
-  const view: Record<string, tf.Tensor> = {};
-  for (const [to, from] of names) Object.defineProperty(view, to, { get: () => p[from], enumerable: true });
+  const view: Record<string, tf.Tensor> & { [SCALED]?: (name: string, s: number) => tf.Tensor } = {};
+  const from = new Map<string, string>();
+  for (const [to, f] of names) {
+    from.set(to, f);
+    Object.defineProperty(view, to, { get: () => p[f], enumerable: true });
+  }
+  view[SCALED] = (name: string, s: number) => scaledParam(p, from.get(name) ?? name, s);
   return view;
 }
 

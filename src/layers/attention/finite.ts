@@ -69,8 +69,8 @@ function fromHeads(y: tf.Tensor3D, N: number, M: number, T: number, H: number, d
  * sees the projection; under linear scaling the one tied site feeds both Q and K and its
  * back-propagated signal carries both paths.
  */
-function project(ctx: FiniteContext, name: string, u: tf.Tensor3D, p: ParamMap, N: number, M: number, T: number, H: number, d: number): { h: tf.Tensor3D; site: SiteResult } {
-  const site = linearSite(ctx, name, u, deferred(p, name, H * d), 1);
+function project(ctx: FiniteContext, name: string, u: tf.Tensor3D, p: ParamMap, N: number, M: number, T: number, H: number, d: number, scale: number): { h: tf.Tensor3D; site: SiteResult } {
+  const site = linearSite(ctx, name, u, deferred(p, name, H * d), scale);
   return { h: toHeads(site.y, N, M, T, H, d), site };
 }
 
@@ -91,10 +91,10 @@ function embeddingRowGram(LR: Float64Array | null, mask: tf.Tensor4D, M: number,
  * The forward pass and its reverse step (Layer.forwardBack). `LR` is the float64 T × T factor of R
  * (null for R = I). x: [N, M, T, n]; returns [N, M, T, n_out], zero at padded positions.
  *
- * Reverse step, per head (G the logits, A = ζ(G), O = A V):
+ * Reverse step, per head (G = Q Kᵀ the logits, the scale in Q; A = ζ(G), O = A V):
  *   dA = dO Vᵀ, dV = Aᵀ dO; softmax: dG = A ⊙ (dA − rowsum(dA ⊙ A)); identity: dG = dA;
  *   relu: dG = dA ⊙ 1[G > 0]; abs: dG = dA ⊙ sign G (each ⊙ the key mask when masked);
- *   dQ = c dG K, dK = c dGᵀ Q (c the logit scale; tied: the one site gets dQ + dK).
+ *   dQ = dG K, dK = dGᵀ Q (tied: the one site gets dQ + dK).
  */
 export function attentionForward(
   spec: AttentionSpec,
@@ -133,13 +133,16 @@ export function attentionForward(
   }
 
   const uFlat = u.reshape([N, M * T, g.qk]) as tf.Tensor3D;
-  const q = project(ctx, 'WQ', uFlat, p, N, M, T, H, dk);
-  const k = spec.scaling === 'linear' ? null : project(ctx, 'WK', uFlat, p, N, M, T, H, dk);
+  // The logit scale c lives in the query site's scale (√c in the one tied site under linear
+  // scaling): no multiplication of the logits, and the contraction's s² A ⊙ δδᵀ is unchanged.
+  const c = (spec.wQStd * spec.wKStd) / (g.qk * (spec.scaling === 'linear' ? dk : Math.sqrt(dk)));
+  const q = project(ctx, 'WQ', uFlat, p, N, M, T, H, dk, spec.scaling === 'linear' ? Math.sqrt(c) : c);
+  const k = spec.scaling === 'linear' ? null : project(ctx, 'WK', uFlat, p, N, M, T, H, dk, 1);
   const Qh = q.h;
   const Kh = k ? k.h : Qh;
-  const scale = (spec.wQStd * spec.wKStd) / (g.qk * (spec.scaling === 'linear' ? dk : Math.sqrt(dk)));
-  // Logits [N·H, M, T(query), T(key)]: a rank-4 view whose M axis lines up with the mask.
-  const G = matMul(Qh, Kh, true).mul(scale).reshape([N * H, M, T, T]) as tf.Tensor4D;
+  // Logits [N·H, M, T(query), T(key)]: a rank-4 view whose M axis lines up with the mask. Batched
+  // products take WASM's scalar loop either way, which reads a transposed operand in place.
+  const G = (Qh.shape[0] > 1 ? tf.matMul(Qh, Kh, false, true) : matMul(Qh, Kh, true)).reshape([N * H, M, T, T]) as tf.Tensor4D;
   const keyMask = mask.reshape([1, M, 1, T]);
   let A: tf.Tensor4D;
   switch (spec.mechanism) {
@@ -158,7 +161,7 @@ export function attentionForward(
       break;
   }
 
-  const v = project(ctx, 'WV', xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p, N, M, T, H, dv);
+  const v = project(ctx, 'WV', xv.reshape([N, M * T, g.v]) as tf.Tensor3D, p, N, M, T, H, dv, 1);
   const A3 = A.reshape([N * H * M, T, T]) as tf.Tensor3D;
   const AV = matMul(A3, v.h); // [N·H·M, T, d_v]
   const heads = fromHeads(AV, N, M, T, H, dv);
@@ -189,7 +192,7 @@ export function attentionForward(
         dG = dA.mul(ctx.masked ? tf.sign(G).mul(keyMask) : tf.sign(G));
         break;
     }
-    const dG3 = dG.reshape([N * H * M, T, T]).mul(scale) as tf.Tensor3D;
+    const dG3 = dG.reshape([N * H * M, T, T]) as tf.Tensor3D;
     const dQh = tf.matMul(dG3, Kh) as tf.Tensor3D;
     const dKh = tf.matMul(dG3, Qh, true, false) as tf.Tensor3D;
     // Which inputs need their signal: the embedding's site reads dU, the layer's input reads dU and dXv.
