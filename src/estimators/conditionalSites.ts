@@ -116,7 +116,7 @@ export class ConditionalSites {
     for (let k = 0; k < N; k++)
       for (let a = 0; a < rMax; a++) for (let c = 0; c < m; c++) zt[(k * m + c) * rMax + a] = z[(k * rMax + a) * m + c];
     const y = tf.matMul(basis.F, tf.tensor3d(z, [N, rMax, m])) as tf.Tensor3D;
-    const id = this.signals.site({ param, kind: 'right', scale, trainable: true, input: x, gram: basis.gram, shape: y.shape });
+    const id = this.signals.site({ param, kind: 'right', scale, trainable: true, input: x, output: y, gram: basis.gram, shape: y.shape });
     const report = (dy: tf.Tensor3D) => this.signals.signal(id, dy);
     const share: SiteShare = { group: basis, basis, key, Zt: tf.tensor3d(zt, [N, m, rMax]), scale, report, backTogether: (parts, needInput) => this.back(parts as readonly (readonly [SiteShare, tf.Tensor3D])[], needInput) };
     return { y, back: (dy, needInput) => this.back([[share, dy]], needInput), shared: share };

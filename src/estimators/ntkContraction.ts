@@ -16,6 +16,7 @@ import type { Stack } from '../layers/sequential.ts';
 import type { FiniteContext, ParamMap } from '../layers/types.ts';
 import type { SignalTape, SiteRecord, SiteTape } from '../layers/sites.ts';
 import { ConditionalSites } from './conditionalSites.ts';
+import type { SiteFeatures } from './controlVariates.ts';
 
 interface Recorded extends SiteRecord {
   readonly key: string;
@@ -89,12 +90,16 @@ export interface ContractionOptions {
    * networks [first, first + n) of a run with this seed; single-pass networks only.
    */
   readonly conditional?: { readonly seed: number; readonly first: number; readonly always?: boolean };
+  /** Sees the forward pass's sites; its features are returned (controlVariates.ts). Written-out reverse passes only. */
+  readonly observer?: SiteFeatures;
 }
 
 /** Θ per network, [n, M·T_out, M·T_out], and with `split` the share of the split sites. */
 export interface ContractionResult {
   readonly theta: tf.Tensor3D;
   readonly part: tf.Tensor3D | null;
+  /** With an observer: each network's control-variate features. */
+  readonly features?: Float64Array[] | null;
 }
 
 const dataOf = (t: tf.Tensor) => (t as unknown as { dataId: unknown }).dataId;
@@ -238,11 +243,13 @@ export function ntkByContraction(
 
 function ntkByReverse(stack: Stack, batch: InputBatch, params: ParamMap, n: number, input: () => { x: tf.Tensor4D; ctx: FiniteContext }, opts: ContractionOptions): ContractionResult {
   const { M } = batch;
+  let features: Float64Array[] | null = null;
   const [theta, part] = tf.tidy(() => {
     const { x, ctx } = input();
     const tape = new SignalRecorder();
     const conditional = opts.conditional && stack.T === 1 ? new ConditionalSites(opts.conditional.seed, opts.conditional.first, tape, opts.conditional.always) : undefined;
-    const { y, back } = stack.forwardBack!(x, params, { ...ctx, signals: tape, ...(conditional ? { conditional } : {}) });
+    const { y, back } = stack.forwardBack!(x, params, { ...ctx, signals: tape, ...(conditional ? { conditional } : {}), ...(opts.observer ? { observer: opts.observer } : {}) });
+    if (opts.observer) features = opts.observer.features(n);
     const [, , Tout, C] = y.shape;
     const deltas: tf.Tensor3D[][] = [];
     for (let o = 0; o < Tout; o++) {
@@ -265,7 +272,7 @@ function ntkByReverse(stack: Stack, batch: InputBatch, params: ParamMap, n: numb
     const r = contract(tape.sites, deltas, n, M, Tout, opts);
     return r.part ? [r.theta, r.part] : [r.theta];
   });
-  return { theta, part: part ?? null };
+  return { theta, part: part ?? null, features };
 }
 
 /** The contraction with signals from tfjs autodiff: zero probes added at the sites, T_out reverse passes. */

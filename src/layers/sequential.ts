@@ -50,6 +50,7 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
     let c = ctx;
     for (const l of layers) {
       if (c.signals) c.signals.prefix = l.path;
+      if (c.observer) c.observer.prefix = l.path;
       const r = l.forwardBack!(y, localParams(l, p), c);
       ({ y, ctx: c } = r);
       const mask = c.masked && !l.keepsZeroRows ? c.mask : null;
@@ -88,6 +89,7 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
         const local = localParams(l, p);
         if (c.tape) c.tape.prefix = l.path;
         if (c.preactivations) c.preactivations.prefix = l.path;
+        if (c.observer) c.observer.prefix = l.path;
         ({ y, ctx: c } = l.forward(y, local, c));
         if (c.masked && !l.keepsZeroRows) y = y.mul(c.mask);
       }

@@ -28,6 +28,8 @@ export interface SiteRecord {
   readonly trainable: boolean;
   /** right: the input rows x, [N, R, n]. */
   readonly input?: tf.Tensor3D;
+  /** right: the site's output y = s x W, [N, R, m]. */
+  readonly output?: tf.Tensor3D;
   /** left: the row Gram R ⊗ (mask mask ᵀ) over (input, position) rows, [R, R] with R = M·T. */
   readonly rowGram?: tf.Tensor2D;
   /** right: x xᵀ, [N, R, R], when the site has computed it already (the contraction reuses it). */
@@ -97,6 +99,16 @@ export function backTogether(parts: readonly (readonly [SiteResult, tf.Tensor3D]
 }
 
 /**
+ * Sees every site y = s x W whose weight is used there alone (passed `deferred`), with its input
+ * and output: the control variates' features (src/estimators/controlVariates.ts).
+ */
+export interface SiteObserver {
+  /** The layer path currently running (set by the stack). */
+  prefix: string;
+  observe(param: string, scale: number, x: tf.Tensor3D, y: tf.Tensor3D): void;
+}
+
+/**
  * Draws a `linear` site's weight given its input during the contraction NTK's forward pass, when
  * that is cheaper than drawing W (src/estimators/conditionalSites.ts); null to draw W.
  */
@@ -138,6 +150,13 @@ export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.
  * returns ∂f/∂x = s · dy Wᵀ.
  */
 export function linearSite(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): SiteResult {
+  const r = linearSiteOf(ctx, param, x, W, scale);
+  // Only a weight used at this site alone is independent of x: E[y yᵀ | x] = s² m x xᵀ holds there.
+  if (ctx.observer && !(W instanceof tf.Tensor)) ctx.observer.observe(param, scale, x, r.output ?? r.y);
+  return r;
+}
+
+function linearSiteOf(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): SiteResult & { output?: tf.Tensor3D } {
   const isDeferred = !(W instanceof tf.Tensor);
   if (!ctx.tape && !ctx.signals && ctx.preactivations && isDeferred) {
     const drawn = ctx.preactivations.sample(param, x, (W as DeferredWeight).outWidth, scale);
@@ -153,10 +172,10 @@ export function linearSite(ctx: FiniteContext, param: string, x: tf.Tensor3D, W:
   // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.
   const product = ctx.tape ? matMulConstB(x, weights) : matMul(x, weights);
   const y = (scale === 1 || folded ? product : product.mul(scale)) as tf.Tensor3D;
-  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y), back: noReverse };
+  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y), back: noReverse, output: y };
   const signals = ctx.signals;
   if (!signals) return { y, back: noReverse };
-  const id = signals.site({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape });
+  const id = signals.site({ param, kind: 'right', scale, trainable: true, input: x, output: y, shape: y.shape });
   return {
     y,
     back(dy, needInput) {

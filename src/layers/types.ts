@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { KernelState } from '../kernels/state.ts';
-import type { ConditionalWeights, SignalTape, SiteTape } from './sites.ts';
+import type { ConditionalWeights, SignalTape, SiteObserver, SiteTape } from './sites.ts';
 
 /** A parameter of one network: drawn N(0, 1) elementwise (NTK parameterisation; scales live in the forward pass). */
 export interface ParamDecl {
@@ -73,6 +73,8 @@ export interface FiniteContext {
    * lazily may draw it given its input instead (src/estimators/conditionalSites.ts).
    */
   readonly conditional?: ConditionalWeights;
+  /** Present while the sampler computes control-variate features: sites report their input and output. */
+  readonly observer?: SiteObserver;
   /**
    * Present while the sampler estimates the NNGP without a tape: a `linear` site given its weight
    * lazily may draw its output rows directly from their conditional law instead of drawing W
