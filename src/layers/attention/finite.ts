@@ -74,17 +74,22 @@ function project(ctx: FiniteContext, name: string, u: tf.Tensor3D, p: ParamMap, 
   return { h: toHeads(site.y, N, M, T, H, d), site };
 }
 
-/** R_tt′ · mask_r · mask_r′ over the M·T rows: the row Gram of the embedding's site (sites.ts). */
+/**
+ * R_tt′ · mask_r · mask_r′ over the M·T rows: the row Gram of the embedding's site (sites.ts). Built
+ * in JS (one small readback of the mask): as tensor ops it took a Tile, WASM's slowest small op.
+ */
 function embeddingRowGram(LR: Float64Array | null, mask: tf.Tensor4D, M: number, T: number): tf.Tensor2D {
-  const R = new Float32Array(T * T);
+  const R = new Float64Array(T * T);
   for (let a = 0; a < T; a++)
     for (let b = 0; b < T; b++) {
       if (LR === null) R[a * T + b] = a === b ? 1 : 0;
       else for (let c = 0; c < T; c++) R[a * T + b] += LR[a * T + c] * LR[b * T + c];
     }
-  const m = mask.reshape([M * T, 1]);
-  const tiled = tf.tensor2d(R, [T, T]).tile([M, M]);
-  return tiled.mul(m).mul(m.reshape([1, M * T])) as tf.Tensor2D;
+  const m = mask.dataSync();
+  const P = M * T;
+  const G = new Float32Array(P * P);
+  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) G[i * P + j] = R[(i % T) * T + (j % T)] * m[i] * m[j];
+  return tf.tensor2d(G, [P, P]);
 }
 
 /**
