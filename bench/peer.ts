@@ -38,6 +38,8 @@ export interface PeerOutput {
   readonly torch: string;
   readonly threads: number;
   readonly matmulCeilingGflops: number;
+  /** The BLAS library torch loaded (the reference libblas makes it 5–30× slower than OpenBLAS). */
+  readonly blas?: string;
   readonly peakRssBytes: number;
   readonly results: PeerResult[];
 }

@@ -520,7 +520,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const pr = report.peer as { results: (PeerResult & { gflops: number; fractionOfWasmCeiling: number; fractionOfTorchCeiling: number })[] };
   p(
-    `PyTorch peer: torch ${peerHeader.torch}, ${peerHeader.threads} thread(s), torch matmul ceiling ${peerHeader.matmulCeilingGflops.toFixed(1)} GFLOP/s, peak RSS ${mb(peer?.peakRssBytes ?? 0)} MB${peerWhy ? `; ${peerWhy}` : ''}`,
+    `PyTorch peer: torch ${peerHeader.torch}, ${peerHeader.threads} thread(s), BLAS ${peerHeader.blas ?? 'unknown'}, torch matmul ceiling ${peerHeader.matmulCeilingGflops.toFixed(1)} GFLOP/s, peak RSS ${mb(peer?.peakRssBytes ?? 0)} MB${peerWhy ? `; ${peerWhy}` : ''}`,
   );
   const peerGroups = [...new Set(pr.results.map((r) => `${r.config}/${r.task}/${r.variant}`))].map((k) => pr.results.filter((r) => `${r.config}/${r.task}/${r.variant}` === k));
   p(

@@ -450,12 +450,26 @@ def run_one(c, task, N, Nj, seed, args, jacrev=True):
     return [gram, jac]
 
 
+def blas_library():
+    """The BLAS the process loaded (after a matmul): Debian's torch links the libblas.so.3
+    alternative, which is the slow reference BLAS unless an optimised one (libopenblas0-openmp)
+    is installed."""
+    try:
+        with open("/proc/self/maps") as fh:
+            libs = {line.split()[-1] for line in fh if "blas" in line.lower() and "/" in line}
+        return ", ".join(sorted(libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def header():
+    ceiling = matmul_ceiling()
     return {
         "peer": "torch",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "matmulCeilingGflops": matmul_ceiling(),
+        "matmulCeilingGflops": ceiling,
+        "blas": blas_library(),
     }
 
 
