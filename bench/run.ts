@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendChoice } from '../src/backend.ts';
+import { DEFAULT_PILOT } from '../src/estimators/ensemble.ts';
 import { configByName, configs, D, M, SEED, T, taskFlops, taskSpec, tasks, type Task } from './configs.ts';
 import type { TaskRequest, TaskResult } from './task.ts';
 import { summarise } from './profile.ts';
@@ -319,7 +320,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--peer-threads <k>', "torch threads (default: torch's own)", wholeAtLeast(1))
     .option('--jacrev-networks <n>', "cap on the peer's vmap(jacrev) run, the slow one", wholeAtLeast(2))
     .option('--rounds <r>', 'timed rounds per configuration and task, ours and the peer alternating (ratios are medians over rounds)', wholeAtLeast(1), 3)
-    .option('--pilot <n>', "control variates' pilot networks for our sampler (0: none; estimate's controlVariates)", wholeAtLeast(0), 128)
+    .option('--pilot <n>', "control variates' pilot networks for our sampler (0: none; estimate's controlVariates)", wholeAtLeast(0), DEFAULT_PILOT)
     .option('--out <file>', 'JSON results', join(here, 'results', 'latest.json'))
     .option('--profile <dir>', 'also write a CPU profile of each timed run to <dir> and time every tfjs kernel (a rerun)')
     .option('--check-peer', 'only check the peer against our estimator on tiny networks (bench/peers/check.ts)');

@@ -160,19 +160,28 @@ function entryFit(K: readonly ArrayLike<number>[], F: readonly Float64Array[], P
     A[s * S + s] += ridge;
     for (let t = 0; t < s; t++) A[t * S + s] = A[s * S + t];
   }
-  const x = solveSymmetric(A, b, S);
+  const L = cholesky(A, S);
+  const x = solveCholesky(L, b, S);
   // Leave-one-out residuals of least squares are r_k / (1 − h_kk) (the PRESS statistic): how well
   // the coefficients predict networks they were not fitted on, from the pilot alone.
   let press = 0;
   const d = new Float64Array(S);
+  const y = new Float64Array(S);
   for (let k = 0; k < n; k++) {
     let r = K[k][e] - km;
     for (let s = 0; s < S; s++) {
       d[s] = F[k][chosen[s] * P * P + e] - fm[s];
       r -= x[s] * d[s];
     }
-    const h = 1 / n + quadraticForm(A, d, S);
-    press += (r / (1 - h)) ** 2;
+    // h_kk = 1/n + dᵀ A⁻¹ d = 1/n + |L⁻¹ d|².
+    let q = 0;
+    for (let i = 0; i < S; i++) {
+      let t = d[i];
+      for (let j = 0; j < i; j++) t -= L[i * S + j] * y[j];
+      y[i] = t / L[i * S + i];
+      q += y[i] * y[i];
+    }
+    press += (r / (1 - 1 / n - q)) ** 2;
   }
   return { x, press, plain };
 }
@@ -230,16 +239,8 @@ export function fitControlVariates(K: readonly ArrayLike<number>[], F: readonly 
   return { sites: chosen.map((s) => sites[s]), P, beta, pilot: n };
 }
 
-/** dᵀ A⁻¹ d for symmetric positive definite A. */
-function quadraticForm(A: Float64Array, d: Float64Array, S: number): number {
-  const x = solveSymmetric(A, d, S);
-  let q = 0;
-  for (let s = 0; s < S; s++) q += d[s] * x[s];
-  return q;
-}
-
-/** A x = b for symmetric positive definite A (S × S, row-major) by Cholesky, float64. */
-function solveSymmetric(A: Float64Array, b: Float64Array, S: number): Float64Array {
+/** Lower Cholesky factor of a symmetric positive definite S × S matrix (row-major), float64. */
+function cholesky(A: Float64Array, S: number): Float64Array {
   const L = new Float64Array(S * S);
   for (let j = 0; j < S; j++) {
     let d = A[j * S + j];
@@ -253,6 +254,11 @@ function solveSymmetric(A: Float64Array, b: Float64Array, S: number): Float64Arr
       L[i * S + j] = s / ljj;
     }
   }
+  return L;
+}
+
+/** x with L Lᵀ x = b. */
+function solveCholesky(L: Float64Array, b: Float64Array, S: number): Float64Array {
   const y = new Float64Array(S);
   for (let i = 0; i < S; i++) {
     let s = b[i];

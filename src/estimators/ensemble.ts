@@ -319,7 +319,7 @@ export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: Estim
 }
 
 /** Pilot networks of the control variates unless told otherwise. */
-export const DEFAULT_PILOT = 128;
+export const DEFAULT_PILOT = 64;
 
 /** The pilot's seed: its own streams, apart from the run's. */
 export const pilotSeed = (seed: number) => seed32(`control-variates/pilot/${seed}`);
