@@ -13,7 +13,7 @@
  *    be ≥ 0.9.
  *
  * Writes docs/calibration.md (or --out) and prints the same table. Runs shard the seeds over
- * --workers child processes (each a single-threaded tfjs WASM backend, STACK.md).
+ * --workers child processes (each a single-threaded tfjs WASM backend).
  *
  *   npm run calibrate                      # 400 null seeds, 50 per broken MLP fixture, 20 per attention one, 2 workers (~10 min)
  *   npm run calibrate -- --seeds 800 --broken-seeds 100 --workers 2

@@ -1,20 +1,64 @@
-/** The public API of infinite-attention. */
+/**
+ * The public API of infinite-attention: everything a user's program or a layer file for
+ * `check-layer` needs comes from here (`import { … } from 'infinite-attention'`), so a layer file
+ * never reaches into the package's internals and always shares the CLI's one copy of its modules
+ * (the layer registry is module state).
+ */
+// tfjs itself, the copy the package runs on, for a layer's forward pass and its types.
+export * as tf from '@tensorflow/tfjs';
+
+// Specs and inputs: types, the typed builder, validation, files, width scaling.
 export * from './spec/types.ts';
 export * from './spec/builder.ts';
-export { parseNetworkSpec, parseInputs, SpecError } from './spec/schema.ts';
+export { parseNetworkSpec, parseAttentionSpec, parseInputs, networkSpecFrom, inputBatchFrom, SpecError } from './spec/schema.ts';
+export { readSpec, readInputs } from './io.ts';
 export { scaleSpec } from './spec/scale.ts';
+
+// Analytic kernels and finite ensembles.
 export { computeKernel, type KernelOptions, type KernelResult } from './kernels/compute.ts';
-export { KernelError, type KernelState, type Distribution } from './kernels/state.ts';
 export { estimate, type EstimateOptions, type EstimateResult } from './estimators/ensemble.ts';
 export { MomentAccumulator } from './estimators/accumulator.ts';
 export { initBackend, type BackendChoice } from './backend.ts';
-export type { Layer, LayerFactory, LayerSite, ParamDecl, ParamMap, FiniteContext, KernelContext } from './layers/types.ts';
-export { registerLayer, overrideLayer } from './layers/registry.ts';
+
+// Writing a layer: the factory interface, the kernel state and its helpers, activation maths,
+// parameter sites, the registry, and the module shape `check-layer` loads.
+export type { Layer, LayerFactory, LayerSite, ParamDecl, ParamMap, FiniteContext, KernelContext, PreactivationSampler } from './layers/types.ts';
+export { KernelError, featureGram, featureMeans, stateSize, type KernelState, type Distribution } from './kernels/state.ts';
+export { quadratureActivation, DEFAULT_ACTIVATION_QUADRATURE, activations, type QuadratureActivationOptions, type ActivationMath, type PairMoments } from './kernels/activations/index.ts';
+export { linear, addBias, leftShared, deferred, type DeferredWeight } from './layers/sites.ts';
+export { registerLayer, overrideLayer, layerFactories } from './layers/registry.ts';
+export type { LayerModule, BrokenVariant } from './cli/commands/layerModule.ts';
+
+// Verdicts, statistics, validation cases and suites.
 export * from './verdicts/index.ts';
 export * as stats from './stats/index.ts';
 export { runCase, type CaseDefinition, type CaseResult } from './validation/case.ts';
 export { loadSuite } from './validation/suite.ts';
-export type { LayerModule, BrokenVariant } from './cli/commands/layerModule.ts';
-export { featureGram, featureMeans } from './kernels/state.ts';
-export { linear, addBias, leftShared } from './layers/sites.ts';
-export { quadratureActivation } from './kernels/activations/quadrature.ts';
+// Training against the infinite-width predictions (docs/training.md).
+export {
+  predictTraining,
+  predictionMoments,
+  trainingMap,
+  trainingSpectrum,
+  stabilityLimit,
+  secondMoment,
+  TrainingInputError,
+  type PredictOptions,
+  type Prediction,
+  type TrainingKernels,
+  type TrainingMode,
+  type TrainingPredictor,
+  type TimeModel,
+  type Step,
+} from './training/predict.ts';
+export { analyticTraining, predictFromKernel, type AnalyticTraining, type PredictionWithSE } from './training/analytic.ts';
+export { trainEnsemble, convergenceSteps, TrainingDivergedError, type TrainOptions, type TrainResult, type StepAccumulators } from './training/trainer.ts';
+export { runTrainingShard, mergeTrainingShards, trainParallel, type TrainShardFile } from './training/shards.ts';
+export { trainingAgreement, type TrainingAgreement } from './training/verdict.ts';
+export { runTrainingCase, evaluateTraining, type TrainingCaseDefinition, type TrainingCaseResult } from './training/case.ts';
+export { loadTrainingCases } from './training/suite.ts';
+export { gridConfigs, type GridConfig } from './training/grid.ts';
+export { jointBatch, type TrainingTask } from './training/task.ts';
+export { parseTargets, parseSteps, parseLearningRate, parseRidge } from './training/schema.ts';
+export { sequenceTask, type SequenceTask, type SequenceTaskOptions } from './tasks/sequence.ts';
+export { symmetricEigen, type SymmetricEigen } from './linalg/symmetricEigen.ts';

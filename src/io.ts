@@ -18,7 +18,8 @@ export function readJson(path: string, what: string): unknown {
 }
 
 const inFile = (path: string, e: unknown): never => {
-  if (e instanceof SpecError) throw new SpecError(`${path}: ${e.message}`, e.issues);
+  // readJson's own messages already name the file.
+  if (e instanceof SpecError) throw e.message.includes(path) ? e : new SpecError(`${path}: ${e.message}`, e.issues);
   throw e;
 };
 

@@ -3,5 +3,5 @@ import type { InputBatch, NetworkSpec } from './spec/types.ts';
 import { buildStack, type Stack } from './layers/sequential.ts';
 
 export function buildNetwork(spec: NetworkSpec, batch: Pick<InputBatch, 'd' | 'T'>): Stack {
-  return buildStack(spec.layers, { path: '', inWidth: batch.d, T: batch.T }, (i) => `layers[${i}]`);
+  return buildStack(spec.layers, { path: '', inWidth: batch.d, T: batch.T, rawWidth: true }, (i) => `layers[${i}]`);
 }

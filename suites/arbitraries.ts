@@ -60,10 +60,16 @@ export interface ArchitectureOptions {
   readonly activations: readonly Act[];
   /** Include attention units (the layer must be registered). */
   readonly attention: boolean;
-  /** Only attention whose kernel is closed-form (no sampled sqrt softmax/relu/abs): cheaper. */
+  /** Only attention whose kernel is closed-form (no sampled sqrt softmax): cheaper. */
   readonly closedFormAttention?: boolean;
   /** Force a pattern in: 'act' a given activation, 'act-layerNorm' it followed by LayerNorm. */
   readonly require?: { readonly pattern: 'act' | 'act-layerNorm'; readonly activations: readonly Act[] };
+  /**
+   * The raw inputs' channel count d: when given, the leading dense layer is optional, so units may
+   * act on the raw inputs (an activation or LayerNorm as the exact deterministic map, attention, a
+   * residual block that ends in dense(d)). Without it every architecture starts with dense.
+   */
+  readonly inputWidth?: number;
 }
 
 export interface Architecture {
@@ -126,7 +132,7 @@ function attentionUnit(o: ArchitectureOptions): fc.Arbitrary<AttentionUnit> {
   })
     .chain((u) =>
       mech
-        .filter((m) => !o.closedFormAttention || m.scaling === 'linear' || m.mechanism === 'identity')
+        .filter((m) => !o.closedFormAttention || m.scaling === 'linear' || m.mechanism !== 'softmax')
         .map((m) => ({ ...u, ...m })),
     );
 }
@@ -151,17 +157,18 @@ function unitArb(o: ArchitectureOptions): fc.Arbitrary<Unit> {
 
 type Dist = 'deterministic' | 'gaussian' | 'general';
 
-/** Folds units into a valid spec (see the header for the rules). */
-export function assemble(first: DenseUnit, units: readonly Unit[], readout: { width: number; wStd: number; bStd: number }, o: ArchitectureOptions): Architecture {
+/** Folds units into a valid spec (see the header for the rules). `first` null: start on the raw inputs (needs `o.inputWidth`). */
+export function assemble(first: DenseUnit | null, units: readonly Unit[], readout: { width: number; wStd: number; bStd: number }, o: ArchitectureOptions): Architecture {
   const layers: Record<string, unknown>[] = [];
   let dist: Dist = 'deterministic';
   let pooled = false;
-  let width = 0;
+  let width = o.inputWidth ?? 0;
   let scaleHeads = false;
+  // On the raw inputs an activation is the exact map of known features, which stay known.
   const act = (a: Act | null) => {
-    if (a && dist === 'gaussian') {
+    if (a && dist !== 'general') {
       layers.push({ type: a });
-      dist = 'general';
+      dist = dist === 'gaussian' ? 'general' : 'deterministic';
     }
   };
   const dense = (u: DenseUnit) => {
@@ -170,9 +177,10 @@ export function assemble(first: DenseUnit, units: readonly Unit[], readout: { wi
     dist = 'gaussian';
     act(u.act);
   };
+  if (first === null && o.inputWidth === undefined) throw new Error('assemble: an architecture without a leading dense layer needs ArchitectureOptions.inputWidth');
   // A required pattern goes right after the first dense layer, where it is always valid.
-  dense({ ...first, act: o.require ? o.require.activations[0] : first.act });
-  if (o.require?.pattern === 'act-layerNorm') layers.push({ type: 'layerNorm' });
+  if (first !== null) dense({ ...first, act: o.require ? o.require.activations[0] : first.act });
+  if (first !== null && o.require?.pattern === 'act-layerNorm') layers.push({ type: 'layerNorm' });
   for (const u of units) {
     switch (u.kind) {
       case 'dense':
@@ -188,7 +196,7 @@ export function assemble(first: DenseUnit, units: readonly Unit[], readout: { wi
         break;
       case 'residual': {
         const block: Record<string, unknown>[] = [];
-        if (u.act && dist === 'gaussian') block.push({ type: u.act });
+        if (u.act && dist !== 'general') block.push({ type: u.act });
         if (u.hidden !== null) block.push({ type: 'dense', width: u.hidden, wStd: u.wStd, bStd: u.bStd }, { type: u.hiddenAct });
         block.push({ type: 'dense', width, wStd: u.wStd, bStd: u.bStd });
         layers.push({ type: 'residual', block });
@@ -214,7 +222,7 @@ export function assemble(first: DenseUnit, units: readonly Unit[], readout: { wi
 export function architectureArb(o: ArchitectureOptions): fc.Arbitrary<Architecture> {
   return fc
     .record({
-      first: denseUnit(o),
+      first: o.inputWidth === undefined || o.require ? denseUnit(o) : fc.option(denseUnit(o), { nil: null, freq: 2 }),
       units: fc.array(unitArb(o), { maxLength: o.maxUnits }),
       readout: fc.record({ width: fc.constantFrom(1, 2), wStd: std(0.8, 1.5), bStd: fc.oneof(fc.constant(0), std(0.1, 0.5)) }),
     })

@@ -1,6 +1,6 @@
 /**
- * Heads and the law of finite attention networks (KERNELS.md, "What the finite networks must show",
- * items 2 and 3; issue 3 §4): what the kernels alone do not show.
+ * Heads and the law of finite attention networks (docs/kernels.md §7, "What finite networks must
+ * show", items 2 and 3; issue 3 §4): what the kernels alone do not show.
  *
  * The network is one attention layer on the raw inputs, read at output channel 0. Its heads are then
  * i.i.d. given the inputs (no layer below them is shared), so a single network's NTK is an average

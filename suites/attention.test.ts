@@ -1,6 +1,6 @@
 /**
- * Multi-head self-attention against its kernels (issue 3, §4; KERNELS.md, "Multi-head
- * self-attention"), decided by the verdict engine (src/verdicts/): every variant of
+ * Multi-head self-attention against its kernels (issue 3, §4; docs/kernels.md §5), decided by
+ * the verdict engine (src/verdicts/): every variant of
  * fixtures/suites/attention.json — linear and sqrt scaling × softmax, identity, relu, abs;
  * positional embeddings sum and concat, with and without decay, seen or not by the values,
  * trainable or fixed; masked and unmasked inputs — must agree with the kernel in NNGP and NTK,
@@ -56,6 +56,8 @@ const exposedBy: Record<string, string> = {
   'attention-embedding-missing-from-ntk': 'linear-identity-sum-decay-values-masked',
   // The one sqrt-specific bug: the logit path, on the headline case (sampled kernel).
   'attention-ntk-without-query-key-weights': 'sqrt-softmax-sum-decay-masked',
+  // The relu closed form (D.12) without s·E[A Θv Aᵀ]: Θv ≠ 0 after the first dense layer.
+  'attention-closed-form-without-value-ntk': 'sqrt-relu-masked',
 };
 
 describe('broken attention kernels are caught', () => {

@@ -127,6 +127,19 @@ describe('validate --report / --write-baseline / --baseline on the command line'
     expect(first.status, first.stderr).toBe(0);
     for (const f of ['report.md', 'report.html', 'results.json', 'junit.xml']) expect(existsSync(join(dir, 'report', f)), f).toBe(true);
     expect(readFileSync(join(dir, 'report', 'junit.xml'), 'utf8')).toContain('<testsuite name="tiny" tests="2" failures="0"');
+    // The report carries what the terminal table carries, in columns (issue 11, item 7).
+    const md = readFileSync(join(dir, 'report', 'report.md'), 'utf8');
+    expect(md).toContain('| status | case | kernel | max\\|z\\| | p | p (Holm) | detects (uniform / one entry) | bias fit χ²/dof (p) | bias rate | seconds |');
+    const rows = md.split('\n').filter((l) => /^\| passed \| tiny \| (nngp|ntk) \|/.test(l));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const cells = row.split(' | ');
+      expect(cells[3], row).toMatch(/^\d+\.\d\d$/); // max|z|
+      expect(cells[6], row).toMatch(/^(<0\.1|[\d.]+)% \/ (<0\.1|[\d.]+)%$/); // detects
+      expect(cells[7], row).toMatch(/^\d+\.\d\d \(\d\.\de[-+]\d+\)$/); // bias fit
+      expect(cells[8], row).toMatch(/^(w\^-?\d+\.\d\d±\d+\.\d\d|unresolved)$/); // bias rate
+    }
+    expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain('<th>bias fit χ²/dof (p)</th>');
 
     const same = validate('--suite', join(dir, 'suite.json'), '--baseline', join(dir, 'baseline.json'));
     expect(same.status, same.stdout).toBe(0);

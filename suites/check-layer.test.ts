@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { readInputs } from '../src/io.ts';
-import { loadLayerModule } from '../src/cli/commands/layerModule.ts';
+import { loadLayerModule, type LayerModule } from '../src/cli/commands/layerModule.ts';
+import { layerFactories } from '../src/layers/registry.ts';
 import { checkLayer, type CheckLayerReport } from '../src/cli/commands/checkLayerEngine.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -65,5 +66,43 @@ describe('check-layer engine', () => {
     expect(good.passed).toBe(true);
     const bad = await checkLayer(mod, { inputs, maskedInputs, variant: 'half-scale', only: ['after dense'], runs: 0, networks: 64, width: 16 });
     expect(bad.table[0].status).toBe('fail');
+  });
+});
+
+/**
+ * The built-in attention layer as a check-layer module, with every positional-embedding form
+ * (issue 11, item 1). "alone" runs it on the raw inputs, whose width no factor changes: there the
+ * embedding's Gram PPᵀ/n_pe never reaches the mean σpe²R the kernel uses, and a concat embedding's
+ * n_pe was also scaled against an unscaled n, so a correct layer failed. The layer now declines
+ * that input with its reason (a refused row, which the contract allows), and passes behind a
+ * non-linearity of a Gaussian input.
+ */
+describe('check-layer on the built-in attention, every embedding form', () => {
+  const inputs = readInputs(join(root, 'fixtures/layers/inputs.json'));
+  const maskedInputs = readInputs(join(root, 'fixtures/layers/inputs-masked.json'));
+  const base = { type: 'attention', heads: 2, keyWidth: 8, valueWidth: 8, outWidth: 8, scaling: 'linear', mechanism: 'softmax', wQStd: 1, wKStd: 1, wVStd: 1, wOStd: 1, bStd: 0.1 };
+  const pe = { std: 1, decay: null, p: 1, values: false, trainable: true };
+  const forms: [string, Record<string, unknown>][] = [
+    ['concat, trainable, seen by the values', { type: 'concat', channels: 8, ...pe, values: true }],
+    ['concat, fixed, with decay', { type: 'concat', channels: 4, ...pe, trainable: false, decay: { kind: 'exp', scale: 0.5 } }],
+    ['sum, trainable', { type: 'sum', ...pe }],
+    ['sum, fixed, seen by the values', { type: 'sum', ...pe, trainable: false, values: true }],
+  ];
+  it.each(forms)('%s: "alone" is refused with its reason', async (_name, posEmb) => {
+    const mod = { type: 'attention', factory: layerFactories.attention as LayerModule['factory'], sample: { ...base, posEmb } };
+    const r = await checkLayer(mod, { inputs, maskedInputs, only: ['alone'], runs: 0, networks: 64, width: 16 });
+    expect(r.table.map((row) => [row.name, row.status])).toEqual([['alone', 'refused']]);
+    expect(r.table[0].message).toMatch(/positional embedding on the raw inputs has no infinite-width limit/);
+    expect(r.passed).toBe(false); // every row refused: nothing was checked
+  });
+
+  it('the issue\'s form (concat, 8 channels, trainable, seen by the values) passes behind relu: the check passes', async () => {
+    const mod = { type: 'attention', factory: layerFactories.attention as LayerModule['factory'], sample: { ...base, posEmb: forms[0][1] } };
+    const r = await checkLayer(mod, { inputs, maskedInputs, only: ['alone', 'after relu'], runs: 0, networks: 64, width: 16 });
+    expect(r.table.map((row) => [row.name, row.status])).toEqual([
+      ['alone', 'refused'],
+      ['after relu', 'pass'],
+    ]);
+    expect(r.passed).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The MLP family against its kernels, decided by the verdict engine (src/verdicts/): every case of
- * the default suite must pass, and every deliberately broken kernel in fixtures/broken must be
- * caught by the same verdicts.
+ * fixtures/suites/mlp.json must pass, and every deliberately broken kernel in fixtures/broken must be
+ * caught by the same verdicts. (The default suite of `npm run validate` runs four of these cases
+ * beside attention; the attention suites run theirs.)
  * All verdicts of the suite form one Holm family at α = 1e-3 (src/validation/family.ts), so a
  * correct kernel fails this file by chance with probability below 1e-3 (docs/calibration.md
  * measures it); the seeds are fixed, so the outcome is reproducible.
@@ -14,7 +15,7 @@ import { brokenMlpLayers } from '../fixtures/broken/index.ts';
 
 const familyAlpha = 1e-3;
 // Each verdict is run (and states its power) at Holm's worst-case level; the family decides at α.
-const { cases, alpha } = suiteCases('default.json', null, familyAlpha);
+const { cases, alpha } = suiteCases('mlp.json', null, familyAlpha);
 const results: CaseResult[] = [];
 const summary: string[] = [];
 

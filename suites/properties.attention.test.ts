@@ -3,7 +3,7 @@
  * abs; positional embeddings sum/concat with decays; masks) agree with their kernels by the
  * calibrated verdict. Sqrt attention converges in 1/heads, so its cases grow the heads with the
  * width factor (Architecture.scaleHeads). The quick profile keeps to closed-form kernels (linear,
- * or sqrt with identity): the sampled sqrt kernels cost seconds each and run in the full profile.
+ * or sqrt with identity, relu or abs): sampled sqrt softmax kernels run in the full profile.
  * Skipped when no attention layer is registered.
  */
 import { describe, expect } from 'vitest';

@@ -2,7 +2,7 @@
 """A PyTorch-CPU peer of infinite-attention's Monte-Carlo estimators (issue 6, section 2).
 
 It runs the networks of bench/configs.ts, read from the JSON that bench/run.ts writes, with the
-parameterisation of shared/KERNELS.md and the forward pass of src/layers/ (NTK parameterisation:
+parameterisation of docs/kernels.md and the forward pass of src/layers/ (NTK parameterisation:
 every weight N(0, 1), every scale in the forward pass), N networks batched in every op:
 
   nngp         plain Monte Carlo, as users do it: the readout with n channels is sampled too, and a

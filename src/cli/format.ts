@@ -1,7 +1,7 @@
 /** Plain-text tables for the terminal. */
 import type { CaseResult } from '../validation/case.ts';
 import type { SuiteDecision } from '../validation/family.ts';
-import type { ConvergenceRate } from '../verdicts/convergenceRate.ts';
+import { biasFitCell, detectsCell, pValueCell, rateCell, statisticCell, VERDICT_COLUMNS } from '../reports/verdictCells.ts';
 
 export function formatMatrix(a: Float64Array, P: number, se?: Float64Array | null): string {
   const rows: string[] = [];
@@ -16,20 +16,12 @@ export function formatMatrix(a: Float64Array, P: number, se?: Float64Array | nul
   return rows.join('\n');
 }
 
-const pct = (x: number): string => (!Number.isFinite(x) ? '—' : x < 0.001 ? '<0.1%' : `${(100 * x).toPrecision(2)}%`);
-
-function rateCell(r: ConvergenceRate | undefined): string {
-  if (!r) return '—';
-  if (!r.resolved) return 'unresolved';
-  return `w^${r.exponent.toFixed(2)}±${r.exponentSE.toFixed(2)}`;
-}
-
 /**
  * The verdict table of `validate`: one row per kernel verdict, decided by the suite's Holm family
  * (src/validation/family.ts), with each verdict's power and the bias model's goodness of fit.
  */
-export function formatVerdictTable(results: readonly CaseResult[], decision: SuiteDecision, perVerdictAlpha: number): string {
-  const head = ['case', 'kernel', 'verdict', 'max|z|', 'p', 'p (Holm)', 'detects (uniform / one entry)', 'bias fit χ²/dof (p)', 'bias rate', 'seconds'];
+export function formatVerdictTable(results: readonly CaseResult[], decision: SuiteDecision, perVerdictAlpha: number, o: { requirePower?: boolean } = {}): string {
+  const head = ['case', 'kernel', 'verdict', ...VERDICT_COLUMNS, 'seconds'];
   const rows: string[][] = [];
   const notes: string[] = [];
   const byCase = new Map(results.map((r) => [r.name, r]));
@@ -41,11 +33,11 @@ export function formatVerdictTable(results: readonly CaseResult[], decision: Sui
       m.case,
       m.kernel,
       (m.status === 'inconclusive' ? 'INCONCLUSIVE' : m.rejected ? 'FAIL' : 'pass') + (v.biasModel.adequate ? '' : ' !'),
-      v.statistic.toFixed(2),
-      v.pValue.toExponential(1),
-      Number.isNaN(m.adjusted) ? '—' : m.adjusted.toExponential(1),
-      `${pct(v.detectableRelativeError)} / ${pct(v.detectableRelativeErrorMedian)}`,
-      g.dof > 0 ? `${g.chi2PerDof.toFixed(2)} (${g.pValue.toExponential(1)})` : '—',
+      statisticCell(v.statistic),
+      pValueCell(v.pValue),
+      pValueCell(m.adjusted),
+      detectsCell(v.detectableRelativeError, v.detectableRelativeErrorMedian),
+      biasFitCell(g),
       rateCell(r.rates[m.kernel]),
       r.seconds.toFixed(1),
     ]);
@@ -63,6 +55,13 @@ export function formatVerdictTable(results: readonly CaseResult[], decision: Sui
     ...(notes.length ? ['', ...notes.map((n) => `! ${n}`)] : []),
     '',
     `${rows.length - failed - undecided} passed, ${failed} failed${undecided ? `, ${undecided} inconclusive` : ''} on ${results[0]?.backend ?? '?'}; family-wise α = ${decision.alpha} (${decision.method}).`,
+    ...(undecided
+      ? [
+          o.requirePower
+            ? `${undecided} verdict(s) could not decide (see "!" above): under --require-power that fails the run.`
+            : `${undecided} verdict(s) could not decide (see "!" above): they neither pass nor fail; --require-power makes them fail the run.`,
+        ]
+      : []),
     'Each verdict fits K(w) = K∞ + a/w per entry over the width factors (weighted least squares; its χ² tests that bias model) and tests',
     'K∞ against the kernel jointly: max|z| over entries, with its null from the estimated covariance between entries (docs/verdicts.md).',
     `"detects": the smallest relative kernel error caught with probability 0.9 at the worst-case Holm level ${perVerdictAlpha.toExponential(2)},`,

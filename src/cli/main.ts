@@ -2,22 +2,25 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { readInputs, readSpec, toMatrix } from '../io.ts';
-import { computeKernel } from '../kernels/compute.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readInputs, readJson, readSpec, toMatrix } from '../io.ts';
+import { computeKernel, precisionNote } from '../kernels/compute.ts';
 import { estimate } from '../estimators/ensemble.ts';
-import { BackendError, backendChoices, type BackendChoice } from '../backend.ts';
+import type { BackendChoice } from '../backend.ts';
 import { loadSuite } from '../validation/suite.ts';
 import { runCase, type CaseResult } from '../validation/case.ts';
 import { decideSuite, verdictCount } from '../validation/family.ts';
 import { holmWorstCaseLevel } from '../verdicts/holmFamily.ts';
-import { SpecError } from '../spec/schema.ts';
-import { KernelError } from '../kernels/state.ts';
+import { headLimitLayers, describeHeadLimits } from '../spec/heads.ts';
 import { formatMatrix, formatVerdictTable } from './format.ts';
 import { afterValidate, registerCommands } from './commands/index.ts';
-import { writeFileSync } from 'node:fs';
-import { readJson } from '../io.ts';
-import { mergeShards, parseShard, runShard, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
+import { mergeShards, parseShard, runShard, shardName, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
 import { estimateParallel } from '../estimators/parallel.ts';
+import { createProgress } from './commands/progress.ts';
+import { backendOption, positive, positiveInt, powerOptions, probability } from './options.ts';
+import { describeError, EXIT, UsageError, verdictExit } from './errors.ts';
+import { loadTrainingCases } from '../training/suite.ts';
+import { formatTrainingTable, runTrainingCases, trainingExtras, trainingVerdictCount } from '../training/validate.ts';
 
 interface PrintableEstimate {
   M: number;
@@ -65,61 +68,78 @@ function printEstimate(r: PrintableEstimate, json: boolean): void {
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const defaultSuite = resolve(root, 'fixtures/suites/default.json');
 
-const int = (name: string, min: number) => (s: string) => {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
-  return n;
-};
-const prob = (s: string) => {
-  const n = Number(s);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('must be a number in (0, 1)');
-  return n;
-};
+const version = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-const backendOption = () =>
-  new Option('--backend <name>', 'tfjs backend (auto tries tfjs-node-gpu, webgpu on a hardware GPU, tfjs-node, wasm, cpu in that order)')
-    .choices(backendChoices as string[])
-    .default('auto');
-
-function progress(quiet: boolean): (msg: string) => void {
-  if (quiet) return () => {};
-  let last = 0;
-  return (msg) => {
-    const now = Date.now();
-    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${msg}`);
-    else if (now - last > 5000) {
-      process.stderr.write(`${msg}\n`);
-      last = now;
-    }
-  };
-}
+/** `--shard i/n` as commander parses it: a bad string is a usage error naming the option. */
+const shardOption = (text: string) => {
+  try {
+    return parseShard(text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
 
 export function buildProgram(): Command {
   const program = new Command('infinite-attention')
     .description('Finite attention networks against their infinite-width NNGP and NTK kernels')
+    .version(version, '-V, --version', 'print the version')
     .showSuggestionAfterError()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText('after', '\nExit codes: 0 passed, 1 a verdict, claim or composition failed (or was inconclusive under --require-power),\n2 usage or input error, 3 internal error, 130 interrupted.');
 
   program
     .command('kernel')
     .description('analytic NNGP and NTK (float64): M×M after pooling, else (M·T)×(M·T)')
     .requiredOption('--spec <file>', 'network spec JSON {"layers": [...]}')
     .requiredOption('--inputs <file>', 'inputs JSON {"inputs": [M][T][d], "mask"?: [M][T]}')
-    .option('--precision <p>', 'target relative standard error of sampled attention kernels', Number, 0.01)
-    .option('--seed <s>', 'seed of the kernel\'s own sampling (sqrt attention)', int('seed', 1), 1)
-    .option('--json', 'print JSON')
+    .option('--precision <p>', 'target relative standard error of sampled (sqrt softmax) attention kernels: largest SE / mean diagonal', positive('--precision'), 0.01)
+    .option('--time-budget <s>', 'seconds the sampling may take; where they run out the output says the precision was not reached', positive('--time-budget'), 120)
+    .option('--max-samples <n>', 'cap on the logit draws over all replicas (default: none)', positiveInt('--max-samples', 16))
+    .addOption(new Option('--sampling <method>', 'how sampled kernels integrate over the logits: rows (quasi-random, per entry), antithetic (draws Z and −Z) or plain draws').choices(['rows', 'antithetic', 'plain']).default('rows'))
+    .option('--seed <s>', "seed of the kernel's own sampling (sqrt softmax attention)", positiveInt('--seed', 1), 1)
+    .option('--json', 'print JSON (progress on stderr as JSON lines)')
+    .option('--quiet', 'no progress output')
     .action((o) => {
       const spec = readSpec(o.spec);
       const batch = readInputs(o.inputs);
-      const k = computeKernel(spec, batch, { precision: o.precision, seed: o.seed });
+      const progress = createProgress({ quiet: o.quiet, json: o.json });
+      // SE ∝ 1/√samples, so the samples still needed are (precision reached / target)² times those drawn.
+      const k = computeKernel(spec, batch, {
+        precision: o.precision,
+        seed: o.seed,
+        timeBudget: o.timeBudget,
+        maxSamples: o.maxSamples,
+        sampling: o.sampling,
+        onProgress: (samples, p) => progress.update(Math.min(1, (o.precision / p) ** 2), `${samples} logit samples, relative SE ${p.toExponential(2)}`),
+      });
+      progress.stop();
+      const note = precisionNote(k);
+      if (!k.reached) console.error(`warning: ${note}`);
+      const sampling = k.limitedBy === null ? null : { samples: k.samples, precision: k.precision, targetPrecision: k.targetPrecision, reached: k.reached, limitedBy: k.limitedBy, seDof: k.seDof, note };
+      const limits = headLimitLayers(spec);
       const P = k.M * k.T;
-      const out = { M: k.M, T: k.T, nngp: toMatrix(k.nngp, P), ntk: toMatrix(k.ntk, P), nngpSE: toMatrix(k.nngpSE, P), ntkSE: toMatrix(k.ntkSE, P), samples: k.samples };
+      const out = {
+        M: k.M,
+        T: k.T,
+        nngp: toMatrix(k.nngp, P),
+        ntk: toMatrix(k.ntk, P),
+        nngpSE: toMatrix(k.nngpSE, P),
+        ntkSE: toMatrix(k.ntkSE, P),
+        samples: k.samples,
+        sampling,
+        seconds: k.seconds,
+        // Where the kernel is the H → ∞ limit rather than the mean of networks at the spec's heads (src/spec/heads.ts).
+        exactAtSpecHeads: limits.length === 0,
+        headLimit: limits,
+      };
       if (o.json) console.log(JSON.stringify(out));
       else {
-        console.log(`NNGP (${P}×${P})${k.samples ? `, ${k.samples} logit samples, relative SE ${k.precision.toExponential(2)}` : ''}`);
+        console.log(k.limitedBy === null ? 'closed form (no sampled layer)' : `sampled: ${note}`);
+        console.log(`NNGP (${P}×${P})${k.nngpSE ? ' ± Monte-Carlo SE' : ''}`);
         console.log(formatMatrix(k.nngp, P, k.nngpSE));
         console.log(`NTK (${P}×${P})${k.ntkSE ? ' ± Monte-Carlo SE' : ''}`);
         console.log(formatMatrix(k.ntk, P, k.ntkSE));
+        for (const line of describeHeadLimits(limits)) console.log(`note: ${line}`);
       }
     });
 
@@ -128,35 +148,47 @@ export function buildProgram(): Command {
     .description('Monte-Carlo NNGP and NTK over an ensemble of finite networks (float32 sampling, float64 accumulation)')
     .requiredOption('--spec <file>', 'network spec JSON')
     .requiredOption('--inputs <file>', 'inputs JSON')
-    .option('--networks <N>', 'networks in the ensemble', int('networks', 2), 256)
-    .option('--seed <s>', 'run seed (≥ 1); the same seed gives the same numbers', int('seed', 1), 1)
+    .option('--networks <N>', 'networks in the ensemble', positiveInt('--networks', 2), 256)
+    .option('--seed <s>', 'run seed (≥ 1); the same seed gives the same numbers', positiveInt('--seed', 1), 1)
     .option('--no-ntk', 'skip the NTK')
     .option('--no-nngp', 'skip the NNGP')
-    .option('--shard <i/n>', 'run only shard i of n (blocks of 64 networks, block b to shard b mod n) and write it with --out')
+    .option(
+      '--shard <i/n>',
+      'run only shard i of n (1 ≤ i ≤ n): the networks go in blocks of 64, and shard i takes blocks i, i+n, i+2n, … (numbered from 1); write it with --out',
+      shardOption,
+    )
     .option('--out <file>', 'with --shard: the shard file to write (merge shards with `infinite-attention merge`)')
-    .option('--workers <k>', 'spread the networks over k worker threads (bit-identical to one thread)', int('workers', 1), 1)
-    .option('--chunk <n>', 'networks per tensor batch (default: 1 on wasm, where only unbatched products are fast; larger elsewhere)', int('chunk', 1))
+    .option('--workers <k>', 'spread the networks over k worker threads (bit-identical to one thread)', positiveInt('--workers', 1), 1)
+    .option('--chunk <n>', 'networks per tensor batch (default: 1 on wasm, where only unbatched products are fast; larger elsewhere)', positiveInt('--chunk', 1))
     .option('--no-preactivations', 'draw every weight of the NNGP networks instead of sampling hidden pre-activations given their inputs (same law; docs/estimators.md)')
     .addOption(backendOption())
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (progress on stderr as JSON lines)')
     .option('--quiet', 'no progress output')
     .action(async (o) => {
       const spec = readSpec(o.spec);
       const batch = readInputs(o.inputs);
-      const say = progress(o.quiet);
-      const common = { networks: o.networks, seed: o.seed, nngp: o.nngp, ntk: o.ntk, chunk: o.chunk, preactivations: o.preactivations as boolean, backend: o.backend as BackendChoice, onProgress: (d: number, t: number) => say(`${d}/${t} networks`) };
+      if (o.shard !== undefined && !o.out) throw new UsageError('--shard needs --out FILE for the shard file');
+      if (o.out !== undefined && o.shard === undefined) throw new UsageError('--out writes a shard file: give --shard i/n too');
+      const progress = createProgress({ quiet: o.quiet, json: o.json });
+      const common = {
+        networks: o.networks,
+        seed: o.seed,
+        nngp: o.nngp,
+        ntk: o.ntk,
+        chunk: o.chunk,
+        preactivations: o.preactivations as boolean,
+        backend: o.backend as BackendChoice,
+        onProgress: (d: number, t: number) => progress.update(d / t, `${d}/${t} networks`),
+      };
       if (o.shard !== undefined) {
-        if (!o.out) throw new SpecError('--shard needs --out FILE for the shard file');
-        const file = await runShard(spec, batch, { ...common, shard: parseShard(o.shard) });
+        const file = await runShard(spec, batch, { ...common, shard: o.shard });
         writeFileSync(o.out, JSON.stringify(file));
-        if (!o.quiet) console.error(`\nwrote ${file.blocks.length} block(s) of shard ${o.shard} to ${o.out}`);
+        progress.stop();
+        progress.log(`wrote ${file.blocks.length} block(s) of 64 networks, shard ${shardName(o.shard)}, to ${o.out}`);
         return;
       }
-      const r =
-        o.workers > 1
-          ? fromMerged(await estimateParallel(spec, batch, { ...common, workers: o.workers }))
-          : await estimate(spec, batch, common);
-      if (!o.quiet && process.stderr.isTTY) process.stderr.write('\n');
+      const r = o.workers > 1 ? fromMerged(await estimateParallel(spec, batch, { ...common, workers: o.workers })) : await estimate(spec, batch, common);
+      progress.stop();
       printEstimate(r, o.json);
     });
 
@@ -166,7 +198,10 @@ export function buildProgram(): Command {
     .argument('<files...>', 'shard files written by `estimate --shard i/n --out FILE`')
     .option('--json', 'print JSON')
     .action((files: string[], o) => {
-      const merged = mergeShards(files.map((f) => readJson(f, 'shard') as ShardFile));
+      const merged = mergeShards(
+        files.map((f) => readJson(f, 'shard') as ShardFile),
+        files,
+      );
       printEstimate({ ...fromMerged({ ...merged, seconds: 0 }), backend: merged.backends.join('+') }, o.json);
     });
 
@@ -174,46 +209,82 @@ export function buildProgram(): Command {
     .command('validate')
     .description('run a validation suite (default: the suite shipped in fixtures/) and print a verdict table; exit 1 on any failure')
     .option('--suite <file>', 'suite JSON', defaultSuite)
-    .option('--alpha <a>', 'family-wise false-positive rate of the whole suite (Holm over its verdicts)', prob, 1e-3)
+    .option('--alpha <a>', 'family-wise false-positive rate of the whole suite (Holm over its verdicts)', probability('--alpha'), 1e-3)
     .option('--only <names>', 'comma-separated case names to run')
+    .addOption(powerOptions()[0])
+    .addOption(powerOptions()[1])
     .addOption(backendOption())
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (progress on stderr as JSON lines)')
     .option('--quiet', 'no progress output')
     .action(async (o) => {
       let cases = loadSuite(o.suite);
-      if (o.only) {
-        const want = new Set(String(o.only).split(','));
-        cases = cases.filter((c) => want.has(c.name));
+      let training = loadTrainingCases(o.suite);
+      if (o.only !== undefined) {
+        const want = String(o.only)
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== '');
+        const names = [...cases.map((c) => c.name), ...training.map((c) => c.name)];
+        const unknown = want.filter((n) => !names.includes(n));
+        if (want.length === 0 || unknown.length)
+          throw new UsageError(`--only: ${want.length ? `no case ${unknown.map((n) => JSON.stringify(n)).join(', ')} in` : 'no case names given for'} ${o.suite}; its cases: ${names.join(', ')}`);
+        cases = cases.filter((c) => want.includes(c.name));
+        training = training.filter((c) => want.includes(c.name));
       }
       // Each verdict states its power at Holm's worst-case level α/k; the family decides at α.
-      const perVerdict = holmWorstCaseLevel(o.alpha, verdictCount(cases));
-      const say = progress(o.quiet);
+      const perVerdict = holmWorstCaseLevel(o.alpha, verdictCount(cases) + trainingVerdictCount(training));
+      const progress = createProgress({ quiet: o.quiet, json: o.json });
       const results: CaseResult[] = [];
-      for (const c of cases) results.push(await runCase(c, { alpha: perVerdict, backend: o.backend as BackendChoice, onProgress: say }));
-      if (!o.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      const decision = decideSuite(results, o.alpha);
+      const units = cases.length + training.length;
+      for (const [i, c] of cases.entries())
+        results.push(
+          await runCase(c, {
+            alpha: perVerdict,
+            backend: o.backend as BackendChoice,
+            maxDetectable: o.maxDetectable,
+            onProgress: (label, f) => progress.update((i + (f ?? 0)) / units, label),
+          }),
+        );
+      const trained = await runTrainingCases(training, {
+        alpha: perVerdict,
+        backend: o.backend as BackendChoice,
+        onProgress: (label: string) => progress.update(cases.length / units, label),
+      });
+      progress.stop();
+      const decision = decideSuite(results, o.alpha, trainingExtras(trained));
+      // Nothing passes on nothing: a run without a single verdict is not a pass.
+      if (decision.members.length + decision.extra.length === 0) throw new UsageError(`${o.suite}: the cases run gave no verdict (every case has "checks": [])`);
+      const failed = [...decision.members, ...decision.extra].filter((m) => m.rejected).length;
       if (o.json)
         console.log(
           JSON.stringify({
             alpha: o.alpha,
             family: decision.method,
             perVerdictAlpha: perVerdict,
+            maxDetectable: o.maxDetectable ?? null,
+            requirePower: Boolean(o.requirePower),
             backend: results[0]?.backend,
             passed: decision.passed,
+            failed,
+            inconclusive: decision.inconclusive,
             cases: results.map((r) => ({
               name: r.name,
               seconds: r.seconds,
               verdicts: Object.fromEntries(
                 decision.members
                   .filter((m) => m.case === r.name)
-                  .map((m) => [m.kernel, { ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, holmAdjustedP: m.adjusted, familyRejected: m.rejected }]),
+                  .map((m) => [m.kernel, { ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, status: m.status, holmAdjustedP: m.adjusted, familyRejected: m.rejected }]),
               ),
               rates: r.rates,
             })),
+            training: decision.extra.map((m) => ({ case: m.case, label: m.label, ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, holmAdjustedP: m.adjusted, familyRejected: m.rejected, status: m.status })),
           }),
         );
-      else console.log(formatVerdictTable(results, decision, perVerdict));
-      process.exitCode = decision.passed ? 0 : 1;
+      else {
+        if (results.length || !trained.length) console.log(formatVerdictTable(results, decision, perVerdict, { requirePower: Boolean(o.requirePower) }));
+        if (trained.length) console.log(formatTrainingTable(decision, trained));
+      }
+      process.exitCode = verdictExit(failed, decision.inconclusive, Boolean(o.requirePower));
       await afterValidate(o, cases, results, decision);
     });
 
@@ -221,21 +292,43 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** Every command and subcommand throws commander's errors to main() instead of exiting. */
+function throwUsageErrors(c: Command): void {
+  c.exitOverride();
+  // main() prints one line per error; commander prints help and the version itself.
+  c.configureOutput({ outputError: () => {} });
+  for (const sub of c.commands) throwUsageErrors(sub);
+}
+
+let pipesGuarded = false;
+/**
+ * `infinite-attention … | head` closes stdout early. The verdicts decide the exit status, not the
+ * reader: later writes are dropped and the command runs to its end (set -o pipefail sees its code).
+ */
+function guardClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+}
+
+/** Runs the command line; sets and returns the exit code (src/cli/errors.ts). */
+export async function main(argv: string[]): Promise<number> {
+  guardClosedPipes();
+  process.exitCode = undefined;
+  const program = buildProgram();
+  throwUsageErrors(program);
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? EXIT.passed);
   } catch (e) {
-    if (e instanceof SpecError || e instanceof KernelError || e instanceof BackendError) {
-      console.error(`error: ${e.message}`);
-      process.exitCode = 2;
-      return;
-    }
-    // Anything else is reported in one line too; INFINITE_ATTENTION_DEBUG=1 shows the stack.
-    if (e instanceof Error && !process.env.INFINITE_ATTENTION_DEBUG) {
-      console.error(`error: ${e.message}\n(set INFINITE_ATTENTION_DEBUG=1 for the stack trace)`);
-      process.exitCode = 3;
-      return;
-    }
-    throw e;
+    const { code, line } = describeError(e);
+    if (code === EXIT.internal && process.env.INFINITE_ATTENTION_DEBUG) throw e;
+    if (line !== null) console.error(line);
+    process.exitCode = code;
+    return code;
   }
 }

@@ -5,8 +5,9 @@
  * Networks are batched inside every tensor op; network k's weights depend only on (seed, k).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { InputBatch, NetworkSpec } from '../spec/types.ts';
+import type { InputBatch, InputsSpec, NetworkSpec } from '../spec/types.ts';
 import { buildNetwork } from '../network.ts';
+import { inputBatchFrom, networkSpecFrom } from '../spec/schema.ts';
 import type { Stack } from '../layers/sequential.ts';
 import { renameParams, type FiniteContext, type ParamDecl, type ParamMap, type PreactivationSampler } from '../layers/types.ts';
 import { activeBackend, initBackend, type BackendChoice } from '../backend.ts';
@@ -294,8 +295,8 @@ function outputChunk(stack: Stack, batch: InputBatch, inputs: InputTensors, para
 
 /**
  * Networks per tensor batch. WASM runs a GEMM on XNNPACK only when its batch dimension is 1; a
- * batched matMul takes a scalar loop at 1–3 GFLOP/s against 30–40 for a 2-D one (STACK.md;
- * docs/performance.md), and splitting a batch copies the whole tensor per piece. So on WASM one
+ * batched matMul takes a scalar loop at 1–3 GFLOP/s against 30–40 for a 2-D one
+ * (docs/performance.md), and splitting a batch copies the whole tensor per piece. So on WASM one
  * network per pass measured fastest (e.g. dense(256)-relu-dense(256)-relu-pool-dense, M = T = 8:
  * NNGP 719 networks/s at 1 against 75 at 16; NTK 153 against 71). Batched backends take many.
  */
@@ -307,7 +308,10 @@ function defaultChunk(stack: Stack, P: number, backend: string): number {
 
 const PREACTIVATION_BACKENDS = new Set(['wasm', 'cpu', 'tensorflow']);
 
-export async function estimate(spec: NetworkSpec, batch: InputBatch, opts: EstimateOptions): Promise<EstimateResult> {
+/** `spec` and `batch` may also be raw JSON: they are validated (SpecError) before anything runs. */
+export async function estimate(specOrJson: NetworkSpec, batchOrJson: InputBatch | InputsSpec, opts: EstimateOptions): Promise<EstimateResult> {
+  const spec = networkSpecFrom(specOrJson);
+  const batch = inputBatchFrom(batchOrJson);
   checkSeed(opts.seed);
   if (!Number.isInteger(opts.networks) || opts.networks < (opts.keepBlocks ? 1 : 2))
     throw new Error(`networks must be a whole number ≥ 2 (standard errors need two), got ${opts.networks}`);

@@ -1,6 +1,7 @@
 /**
  * `--workers k`: the blocks of a run spread over k worker threads (one single-threaded tfjs backend
- * each, the route STACK.md recommends over WASM's own threads), merged as shards are: the result is
+ * each: networks need no communication, so parallelism goes across them rather than inside each
+ * small product), merged as shards are: the result is
  * bit-identical to the single-threaded run with the same seed.
  *
  * The threads are kept in a pool per k for the life of the process: starting one (tsx, the WASM
@@ -12,15 +13,20 @@ import { Worker } from 'node:worker_threads';
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { fitControlVariatesOnPilot, type EstimateOptions } from './ensemble.ts';
 import { mergeShards, type MergedEstimate, type ShardFile } from './shards.ts';
-import type { ShardJob } from './shardWorker.ts';
+import type { ShardJob, WorkerJob } from './shardWorker.ts';
 
-type Message = { type: 'progress'; id: number; done: number } | { type: 'done'; id: number; file: ShardFile } | { type: 'error'; id: number; message: string };
+type Message = { type: 'progress'; id: number; done: number } | { type: 'done'; id: number; file: unknown } | { type: 'error'; id: number; message: string };
 
 interface Pending {
-  readonly resolve: (f: ShardFile) => void;
+  readonly resolve: (f: unknown) => void;
   readonly reject: (e: Error) => void;
   readonly progress: (done: number) => void;
 }
+
+// Worker threads do not inherit the parent's module hooks: run from the TypeScript sources (tsx,
+// vitest), a worker boots through shardWorkerBoot.mjs, which registers tsx; the compiled package
+// starts the compiled shardWorker.js directly.
+const workerEntry = import.meta.url.endsWith('.ts') ? new URL('./shardWorkerBoot.mjs', import.meta.url) : new URL('./shardWorker.js', import.meta.url);
 
 class WorkerPool {
   private readonly workers: Worker[];
@@ -30,7 +36,7 @@ class WorkerPool {
 
   constructor(size: number) {
     this.workers = Array.from({ length: size }, (_, w) => {
-      const worker = new Worker(new URL('./shardWorkerBoot.mjs', import.meta.url));
+      const worker = new Worker(workerEntry);
       worker.unref();
       worker.on('message', (m: Message) => {
         const p = this.pending.get(m.id);
@@ -59,11 +65,11 @@ class WorkerPool {
   }
 
   /** A job for worker w; while any job is out, the threads keep the process alive. */
-  run(w: number, job: Omit<ShardJob, 'id'>, progress: (done: number) => void): Promise<ShardFile> {
+  run<R = ShardFile>(w: number, job: Omit<ShardJob, 'id'> | Omit<WorkerJob, 'id'>, progress: (done: number) => void): Promise<R> {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
-    return new Promise<ShardFile>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, progress });
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (f: unknown) => void, reject, progress });
       this.settle();
       this.workers[w].postMessage({ ...job, id });
     });
@@ -94,6 +100,24 @@ export async function closeWorkerPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   await Promise.all(all.map((p) => p.close()));
+}
+
+/**
+ * Runs one job per worker thread of the pool of size `workers` (a job kind other than `estimate`,
+ * e.g. training shards: shardWorker.ts dispatches on `kind`) and returns their results in worker
+ * order; `onProgress` gets the summed progress.
+ */
+export async function runOnWorkers<R>(workers: number, jobFor: (w: number) => Omit<WorkerJob, 'id'>, onProgress?: (done: number) => void): Promise<R[]> {
+  const p = pool(workers);
+  const done = new Array<number>(workers).fill(0);
+  return Promise.all(
+    Array.from({ length: workers }, (_, w) =>
+      p.run<R>(w, jobFor(w), (d) => {
+        done[w] = d;
+        onProgress?.(done.reduce((a, b) => a + b, 0));
+      }),
+    ),
+  );
 }
 
 export async function estimateParallel(

@@ -16,9 +16,29 @@ export interface ShardJob {
   readonly opts: Omit<EstimateOptions, 'onProgress' | 'firstNetwork' | 'keepBlocks'> & { shard: ShardSpec };
 }
 
-parentPort!.on('message', (job: ShardJob) => {
-  const batch: InputBatch = { ...job.batch, x: Float64Array.from(job.batch.x), mask: Float64Array.from(job.batch.mask) };
-  runShard(job.spec, batch, { ...job.opts, onProgress: (done) => parentPort!.postMessage({ type: 'progress', id: job.id, done }) }).then(
+/** A job of another kind than `estimate`: `module` is imported and its `runWorkerJob(payload, progress)` called. */
+export interface WorkerJob {
+  readonly id: number;
+  readonly kind: 'module';
+  /** A file URL of a module exporting `runWorkerJob(payload, onProgress): Promise<result>`. */
+  readonly module: string;
+  readonly payload: unknown;
+}
+
+parentPort!.on('message', (job: ShardJob | WorkerJob) => {
+  const progress = (done: number) => parentPort!.postMessage({ type: 'progress', id: job.id, done });
+  if ('kind' in job && job.kind === 'module') {
+    import(job.module)
+      .then((m: { runWorkerJob: (payload: unknown, onProgress: (done: number) => void) => Promise<unknown> }) => m.runWorkerJob(job.payload, progress))
+      .then(
+        (file) => parentPort!.postMessage({ type: 'done', id: job.id, file }),
+        (e: unknown) => parentPort!.postMessage({ type: 'error', id: job.id, message: e instanceof Error ? e.message : String(e) }),
+      );
+    return;
+  }
+  const shardJob = job as ShardJob;
+  const batch: InputBatch = { ...shardJob.batch, x: Float64Array.from(shardJob.batch.x), mask: Float64Array.from(shardJob.batch.mask) };
+  runShard(shardJob.spec, batch, { ...shardJob.opts, onProgress: progress }).then(
     (file) => parentPort!.postMessage({ type: 'done', id: job.id, file }),
     (e: unknown) => parentPort!.postMessage({ type: 'error', id: job.id, message: e instanceof Error ? e.message : String(e) }),
   );

@@ -23,14 +23,17 @@ describe('shards', () => {
   it('refuses a missing shard, a duplicate and shards of another run', async () => {
     const a = await runShard(spec, batch, { networks: 130, seed: 3, shard: parseShard('1/2') });
     const b = await runShard(spec, batch, { networks: 130, seed: 4, shard: parseShard('2/2') });
-    expect(() => mergeShards([a])).toThrow(/block 1 is missing/);
-    expect(() => mergeShards([a, a])).toThrow(/duplicated/);
-    expect(() => mergeShards([a, b])).toThrow(/different runs/);
+    expect(() => mergeShards([a], ['a.json'])).toThrow('merge: shard 2/2 of the 130-network run is missing (given: 1/2)');
+    expect(() => mergeShards([a, a], ['a.json', 'copy.json'])).toThrow('merge: shard 1/2 is given twice (a.json and copy.json)');
+    expect(() => mergeShards([a, b], ['a.json', 'b.json'])).toThrow('merge: b.json and a.json come from different runs (seed 3 vs 4)');
+    expect(() => mergeShards([a, { ...a, format: 'x' } as never], ['a.json', 'x.json'])).toThrow(/merge: x\.json is not a shard file/);
+    const c = await runShard(spec, batch, { networks: 130, seed: 3, shard: parseShard('2/4') });
+    expect(() => mergeShards([a, c], ['a.json', 'c.json'])).toThrow('merge: c.json is shard 2/4 and a.json is shard 1/2: the files split the run into different numbers of shards');
   });
 
   it('parses i/n and rejects nonsense', () => {
     expect(parseShard('2/4')).toEqual({ index: 1, count: 4 });
-    expect(() => parseShard('0/4')).toThrow(/1 ≤ i ≤ n/);
+    expect(() => parseShard('0/4')).toThrow(/1 ≤ i ≤ n \(shards are numbered from 1/);
     expect(() => parseShard('5/4')).toThrow(/1 ≤ i ≤ n/);
     expect(() => parseShard('x')).toThrow(/i\/n/);
   });

@@ -10,7 +10,7 @@ import { BLOCK, DEFAULT_PILOT, estimate, fitControlVariatesOnPilot, type Estimat
 export const SHARD_FORMAT = 'infinite-attention/shard@1';
 
 export interface ShardSpec {
-  /** 0-based shard index. */
+  /** 0-based shard index (shard `index + 1` of `count` to a user: shardName). */
   readonly index: number;
   readonly count: number;
 }
@@ -28,12 +28,23 @@ export interface ShardFile {
   readonly blocks: { readonly index: number; readonly nngp: AccumulatorJSON | null; readonly ntk: AccumulatorJSON | null }[];
 }
 
-/** Parses `i/n` (1-based on the command line, as vitest's --shard) into a 0-based ShardSpec. */
+/** Shards that cannot be parsed, run or merged: the message names the shard or the file (a usage error). */
+export class ShardError extends Error {
+  override name = 'ShardError';
+}
+
+/**
+ * Shards are numbered 1..n in everything a user reads (the --shard option, errors, merge messages),
+ * as vitest's --shard; `ShardSpec.index` and the files hold the 0-based index.
+ */
+export const shardName = (s: ShardSpec): string => `${s.index + 1}/${s.count}`;
+
+/** Parses `i/n` with 1 ≤ i ≤ n into a ShardSpec. */
 export function parseShard(text: string): ShardSpec {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const i = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || i < 1 || i > n) throw new Error(`--shard must be i/n with 1 ≤ i ≤ n (e.g. 2/4), got ${JSON.stringify(text)}`);
+  if (!m || n < 1 || i < 1 || i > n) throw new ShardError(`--shard must be i/n with 1 ≤ i ≤ n (shards are numbered from 1, e.g. 2/4), got ${JSON.stringify(text)}`);
   return { index: i - 1, count: n };
 }
 
@@ -82,21 +93,43 @@ export interface MergedEstimate {
   readonly ntk: MomentAccumulator | null;
 }
 
-/** Folds the blocks of every shard in index order; refuses missing, duplicate or foreign blocks. */
-export function mergeShards(files: readonly ShardFile[]): MergedEstimate {
-  if (files.length === 0) throw new Error('merge: no shard files');
+/**
+ * Folds the blocks of every shard in index order. Refuses, naming the files and shards (numbered
+ * from 1): a file that is not a shard, shards of different runs or of different splits, a shard
+ * given twice, and a missing one.
+ */
+export function mergeShards(files: readonly ShardFile[], names: readonly string[] = files.map((_, i) => `file ${i + 1}`)): MergedEstimate {
+  if (files.length === 0) throw new ShardError('merge: no shard files');
   const head = files[0];
-  for (const f of files) {
-    if (f.format !== SHARD_FORMAT) throw new Error(`merge: not a shard file (format ${JSON.stringify(f.format)})`);
-    if (f.seed !== head.seed || f.networks !== head.networks || f.run !== head.run)
-      throw new Error('merge: the shards come from different runs (seed, network count, spec or inputs differ)');
-  }
+  files.forEach((f, k) => {
+    if (f?.format !== SHARD_FORMAT) throw new ShardError(`merge: ${names[k]} is not a shard file (format ${JSON.stringify(f?.format)}, expected ${JSON.stringify(SHARD_FORMAT)})`);
+    const differ = [f.seed !== head.seed && `seed ${head.seed} vs ${f.seed}`, f.networks !== head.networks && `networks ${head.networks} vs ${f.networks}`, f.run !== head.run && 'spec, inputs or sampler options']
+      .filter(Boolean)
+      .join(', ');
+    if (differ) throw new ShardError(`merge: ${names[k]} and ${names[0]} come from different runs (${differ})`);
+    if (f.shard.count !== head.shard.count)
+      throw new ShardError(`merge: ${names[k]} is shard ${shardName(f.shard)} and ${names[0]} is shard ${shardName(head.shard)}: the files split the run into different numbers of shards`);
+  });
+  const seen = new Map<number, string>();
+  files.forEach((f, k) => {
+    const other = seen.get(f.shard.index);
+    if (other !== undefined) throw new ShardError(`merge: shard ${shardName(f.shard)} is given twice (${other} and ${names[k]})`);
+    seen.set(f.shard.index, names[k]);
+  });
+  const count = head.shard.count;
+  // A shard with no block (more shards than blocks of 64 networks) has nothing to give.
+  const needed = Array.from({ length: Math.min(count, Math.ceil(head.networks / BLOCK)) }, (_, i) => i);
+  const missing = needed.filter((i) => !seen.has(i));
+  if (missing.length)
+    throw new ShardError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => shardName({ index: i, count })).join(', ')} of the ${head.networks}-network run ${missing.length > 1 ? 'are' : 'is'} missing (given: ${[...seen.keys()].sort((a, b) => a - b).map((i) => shardName({ index: i, count })).join(', ')})`);
   const blocks = files.flatMap((f) => f.blocks).sort((a, b) => a.index - b.index);
   const expected = Math.ceil(head.networks / BLOCK);
+  // Each file holds the blocks of its shard; a file cut short or edited shows here.
   blocks.forEach((b, i) => {
-    if (b.index !== i) throw new Error(`merge: block ${i} is ${b.index < i ? 'duplicated' : 'missing'}; expected blocks 0..${expected - 1} once each`);
+    if (b.index !== i)
+      throw new ShardError(`merge: networks ${i * BLOCK + 1}–${Math.min((i + 1) * BLOCK, head.networks)} (shard ${shardName({ index: i % count, count })}) are ${b.index < i ? 'duplicated' : 'missing'} in the files`);
   });
-  if (blocks.length !== expected) throw new Error(`merge: ${blocks.length} blocks, expected ${expected}: a shard is missing`);
+  if (blocks.length !== expected) throw new ShardError(`merge: the files hold ${blocks.length} blocks of 64 networks, the run has ${expected}`);
   const fold = (pick: (b: (typeof blocks)[number]) => AccumulatorJSON | null): MomentAccumulator | null => {
     const first = pick(blocks[0]);
     if (!first) return null;

@@ -86,7 +86,7 @@ describe('analytic kernels agree with an independent float64 computation', () =>
   it('relu on raw inputs is the deterministic map <φ(x), φ(y)>/d, not the Gaussian formula', () => {
     const one = parseInputs({ inputs: [[[1, -1, 0.5]]] });
     const k = computeKernel(network(relu(), dense(1)), one);
-    // KERNELS.md: the finite network gives (1 + 0.25)/3 = 0.41667, the Gaussian formula 0.375.
+    // docs/kernels.md §3: the finite network gives (1 + 0.25)/3 = 0.41667, the Gaussian formula 0.375.
     expect(k.nngp[0]).toBeCloseTo(1.25 / 3, 12);
   });
 

@@ -7,7 +7,7 @@
 
 /**
  * What the finite network's channels look like in the infinite-width limit at this point; it decides
- * which kernel maps are valid (KERNELS.md: the Gaussian activation formula needs a centred GP input).
+ * which kernel maps are valid (docs/kernels.md §6: the Gaussian activation formula needs a centred GP input).
  * - `deterministic`: no random layer yet; the features themselves are known.
  * - `gaussian`: i.i.d. centred Gaussian channels (output of dense or attention).
  * - `general`: i.i.d. channels of unknown law with known first moment `mean`.
@@ -71,7 +71,7 @@ export function featureMeans(features: Float64Array, P: number, width: number): 
   return m;
 }
 
-/** K⁰[(x,a),(y,b)] = <x_a, y_b>/d, Θ⁰ = 0 (KERNELS.md, Objects). Padded positions are zeroed. */
+/** K⁰[(x,a),(y,b)] = <x_a, y_b>/d, Θ⁰ = 0 (docs/kernels.md §1). Padded positions are zeroed. */
 export function inputState(batch: { M: number; T: number; d: number; x: Float64Array; mask: Float64Array }): KernelState {
   const P = batch.M * batch.T;
   const features = new Float64Array(batch.x);

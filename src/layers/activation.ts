@@ -1,6 +1,6 @@
 /**
  * Elementwise activations. On a centred GP the maps are E[φ(u)φ(v)] and Θ ⊙ E[φ'(u)φ'(v)] with
- * (u, v) ~ N(0, K) (KERNELS.md). On raw inputs the map is deterministic: φ acts on the known
+ * (u, v) ~ N(0, K) (docs/kernels.md §3). On raw inputs the map is deterministic: φ acts on the known
  * features. After another non-linearity the input is not Gaussian and the Gaussian formula is
  * wrong, so that case is refused (insert a dense layer in between).
  */

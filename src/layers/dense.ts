@@ -1,6 +1,6 @@
 /**
  * Dense(n_out, σw, σb), applied per position: y = σw/√n_in · x W + σb b, W, b ~ N(0, 1).
- * NNGP σw² K + σb², NTK σw² Θ + (σw² K + σb²) (KERNELS.md, Parameterisation).
+ * NNGP σw² K + σb², NTK σw² Θ + (σw² K + σb²) (docs/kernels.md §2–§3).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseSpec } from '../spec/types.ts';

@@ -4,9 +4,10 @@
  * In the limit mean_c x → m_i = E[x_c] and var_c x → K_ii − m_i² (channels are i.i.d.), so
  *   NNGP (K_ij − m_i m_j)/√((K_ii − m_i² + ε)(K_jj − m_j² + ε)),
  *   NTK  Θ_ij/√((K_ii − m_i² + ε)(K_jj − m_j² + ε)).
- * With m = 0 this is KERNELS.md's Gaussian row; tracking m is the centred version that KERNELS.md
- * asks for after a non-linearity (Neural Tangents refuses that case). The NTK keeps only the direct
- * path: the gradients through the channel mean and variance are O(1/width) (docs/kernels.md).
+ * With m = 0 this is the Gaussian formula; tracking m is the centred version that a non-centred
+ * input (after a non-linearity) needs, a case Neural Tangents refuses (docs/kernels.md §3, §8).
+ * The NTK keeps only the direct path: the gradients through the channel mean and variance are
+ * O(1/width) (docs/kernels.md §3).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerNormSpec } from '../spec/types.ts';

@@ -1,7 +1,7 @@
 /**
  * Residual(block): x + block(x). When the block ends in a zero-mean layer (dense or attention),
  * its output is centred and uncorrelated with x in the limit, so NNGP K + K_block and NTK
- * Θ + Θ_block (KERNELS.md). Otherwise the cross terms do not vanish, and the layer refuses.
+ * Θ + Θ_block (docs/kernels.md §3). Otherwise the cross terms do not vanish, and the layer refuses.
  */
 import type { ResidualSpec } from '../spec/types.ts';
 import { KernelError, type KernelState } from '../kernels/state.ts';

@@ -1,7 +1,7 @@
 /**
  * A stack of layers: builds each from its spec (tracking widths and positions), folds the kernel
  * maps, chains the forward passes, and zeroes padded positions after every layer on both sides
- * (KERNELS.md, Masks). Parameter keys are `${layer.path}|${name}`, unique across the network.
+ * (docs/kernels.md §4). Parameter keys are `${layer.path}|${name}`, unique across the network.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerSpec } from '../spec/types.ts';
@@ -36,9 +36,12 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
   const layers: Layer[] = [];
   let width = site.inWidth;
   let T = site.T;
+  let raw = site.rawWidth ?? false;
   specs.forEach((spec, i) => {
-    const layer = buildLayer(spec, { path: pathOf(i), inWidth: width, T });
+    const layer = buildLayer(spec, { path: pathOf(i), inWidth: width, T, rawWidth: raw });
     layers.push(layer);
+    // Dense and attention project onto channels of their own; elementwise and per-position layers keep the input's.
+    raw = raw && spec.type !== 'dense' && spec.type !== 'attention' && layer.outWidth === width;
     width = layer.outWidth;
     if (spec.type === 'globalAvgPool') T = 1;
   });

@@ -105,7 +105,16 @@ export interface KernelContext {
   /** The sample indices this pass uses: [first, first + count). Disjoint ranges give independent replicas. */
   readonly firstSample: number;
   readonly sampleCount: number;
+  /** How a sampled kernel integrates over the logits (default 'rows'); see SamplingMethod. */
+  readonly sampling?: SamplingMethod;
 }
+
+/**
+ * 'rows': randomised quasi-Monte Carlo over the two logit rows each entry depends on (sqrt softmax
+ * attention, docs/attention-ntk.md (D.13)); 'antithetic': independent draws of all logits, each
+ * evaluated at Z and −Z; 'plain': independent draws. Mechanisms with a closed form ignore it.
+ */
+export type SamplingMethod = 'rows' | 'antithetic' | 'plain';
 
 export interface Layer {
   /** Spec type, e.g. 'dense'. */
@@ -150,6 +159,11 @@ export interface LayerSite {
   readonly inWidth: number;
   /** Positions per input at this point (1 after pooling). */
   readonly T: number;
+  /**
+   * The channels here are the raw inputs' own (no dense or attention layer has set the width yet),
+   * so their count does not grow with the network's widths. Unset: unknown (a layer built alone).
+   */
+  readonly rawWidth?: boolean;
 }
 
 export type LayerFactory<S> = (spec: S, site: LayerSite) => Layer;

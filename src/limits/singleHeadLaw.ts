@@ -1,6 +1,6 @@
 /**
  * The limit law of a multi-head self-attention layer's output at a FIXED number of heads, as the
- * widths (n, d_k, d_v) grow (KERNELS.md, "Multi-head self-attention", Gaussianity; Hron et al. 2020
+ * widths (n, d_k, d_v) grow (docs/kernels.md §6, Gaussianity; Hron et al. 2020
  * §3; Sakai, Karakida & Imaizumi 2025, arXiv 2506.00846).
  *
  * Under sqrt scaling the logits of head h converge to G_h = c·L Z_h Lᵀ (L Lᵀ = K_q over the valid

@@ -1,7 +1,8 @@
 /**
  * Standard normal streams keyed by name. Each network's parameter tensor gets its own stream,
  * keyed by (run seed, network index, parameter name), so a network's weights do not depend on the
- * batch size, the chunking or the shard that draws it (STACK.md, Seeds).
+ * batch size, the chunking or the shard that draws it. The key holds no shape: network i draws
+ * the same leading normals for a parameter at any width.
  */
 import seedrandom from 'seedrandom';
 import { NormalStream } from './ziggurat.ts';

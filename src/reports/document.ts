@@ -77,8 +77,8 @@ figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; } figcap
 td .passed { color: #282; font-weight: bold; } td .failed { color: #b22; font-weight: bold; } td .skipped { color: #888; }
 `;
 
-const statusWords = new Set(['passed', 'failed', 'skipped', 'pass', 'fail', 'drift', 'ok', 'refused', 'error']);
-const statusClass = (s: string) => (['passed', 'pass', 'ok'].includes(s) ? 'passed' : ['skipped', 'refused'].includes(s) ? 'skipped' : 'failed');
+const statusWords = new Set(['passed', 'failed', 'skipped', 'pass', 'fail', 'drift', 'ok', 'refused', 'error', 'inconclusive']);
+const statusClass = (s: string) => (['passed', 'pass', 'ok'].includes(s) ? 'passed' : ['skipped', 'refused', 'inconclusive'].includes(s) ? 'skipped' : 'failed');
 
 export function toHtml(title: string, blocks: readonly Block[]): string {
   const body: string[] = [];

@@ -5,6 +5,7 @@
  */
 import type { Check } from './schema.ts';
 
+// An inconclusive check is reported as <skipped>: JUnit has no third outcome, and it did not pass.
 const xml = (s: string) =>
   s
     .replace(/&/g, '&amp;')
@@ -25,10 +26,10 @@ export function toJUnit(name: string, checks: readonly Check[]): string {
       const open = `    <testcase classname="${xml(group)}" name="${xml(c.name)}" time="${(c.seconds ?? 0).toFixed(3)}"`;
       const details = c.details ? Object.entries(c.details).map(([k, v]) => `${k}=${v}`).join('\n') : '';
       if (c.status === 'failed') return `${open}>\n      <failure message="${xml(c.message)}">${xml(details)}</failure>\n    </testcase>`;
-      if (c.status === 'skipped') return `${open}>\n      <skipped message="${xml(c.message)}"/>\n    </testcase>`;
+      if (c.status === 'skipped' || c.status === 'inconclusive') return `${open}>\n      <skipped message="${xml(c.message)}"/>\n    </testcase>`;
       return `${open}>\n      <system-out>${xml(c.message)}</system-out>\n    </testcase>`;
     });
-    return `  <testsuite name="${xml(group)}" tests="${cs.length}" failures="${count(cs, 'failed')}" errors="0" skipped="${count(cs, 'skipped')}" time="${time(cs)}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${xml(group)}" tests="${cs.length}" failures="${count(cs, 'failed')}" errors="0" skipped="${count(cs, 'skipped') + count(cs, 'inconclusive')}" time="${time(cs)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(name)}" tests="${checks.length}" failures="${count(checks, 'failed')}" errors="0" skipped="${count(checks, 'skipped')}" time="${time(checks)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(name)}" tests="${checks.length}" failures="${count(checks, 'failed')}" errors="0" skipped="${count(checks, 'skipped') + count(checks, 'inconclusive')}" time="${time(checks)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -26,6 +26,7 @@ export function makeResults(o: {
   checks: readonly Check[];
   sweep?: Results['sweep'];
   validate?: Results['validate'];
+  train?: Results['train'];
   baseline?: Results['baseline'];
 }): Results {
   return { schema: RESULTS_SCHEMA, version: RESULTS_VERSION, tool: toolInfo(), ...o };

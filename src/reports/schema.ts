@@ -8,6 +8,7 @@
  * field keeps it. Readers refuse a version they do not know (`checkResults`).
  */
 import type { NetworkSpec } from '../spec/types.ts';
+import type { TrainSection } from './trainSchema.ts';
 
 export const RESULTS_SCHEMA = 'infinite-attention/results';
 export const RESULTS_VERSION = 1;
@@ -26,7 +27,11 @@ export interface Check {
   /** Group, e.g. the case name or `claims`. JUnit `classname`. */
   readonly group: string;
   readonly name: string;
-  readonly status: 'passed' | 'failed' | 'skipped';
+  /**
+   * `inconclusive`: the test could not decide (too little power for the effect it looks for, or an
+   * assumption that fails); it neither passes nor fails, and JUnit shows it as skipped.
+   */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'inconclusive';
   /** One line: what was tested and what came out. */
   readonly message: string;
   /** Scalar details (statistic, p-value, …), copied verbatim into the JSON. */
@@ -120,6 +125,12 @@ export interface SweepSection {
   readonly points: readonly SweepPoint[];
   /** Grid points planned but not run (an interrupted sweep). */
   readonly pending: readonly { readonly scaling: string; readonly heads: number; readonly width: number }[];
+  /**
+   * Effects the theory predicts, which the claims' power is judged against (src/reports/claims.ts):
+   * the fixed-H limit law's mean excess kurtosis of the outputs at one head under sqrt scaling
+   * (src/limits/outputKurtosis.ts), null where that law does not cover the spec. Absent in older files.
+   */
+  readonly predictions?: { readonly sqrtExcessKurtosisAtOneHead: number | null; readonly sqrtExcessKurtosisSE: number | null };
 }
 
 export interface ValidateCase {
@@ -131,8 +142,14 @@ export interface ValidateCase {
   readonly seconds: number;
   readonly analytic: AnalyticKernel;
   readonly estimates: readonly ({ readonly scale: number } & EnsembleEstimate)[];
-  /** The suite's verdicts as the verdict engine returned them, scalar fields only. */
+  /**
+   * The suite's verdicts as the verdict engine returned them, scalar fields only, plus `status`
+   * (pass, fail, inconclusive), `inconclusiveReasons`, and the bias fit's `biasFitChi2PerDof`,
+   * `biasFitPValue`, `biasFitDof`.
+   */
   readonly verdicts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Exponent of the relative bias against width per kernel (a diagnostic; absent in older files). */
+  readonly rates?: Readonly<Record<string, { readonly resolved: boolean; readonly exponent: number; readonly exponentSE: number } | null>>;
 }
 
 export interface ValidateSection {
@@ -144,7 +161,7 @@ export interface ValidateSection {
 export interface Results {
   readonly schema: typeof RESULTS_SCHEMA;
   readonly version: typeof RESULTS_VERSION;
-  readonly kind: 'sweep' | 'validate';
+  readonly kind: 'sweep' | 'validate' | 'train';
   readonly title: string;
   /** The command line that produced it (to regenerate). */
   readonly command: string;
@@ -156,6 +173,8 @@ export interface Results {
   readonly checks: readonly Check[];
   readonly sweep?: SweepSection;
   readonly validate?: ValidateSection;
+  /** With `kind: "train"` (src/reports/trainSchema.ts). */
+  readonly train?: TrainSection;
   /** A comparison with a baseline, when one was asked for (validate --baseline). */
   readonly baseline?: BaselineSummary;
 }
@@ -186,7 +205,7 @@ export function checkResults(value: unknown, source: string): Results {
     throw new Error(`${source}: not an infinite-attention results file (no "schema": "${RESULTS_SCHEMA}")`);
   if (r.version !== RESULTS_VERSION)
     throw new Error(`${source}: results schema version ${String(r.version)}; this version reads ${RESULTS_VERSION} (regenerate the file)`);
-  if (r.kind !== 'sweep' && r.kind !== 'validate') throw new Error(`${source}: unknown kind ${JSON.stringify(r.kind)}`);
+  if (r.kind !== 'sweep' && r.kind !== 'validate' && r.kind !== 'train') throw new Error(`${source}: unknown kind ${JSON.stringify(r.kind)}`);
   return r as Results;
 }
 

@@ -13,6 +13,7 @@ import { computeKernel } from '../kernels/compute.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { MomentAccumulator } from '../estimators/accumulator.ts';
 import type { BackendChoice } from '../backend.ts';
+import { predictedOutputKurtosis } from '../limits/outputKurtosis.ts';
 import { excessKurtosis, jackknife, kernelSpread, skewness } from './metrics.ts';
 import { toNested, toNestedOrNull, type AnalyticKernel, type SweepPoint, type SweepSection } from './schema.ts';
 
@@ -139,6 +140,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
   const shards = o.shards ?? 8;
   const precision = o.precision ?? 0.01;
   const grid = sweepGrid(o, scalings);
+  // Every grid point's spec is built before anything runs: a width factor that would change the kernel is refused now.
+  for (const p of grid) specAt(o.spec, p.scaling, p.heads, p.width);
   const cost = (p: GridPoint) => o.networks * (1 + p.heads * p.width);
   const total = grid.reduce((s, p) => s + cost(p), 0);
   let done = 0;
@@ -196,6 +199,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
     if (interrupted) break;
   }
 
+  // What the claims' power is judged against: the limit law's kurtosis at one head (sqrt only).
+  const kurtosis = scalings.includes('sqrt') ? predictedOutputKurtosis(specAt(o.spec, 'sqrt', 1, 1), o.inputs) : null;
   const pending = grid
     .filter((g) => !points.some((p) => !p.partial && p.scaling === g.scaling && p.heads === g.heads && p.width === g.width))
     .map((p) => ({ scaling: p.scaling, heads: p.heads, width: p.width }));
@@ -214,6 +219,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
       precision,
     },
     kernels: [...kernels.entries()].map(([scaling, { flat: _flat, ...k }]) => ({ scaling, ...k })),
+    predictions: { sqrtExcessKurtosisAtOneHead: kurtosis?.atOneHead ?? null, sqrtExcessKurtosisSE: kurtosis?.se ?? null },
     // Reports read points in grid order (scaling, then heads and width ascending), not run order.
     points: [...points].sort((a, b) => a.scaling.localeCompare(b.scaling) || a.heads - b.heads || a.width - b.width),
     pending,

@@ -159,6 +159,7 @@ export function sweepBlocks(r: Results, plots: readonly Plot[]): Block[] {
   const s = sweepOf(r);
   const c = s.config;
   const failed = r.checks.filter((x) => x.status === 'failed');
+  const undecided = r.checks.filter((x) => x.status === 'inconclusive');
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: r.title },
     {
@@ -174,12 +175,14 @@ export function sweepBlocks(r: Results, plots: readonly Plot[]): Block[] {
     });
   blocks.push(
     failed.length
-      ? { kind: 'note', tone: 'fail', text: `${failed.length} of ${r.checks.length} claims not shown by this run.` }
-      : { kind: 'note', tone: 'ok', text: `All ${r.checks.length} claims hold on this run.` },
+      ? { kind: 'note', tone: 'fail', text: `${failed.length} of ${r.checks.length} claims contradicted by this run.` }
+      : undecided.length
+        ? { kind: 'note', tone: 'warn', text: `${r.checks.length - undecided.length} of ${r.checks.length} claims hold on this run; ${undecided.length} inconclusive (too little power to see the predicted effect).` }
+        : { kind: 'note', tone: 'ok', text: `All ${r.checks.length} claims hold on this run.` },
     { kind: 'heading', level: 2, text: 'Claims' },
     {
       kind: 'paragraph',
-      text: 'Each claim of the infinite-attention theory that the grid can test, as a one-sided z-test (on a fitted log-log slope, or on the difference of two independent estimates).',
+      text: 'Each claim of the infinite-attention theory that the grid can test, as a one-sided test (on a fitted log-log slope, or on the difference of two independent estimates) against Student\'s t with one degree of freedom less than the shards behind its standard errors. A claim passes when "no effect" is rejected, fails only when the effect the theory predicts is itself rejected at the same level, and is otherwise inconclusive, with the power it had to see the predicted effect.',
     },
     { kind: 'table', head: ['status', 'claim', 'result'], rows: r.checks.map((x) => [x.status, x.name, x.message]) },
     { kind: 'heading', level: 2, text: 'Plots' },

@@ -9,6 +9,7 @@ import { heatmapTriptych, logLogPlot, type Plot, type SeriesFit, type SeriesRow 
 import { relativeDistance } from './metrics.ts';
 import { rowLabels } from './sweepReport.ts';
 import { flatten, toNested, toNestedOrNull, type Check, type Results, type ValidateCase, type ValidateSection } from './schema.ts';
+import { biasFitCell, detectsCell, pValueCell, rateCell, statisticCell, VERDICT_COLUMNS } from './verdictCells.ts';
 import type { CaseDefinition, CaseResult } from '../validation/case.ts';
 import type { InputBatch } from '../spec/types.ts';
 
@@ -36,7 +37,7 @@ export function nestedInputs(b: InputBatch): { inputs: number[][][]; mask: numbe
 /** A family decision as `validate` makes it (src/validation/family.ts), read structurally. */
 export interface FamilyDecisionLike {
   readonly method?: string;
-  readonly members?: readonly { readonly case: string; readonly kernel: string; readonly rejected: boolean; readonly adjusted?: number }[];
+  readonly members?: readonly { readonly case: string; readonly kernel: string; readonly rejected: boolean; readonly adjusted?: number; readonly status?: string }[];
 }
 
 export function validateSection(defs: readonly CaseDefinition[], results: readonly CaseResult[], suite: string | null, alpha: number, decision?: FamilyDecisionLike): ValidateSection {
@@ -48,8 +49,22 @@ export function validateSection(defs: readonly CaseDefinition[], results: readon
     for (const [k, v] of Object.entries(r.verdicts)) {
       if (!v) continue;
       const member = decision?.members?.find((m) => m.case === r.name && m.kernel === k);
-      verdicts[k] = { ...scalarFields(v), ...(member ? { familyRejected: member.rejected, familyAdjustedP: member.adjusted ?? null } : {}) };
+      const g = v.biasModel.goodness;
+      const reasons = (v.inconclusive ?? []).map((i) => `${i.code}: ${i.reason}; ${i.remedy}`);
+      verdicts[k] = {
+        ...scalarFields(v),
+        // What the terminal table shows, kept for the report's columns (the goodness of fit sits two levels down).
+        biasFitChi2PerDof: g.chi2PerDof,
+        biasFitPValue: g.pValue,
+        biasFitDof: g.dof,
+        status: member?.status ?? (reasons.length ? 'inconclusive' : v.rejected ? 'fail' : 'pass'),
+        ...(reasons.length ? { inconclusiveReasons: reasons.join(' | ') } : {}),
+        ...(member ? { familyRejected: member.rejected, familyAdjustedP: member.adjusted ?? null } : {}),
+      };
     }
+    const rates = Object.fromEntries(
+      Object.entries(r.rates).map(([k, x]) => [k, x ? { resolved: x.resolved, exponent: x.exponent, exponentSE: x.exponentSE } : null]),
+    );
     return {
       name: r.name,
       spec: def.spec,
@@ -75,6 +90,7 @@ export function validateSection(defs: readonly CaseDefinition[], results: readon
         ntkSE: toNestedOrNull(e.result.ntkSE, P),
       })),
       verdicts,
+      rates,
     };
   });
   return { suite, alpha, cases };
@@ -86,11 +102,55 @@ export function verdictChecks(section: ValidateSection): Check[] {
   return section.cases.flatMap((c) =>
     Object.entries(c.verdicts).map(([kernel, v]): Check => {
       const rejected = typeof v.familyRejected === 'boolean' ? v.familyRejected : v.rejected === true || v.passed === false;
+      const inconclusive = v.status === 'inconclusive';
       const parts = ['method', 'statistic', 'pValue', 'familyAdjustedP'].filter((k) => v[k] !== undefined && v[k] !== null).map((k) => `${k} ${fmt(v[k])}`);
+      if (inconclusive && typeof v.inconclusiveReasons === 'string') parts.unshift(`inconclusive (${v.inconclusiveReasons})`);
       const details = Object.fromEntries(Object.entries(v).filter(([, x]) => x === null || typeof x !== 'object')) as Record<string, number | string | boolean | null>;
-      return { group: c.name, name: kernel, status: rejected ? 'failed' : 'passed', message: parts.join(', '), details, seconds: c.seconds / Object.keys(c.verdicts).length };
+      return {
+        group: c.name,
+        name: kernel,
+        status: inconclusive ? 'inconclusive' : rejected ? 'failed' : 'passed',
+        message: parts.join(', '),
+        details,
+        seconds: c.seconds / Object.keys(c.verdicts).length,
+      };
     }),
   );
+}
+
+/** The verdict table: the columns of the terminal table (src/cli/format.ts), one verdict per row. */
+function verdictTable(r: Results): Block {
+  const s = validateOf(r);
+  const rows: string[][] = [];
+  for (const c of s.cases)
+    for (const [kernel, v] of Object.entries(c.verdicts)) {
+      const check = r.checks.find((x) => x.group === c.name && x.name === kernel && x.group !== 'baseline');
+      rows.push([
+        check?.status ?? '—',
+        c.name,
+        kernel,
+        statisticCell(v.statistic),
+        pValueCell(v.pValue),
+        pValueCell(v.familyAdjustedP),
+        detectsCell(v.detectableRelativeError, v.detectableRelativeErrorMedian),
+        biasFitCell({ dof: v.biasFitDof, chi2PerDof: v.biasFitChi2PerDof, pValue: v.biasFitPValue }),
+        rateCell(c.rates?.[kernel]),
+        (c.seconds / Math.max(1, Object.keys(c.verdicts).length)).toFixed(1),
+      ]);
+    }
+  return { kind: 'table', head: ['status', 'case', 'kernel', ...VERDICT_COLUMNS, 'seconds'], rows, align: ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] };
+}
+
+/** What the terminal prints under its table: notes of the verdicts and why any is inconclusive. */
+function verdictNotes(r: Results): Block[] {
+  const items: string[] = [];
+  for (const c of validateOf(r).cases)
+    for (const [kernel, v] of Object.entries(c.verdicts)) {
+      if (typeof v.inconclusiveReasons === 'string') items.push(`${c.name} ${kernel}: inconclusive (${v.inconclusiveReasons})`);
+      if (v.biasModel && typeof v.biasModel === 'object' && (v.biasModel as { adequate?: unknown }).adequate === false)
+        items.push(`${c.name} ${kernel}: the bias model K(w) = K∞ + a/w does not fit the widths; the extrapolation and this verdict are unreliable`);
+    }
+  return items.length ? [{ kind: 'list', items }] : [];
 }
 
 function validateOf(r: Results): ValidateSection {
@@ -163,13 +223,18 @@ export function validatePlots(r: Results): Plot[] {
 export function validateBlocks(r: Results, plots: readonly Plot[]): Block[] {
   const s = validateOf(r);
   const failed = r.checks.filter((c) => c.status === 'failed');
+  const undecided = r.checks.filter((c) => c.status === 'inconclusive');
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: r.title },
     {
       kind: 'paragraph',
       text: `Generated by \`${r.command}\` with ${r.tool.name} ${r.tool.version} (Node ${r.tool.node}, backend \`${r.backend}\`) in ${r.seconds.toFixed(0)} s${s.suite ? ` from the suite \`${s.suite}\`` : ''}; family-wise α = ${s.alpha}. Data: \`results.json\` (docs/results-schema.md).`,
     },
-    failed.length ? { kind: 'note', tone: 'fail', text: `${failed.length} of ${r.checks.length} checks failed.` } : { kind: 'note', tone: 'ok', text: `All ${r.checks.length} checks passed.` },
+    failed.length
+      ? { kind: 'note', tone: 'fail', text: `${failed.length} of ${r.checks.length} checks failed.` }
+      : undecided.length
+        ? { kind: 'note', tone: 'warn', text: `${r.checks.length - undecided.length} of ${r.checks.length} checks passed; ${undecided.length} inconclusive (they neither pass nor fail).` }
+        : { kind: 'note', tone: 'ok', text: `All ${r.checks.length} checks passed.` },
   ];
   if (!r.complete) blocks.push({ kind: 'note', tone: 'warn', text: 'Interrupted: only the cases below were run.' });
   if (r.baseline) {
@@ -186,7 +251,12 @@ export function validateBlocks(r: Results, plots: readonly Plot[]): Block[] {
   }
   blocks.push(
     { kind: 'heading', level: 2, text: 'Verdicts' },
-    { kind: 'table', head: ['status', 'case', 'kernel', 'result'], rows: r.checks.map((c) => [c.status, c.group, c.name, c.message]) },
+    {
+      kind: 'paragraph',
+      text: 'Each verdict fits K(w) = K∞ + a/w per entry over the width factors and tests K∞ against the kernel jointly (max|z| over entries, its null from the estimated covariance between entries; docs/verdicts.md). "detects": the smallest relative kernel error caught with probability 0.9 at the verdict\'s level, for an error over the whole kernel / in one typical entry. "bias fit": χ²/dof of the 1/width model and its p-value. "bias rate": exponent of the relative bias against width (theory −1).',
+    },
+    verdictTable(r),
+    ...verdictNotes(r),
     { kind: 'heading', level: 2, text: 'Plots' },
     ...plots.map((p): Block => ({ kind: 'figure', name: p.name, title: p.title, caption: p.caption, svg: '' })),
     { kind: 'heading', level: 2, text: 'Reproduce' },

@@ -18,6 +18,7 @@ import { checkResults, type Check, type Results } from './schema.ts';
 import { stringifyResults } from './results.ts';
 import { sweepBlocks, sweepPlots } from './sweepReport.ts';
 import { validateBlocks, validatePlots } from './validateReport.ts';
+import { trainBlocks, trainPlots } from './trainReport.ts';
 
 export interface WrittenReport {
   readonly dir: string;
@@ -28,8 +29,9 @@ export function readResults(file: string): Results {
   return checkResults(JSON.parse(readFileSync(file, 'utf8')), file);
 }
 
-export function checkSummary(checks: readonly Check[]): { passed: number; failed: number; skipped: number } {
+export function checkSummary(checks: readonly Check[]): { passed: number; failed: number; skipped: number; inconclusive: number } {
   return {
+    inconclusive: checks.filter((c) => c.status === 'inconclusive').length,
     passed: checks.filter((c) => c.status === 'passed').length,
     failed: checks.filter((c) => c.status === 'failed').length,
     skipped: checks.filter((c) => c.status === 'skipped').length,
@@ -38,10 +40,10 @@ export function checkSummary(checks: readonly Check[]): { passed: number; failed
 
 /** The report's blocks with each figure's SVG rendered. */
 export async function reportBlocks(r: Results): Promise<{ blocks: Block[]; plots: Plot[] }> {
-  const plots = r.kind === 'sweep' ? sweepPlots(r) : validatePlots(r);
+  const plots = r.kind === 'sweep' ? sweepPlots(r) : r.kind === 'train' ? trainPlots(r) : validatePlots(r);
   const svgs = new Map<string, string>();
   for (const p of plots) svgs.set(p.name, await renderSvg(p.spec));
-  const blocks = r.kind === 'sweep' ? sweepBlocks(r, plots) : validateBlocks(r, plots);
+  const blocks = r.kind === 'sweep' ? sweepBlocks(r, plots) : r.kind === 'train' ? trainBlocks(r, plots) : validateBlocks(r, plots);
   return {
     blocks: blocks.map((b) => (b.kind === 'figure' ? { ...b, svg: svgs.get(b.name) ?? '' } : b)),
     plots,

@@ -1,14 +1,26 @@
 /**
- * Width and head scaling for convergence runs. The kernels do not depend on widths (except through
- * the concat embedding's ratio n_pe/(n+n_pe), which scaling by one factor keeps fixed), so a family
- * of networks at factors f shares one analytic kernel and its finite-width bias falls like 1/f.
+ * Width and head scaling for convergence runs. The kernels do not depend on widths, so a family of
+ * networks at factors f shares one analytic kernel and its finite-width bias falls like 1/f — as
+ * long as scaling changes only widths that the limit does not see. Two things in a spec are not
+ * free widths, and scaling keeps them as they are:
+ *
+ * - the concat embedding's ratio n/(n + n_pe) (docs/attention-ntk.md, README "Attention"): n_pe is
+ *   scaled by the factor the layer's INPUT width actually got, n'/n, so the ratio is the same at
+ *   every factor. An input width that scaling does not touch (the raw inputs, or an activation,
+ *   LayerNorm or residual applied to them) keeps n_pe; a factor for which n_pe·n'/n is not a whole
+ *   number is refused, since no integer n_pe keeps the kernel (e.g. n = 33 at ×0.5).
+ * - a residual block's output width, which must equal its input width: a block on the raw inputs
+ *   keeps its last width, whatever the factor.
+ *
  * The last layer is the readout: its width only sets how many output channels average into the
- * NNGP estimate, so it is left as written.
+ * NNGP estimate, so it is left as written. Layer types this file does not know (a user's layer in
+ * check-layer) are taken to keep the width of their input.
  */
+import { SpecError } from './schema.ts';
 import type { LayerSpec, NetworkSpec } from './types.ts';
 
 export interface ScaleOptions {
-  /** Multiplies widths (dense, key/value/out widths, concat channels). */
+  /** Multiplies widths (dense, key/value/out widths, and concat channels with their layer's input). */
   readonly width?: number;
   /** Multiplies attention heads. */
   readonly heads?: number;
@@ -16,30 +28,73 @@ export interface ScaleOptions {
 
 const times = (n: number, f: number) => Math.max(1, Math.round(n * f));
 
-function scaleLayer(l: LayerSpec, o: Required<ScaleOptions>, isLast: boolean): LayerSpec {
+/** The channel count at a point of the network as written and as scaled; null: the raw inputs' own (never scaled). */
+type Width = { readonly written: number; readonly scaled: number } | null;
+
+function concatChannels(channels: number, input: Width, path: string, factor: number): number {
+  if (input === null || input.scaled === input.written) return channels;
+  const c = (channels * input.scaled) / input.written;
+  if (!Number.isInteger(c))
+    throw new SpecError(
+      `${path}.posEmb.channels: width factor ${factor} turns the layer's input width ${input.written} into ${input.scaled}, and no whole n_pe keeps n/(n + n_pe) = ${input.written}/${input.written + channels} (n_pe would be ${c.toFixed(3)}); use widths that the factor maps to whole multiples of ${input.written / gcd(input.written, channels)}`,
+    );
+  return c;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+interface Scaled {
+  readonly layer: LayerSpec;
+  readonly width: Width;
+}
+
+function scaleLayer(l: LayerSpec, o: Required<ScaleOptions>, keepOut: boolean, input: Width, path: string): Scaled {
   switch (l.type) {
-    case 'dense':
-      return isLast ? l : { ...l, width: times(l.width, o.width) };
-    case 'attention':
+    case 'dense': {
+      const width = keepOut ? l.width : times(l.width, o.width);
+      return { layer: { ...l, width }, width: { written: l.width, scaled: width } };
+    }
+    case 'attention': {
+      const outWidth = keepOut ? l.outWidth : times(l.outWidth, o.width);
+      const posEmb = l.posEmb?.type === 'concat' && l.posEmb.channels ? { ...l.posEmb, channels: concatChannels(l.posEmb.channels, input, path, o.width) } : l.posEmb;
       return {
-        ...l,
-        heads: times(l.heads, o.heads),
-        keyWidth: times(l.keyWidth, o.width),
-        valueWidth: times(l.valueWidth, o.width),
-        outWidth: isLast ? l.outWidth : times(l.outWidth, o.width),
-        posEmb: l.posEmb?.channels ? { ...l.posEmb, channels: times(l.posEmb.channels, o.width) } : l.posEmb,
+        layer: { ...l, heads: times(l.heads, o.heads), keyWidth: times(l.keyWidth, o.width), valueWidth: times(l.valueWidth, o.width), outWidth, posEmb },
+        width: { written: l.outWidth, scaled: outWidth },
       };
-    case 'residual':
-      return { ...l, block: l.block.map((b) => scaleLayer(b, o, false)) };
+    }
+    case 'residual': {
+      let w = input;
+      const block = l.block.map((b, j) => {
+        const last = j === l.block.length - 1;
+        // The block's last layer must give back the width it was given (as scaled, or the raw inputs' own).
+        const s = scaleLayer(b, o, last && input === null, w, `${path}.block[${j}]`);
+        if (last && input !== null) {
+          const fixed = s.layer.type === 'dense' ? { ...s.layer, width: input.scaled } : s.layer.type === 'attention' ? { ...s.layer, outWidth: input.scaled } : s.layer;
+          w = input;
+          return fixed;
+        }
+        w = s.width;
+        return s.layer;
+      });
+      return { layer: { ...l, block }, width: input };
+    }
     default:
-      return l;
+      return { layer: l, width: input };
   }
 }
 
 export function scaleSpec(spec: NetworkSpec, opts: ScaleOptions): NetworkSpec {
   const o = { width: opts.width ?? 1, heads: opts.heads ?? 1 };
   const n = spec.layers.length;
-  return { layers: spec.layers.map((l, i) => scaleLayer(l, o, i === n - 1)) };
+  let width: Width = null;
+  const layers = spec.layers.map((l, i) => {
+    const s = scaleLayer(l, o, i === n - 1, width, `layers[${i}]`);
+    width = s.width;
+    return s.layer;
+  });
+  return { layers };
 }
 
 /** The widths of a spec's layers in order, for reports. */

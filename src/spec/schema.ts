@@ -22,6 +22,9 @@ export class SpecError extends Error {
   }
 }
 
+/** One problem on the same line; several, one per line. */
+const oneOrMore = (lines: readonly string[]) => (lines.length === 1 ? ` ${lines[0]}` : `\n  ${lines.join('\n  ')}`);
+
 const width = (what: string) =>
   v.pipe(
     v.number(`${what} must be a number`),
@@ -167,7 +170,7 @@ function parseWith<T>(schema: v.GenericSchema<unknown, T>, value: unknown, what:
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
   const lines = result.issues.map(describeIssue);
-  throw new SpecError(`invalid ${what}:\n  ${lines.join('\n  ')}`, lines);
+  throw new SpecError(`invalid ${what}:${oneOrMore(lines)}`, lines);
 }
 
 /** Validates a network spec and fills in defaults. Throws SpecError naming every bad path. */
@@ -213,10 +216,70 @@ export function parseInputs(value: unknown): InputBatch {
       else if (!row.some((b) => b === 1)) problems.push(`mask[${m}]: no valid position (every entry is 0)`);
     });
   }
-  if (problems.length) throw new SpecError(`invalid inputs:\n  ${problems.join('\n  ')}`, problems);
+  if (problems.length) throw new SpecError(`invalid inputs:${oneOrMore(problems)}`, problems);
   const x = new Float64Array(M * T * d);
   const mask = new Float64Array(M * T).fill(1);
   spec.inputs.forEach((seq, m) => seq.forEach((pos, t) => x.set(pos, (m * T + t) * d)));
   if (spec.mask) spec.mask.forEach((row, m) => row.forEach((b, t) => (mask[m * T + t] = b)));
   return { M, T, d, x, mask, masked: spec.mask !== undefined && mask.some((b) => b === 0) };
+}
+
+const builtInTypes = new Set(layerTypes);
+
+function parseLayerAt(value: unknown, path: string): LayerSpec {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SpecError(`invalid network spec:\n  ${path}: a layer must be an object with a "type"`);
+  const type = (value as { type?: unknown }).type;
+  // A type registered at run time (registerLayer, check-layer): its own factory reads its spec.
+  if (typeof type === 'string' && !builtInTypes.has(type)) return value as LayerSpec;
+  if (type !== 'residual') {
+    try {
+      return parseWith(layerSchema, value, 'network spec');
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      const lines = e.issues.map((l) => (l.startsWith('(root)') ? path + l.slice('(root)'.length) : `${path}.${l}`));
+      throw new SpecError(`invalid network spec:\n  ${lines.join('\n  ')}`, lines);
+    }
+  }
+  // A residual block may hold registered types too, so it is walked here rather than by residualSchema.
+  const { block, ...rest } = value as { block?: unknown };
+  const extra = Object.keys(rest).filter((k) => k !== 'type');
+  if (extra.length) throw new SpecError(`invalid network spec:\n  ${path}.${extra[0]}: unknown key (check its spelling; the README lists each layer's keys)`);
+  if (!Array.isArray(block) || block.length === 0) throw new SpecError(`invalid network spec:\n  ${path}.block: residual.block must be a non-empty array of layers`);
+  return { type: 'residual', block: block.map((l, i) => parseLayerAt(l, `${path}.block[${i}]`)) };
+}
+
+/**
+ * The spec `computeKernel` and `estimate` run on, whether they were handed `parseNetworkSpec`'s
+ * result or the raw JSON: built-in layers are validated and get their defaults (parsing a parsed
+ * spec returns the same spec); a layer whose type was registered at run time passes through as given.
+ */
+export function networkSpecFrom(value: unknown): NetworkSpec {
+  const layers = (value as { layers?: unknown } | null)?.layers;
+  if (typeof value !== 'object' || value === null || !Array.isArray(layers) || layers.length === 0)
+    throw new SpecError('invalid network spec: expected { layers: [...] } with at least one layer (parseNetworkSpec(json), or the builder: network(dense(8), relu(), …))');
+  const extra = Object.keys(value).filter((k) => k !== 'layers');
+  if (extra.length) throw new SpecError(`invalid network spec:\n  ${extra[0]}: unknown key (a spec is { layers: [...] })`);
+  return { layers: layers.map((l, i) => parseLayerAt(l, `layers[${i}]`)) };
+}
+
+/**
+ * The batch `computeKernel` and `estimate` run on: the flattened batch of `parseInputs` (or
+ * `readInputs`) as it is, or raw `{inputs, mask}` JSON, which is validated and flattened here.
+ */
+export function inputBatchFrom(value: unknown): InputBatch {
+  if (typeof value === 'object' && value !== null && 'inputs' in value) return parseInputs(value);
+  const b = value as Partial<InputBatch> | null;
+  const whole = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+  if (
+    !b ||
+    !whole(b.M) ||
+    !whole(b.T) ||
+    !whole(b.d) ||
+    !(b.x instanceof Float64Array) ||
+    !(b.mask instanceof Float64Array) ||
+    b.x.length !== b.M! * b.T! * b.d! ||
+    b.mask.length !== b.M! * b.T!
+  )
+    throw new SpecError('invalid inputs: expected the batch that parseInputs(json) or readInputs(file) returns, or the JSON { inputs: [M][T][d], mask?: [M][T] }');
+  return b as InputBatch;
 }

@@ -1,6 +1,6 @@
 /**
  * The network and input formats shared by the analytic kernels and the finite networks.
- * One spec drives both halves of every check; see ../../../shared/KERNELS.md for the maths.
+ * One spec drives both halves of every check; see docs/kernels.md for the maths.
  */
 
 export type ActivationName = 'relu' | 'erf' | 'abs' | 'identity' | 'gelu' | 'tanh';

@@ -8,7 +8,9 @@ import { checkNumber } from './validate.ts';
  * directly rather than as 1 − fCdf, so small p-values keep full relative
  * accuracy; 1 for x ≤ 0.
  *
- * Accuracy against mpmath (fSurvival.test.ts): relative error ≤ 7.1e-15.
+ * Accuracy against mpmath (fSurvival.test.ts): relative error ≤ 3.1e-15; on a
+ * 40-digit grid of d up to 1000 ≤ 7.1e-15 for p ≥ 1e-12, where @stdlib's betainc
+ * reaches 2.8e-14 (README, "Why these libraries").
  */
 export function fSurvival(x: number, d1: number, d2: number): number {
   checkNumber('fSurvival', 'x', x);

@@ -4,7 +4,7 @@ import * as stats from './index.ts';
 describe('index', () => {
   it('re-exports every public function', () => {
     const names = [
-      'logGamma', 'regularizedGammaP', 'regularizedGammaQ', 'regularizedBeta', 'betaQuantile', 'erfcScaled',
+      'logGamma', 'regularizedGammaP', 'regularizedGammaQ', 'regularizedBeta', 'betaQuantile', 'erf', 'erfcScaled',
       'normalPdf', 'normalCdf', 'normalSurvival', 'normalQuantile', 'studentTCdf', 'studentTQuantile',
       'chiSquaredCdf', 'chiSquaredSurvival', 'fCdf', 'fSurvival', 'kolmogorovSurvival', 'holm', 'bonferroni',
       'binomialInterval', 'skewnessWithSE', 'excessKurtosisWithSE', 'jarqueBera', 'andersonDarlingNormal',

@@ -10,6 +10,7 @@ export { regularizedGammaP } from './regularizedGammaP.ts';
 export { regularizedGammaQ } from './regularizedGammaQ.ts';
 export { regularizedBeta } from './regularizedBeta.ts';
 export { betaQuantile } from './betaQuantile.ts';
+export { erf } from './erf.ts';
 export { erfcScaled } from './erfcScaled.ts';
 
 export { normalPdf } from './normalPdf.ts';

@@ -1,4 +1,4 @@
-import { normalSurvival } from './normalSurvival.ts';
+import { normalUpperTail } from './normalTail.ts';
 import { checkNumber } from './validate.ts';
 
 /**
@@ -8,9 +8,9 @@ import { checkNumber } from './validate.ts';
  * Φ(−38) ≈ 2.9e-316 (subnormal), against mpmath (normalSurvival.test.ts).
  * Unlike simple-statistics' `cumulativeStdNormalProbability` (a
  * two-decimal table lookup), this is accurate to double precision.
- * Method: W. J. Cody (1969), Math. Comp. 23:631–637; see `normalSurvival`.
+ * Method: W. J. Cody (1969), Math. Comp. 23:631–637; see `normalUpperTail`.
  */
 export function normalCdf(x: number): number {
   checkNumber('normalCdf', 'x', x);
-  return normalSurvival(-x);
+  return x <= 0 ? normalUpperTail(-x) : 1 - normalUpperTail(x);
 }

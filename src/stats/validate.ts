@@ -26,9 +26,11 @@ export function checkNumber(
   fn: string,
   name: string,
   x: number,
-  bounds: { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; integer?: boolean } = {},
+  bounds?: { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; integer?: boolean },
 ): void {
-  const { min = -Infinity, max = Infinity, minExclusive = false, maxExclusive = false, integer = false } = bounds;
+  // Unbounded checks guard Φ and erf inside quadrature loops: keep them to one comparison.
+  if (bounds === undefined && typeof x === 'number' && !Number.isNaN(x)) return;
+  const { min = -Infinity, max = Infinity, minExclusive = false, maxExclusive = false, integer = false } = bounds ?? {};
   const below = minExclusive ? !(x > min) : !(x >= min);
   const above = maxExclusive ? !(x < max) : !(x <= max);
   if (typeof x !== 'number' || Number.isNaN(x) || below || above || (integer && !Number.isInteger(x))) {

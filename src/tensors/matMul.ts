@@ -1,7 +1,7 @@
 /**
  * Batched matrix product whose gradient uses explicit transposes. tfjs's own gradient of matMul
  * emits matMul(dy, b, false, true) and matMul(a, dy, true, false); on WASM a transposed operand
- * leaves XNNPACK for a scalar loop (~3 GFLOP/s against ~30; STACK.md), which made the NTK's reverse
+ * leaves XNNPACK for a scalar loop (~3 GFLOP/s against ~30; docs/performance.md), which made the NTK's reverse
  * pass five times slower than its forward pass. A rank-3 transpose is cheap on every backend.
  */
 import * as tf from '@tensorflow/tfjs';

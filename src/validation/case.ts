@@ -5,12 +5,13 @@
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { scaleSpec } from '../spec/scale.ts';
-import { computeKernel, type KernelResult } from '../kernels/compute.ts';
+import { computeKernel, precisionNote, type KernelResult } from '../kernels/compute.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
 import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../verdicts/kernelAgreement.ts';
 import { biasByWidth } from '../verdicts/biasByWidth.ts';
 import { convergenceRate, type ConvergenceRate } from '../verdicts/convergenceRate.ts';
 import { DEFAULT_ALPHA } from '../verdicts/types.ts';
+import { withPowerFloor } from './power.ts';
 import { seed32 } from '../random/normals.ts';
 import type { BackendChoice } from '../backend.ts';
 
@@ -44,15 +45,19 @@ export interface RunOptions {
   /** Level of each verdict (its own decision and its stated power); default 1e-3. */
   readonly alpha?: number;
   readonly backend?: BackendChoice;
-  readonly onProgress?: (message: string) => void;
+  /** What is running, and the fraction of the case done. */
+  readonly onProgress?: (message: string, fraction: number) => void;
   /** Monte-Carlo draws of the joint null (kernelAgreement). */
   readonly draws?: number;
+  /** A verdict that cannot catch a uniform relative error this large is inconclusive (power.ts). */
+  readonly maxDetectable?: number;
 }
 
 /**
  * The ensemble seed of the k-th width factor. Distinct per width so that the ensembles are
  * independent, as the bias fit assumes: the same run seed at two widths would give the two
- * networks of index i the same leading weights (STACK.md, Seeds), correlating the width means.
+ * networks of index i the same leading weights (src/random/normals.ts: streams are keyed by seed,
+ * network and parameter, not by shape), correlating the width means.
  */
 export function widthSeed(seed: number, k: number): number {
   return seed32(`case/${seed}/width/${k}`);
@@ -80,7 +85,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
       ntk: checks.includes('ntk'),
       covariance: true,
       backend: opts.backend,
-      onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`),
+      onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`, (k + done / total) / c.scales.length),
     });
     estimates.push({ scale, seed, result });
   }
@@ -106,14 +111,22 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
   for (const which of checks) {
     const ests = widthEstimates(which);
-    verdicts[which] = kernelAgreement({
-      analytic: kernel[which],
-      analyticSE: which === 'nngp' ? kernel.nngpSE : kernel.ntkSE,
-      mask,
-      alpha,
-      draws: opts.draws,
-      estimates: ests,
-    });
+    const v = withPowerFloor(
+      kernelAgreement({
+        analytic: kernel[which],
+        analyticSE: which === 'nngp' ? kernel.nngpSE : kernel.ntkSE,
+        analyticDof: kernel.seDof,
+        mask,
+        alpha,
+        draws: opts.draws,
+        estimates: ests,
+      }),
+      opts.maxDetectable,
+      c.networks,
+    );
+    // The test already carries the kernel's own SE; the note says when it is larger than asked for.
+    const note = kernel.reached ? '' : precisionNote(kernel);
+    verdicts[which] = note ? { ...v, notes: [...v.notes, `analytic kernel: ${note}`] } : v;
     const bias = biasByWidth(kernel[which], mask, ests);
     rates[which] = convergenceRate({ x: bias.map((b) => b.scale), error: bias.map((b) => b.bias), se: bias.map((b) => b.se), expected: -1, alpha });
   }

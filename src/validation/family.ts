@@ -18,23 +18,43 @@ export interface FamilyMember {
   readonly status: VerdictStatus;
 }
 
+/** A verdict of another kind in the same family (e.g. a training case's verdict per step). */
+export interface ExtraVerdict {
+  readonly case: string;
+  /** What was tested, e.g. `f_t at t=10`. */
+  readonly label: string;
+  readonly verdict: KernelAgreement;
+}
+
+export interface ExtraMember extends ExtraVerdict {
+  readonly adjusted: number;
+  readonly rejected: boolean;
+  readonly status: VerdictStatus;
+}
+
 export interface SuiteDecision {
   readonly method: string;
   readonly alpha: number;
   readonly members: readonly FamilyMember[];
+  /** The decisions on the `extra` verdicts, in their order (empty when none were given). */
+  readonly extra: readonly ExtraMember[];
   /** No conclusive verdict rejected. */
   readonly passed: boolean;
   /** Verdicts that could not decide (see Verdict.inconclusive). */
   readonly inconclusive: number;
 }
 
-export function decideSuite(results: readonly CaseResult[], alpha: number): SuiteDecision {
+/** `extra` verdicts (training cases) join the kernel verdicts' Holm family. */
+export function decideSuite(results: readonly CaseResult[], alpha: number, extra: readonly ExtraVerdict[] = []): SuiteDecision {
   const flat: { case: string; kernel: KernelKind; verdict: KernelAgreement }[] = [];
   for (const r of results)
     for (const kernel of ['nngp', 'ntk'] as const) {
       const verdict = r.verdicts[kernel];
       if (verdict) flat.push({ case: r.name, kernel, verdict });
     }
+  const kernelCount = flat.length;
+  // Extra verdicts ride along under a placeholder kind and are split off again below.
+  for (const e of extra) flat.push({ case: e.case, kernel: 'ntk', verdict: e.verdict });
   // Inconclusive verdicts leave the family: their p-values are not trusted, and the others' Holm
   // steps are taken over the verdicts that decide.
   const inFamily = flat.map((f, i) => (isInconclusive(f.verdict) ? -1 : i)).filter((i) => i >= 0);
@@ -48,16 +68,19 @@ export function decideSuite(results: readonly CaseResult[], alpha: number): Suit
     adjusted[i] = fam.adjusted[k];
     rejected[i] = fam.rejected[k];
   });
-  const members = flat.map((f, i) => {
+  const all = flat.map((f, i) => {
     const status: VerdictStatus = isInconclusive(f.verdict) ? 'inconclusive' : rejected[i] ? 'fail' : 'pass';
     return { ...f, adjusted: adjusted[i], rejected: rejected[i], status };
   });
-  const inconclusive = members.filter((m) => m.status === 'inconclusive').length;
+  const members = all.slice(0, kernelCount);
+  const extraMembers = all.slice(kernelCount).map(({ kernel: _placeholder, ...m }, k) => ({ ...m, case: extra[k].case, label: extra[k].label }));
+  const inconclusive = all.filter((m) => m.status === 'inconclusive').length;
   return {
     method: `${fam.method} over ${inFamily.length} verdicts${inconclusive ? ` (${inconclusive} inconclusive left out)` : ''}`,
     alpha,
     members,
-    passed: !members.some((m) => m.rejected),
+    extra: extraMembers,
+    passed: !all.some((m) => m.rejected),
     inconclusive,
   };
 }

@@ -3,7 +3,7 @@
  * (src/verdicts/gaussianity.ts): per valid output row (input, position), the univariate verdicts
  * against the limit law N(0, K(x, x)) from the analytic NNGP, and Mardia's test over the rows jointly.
  * At finite width the law is not exactly Gaussian (fourth cumulant O(1/width)); under sqrt attention
- * with fixed heads it never becomes Gaussian (KERNELS.md, "Gaussianity"): use enough width, or
+ * with fixed heads it never becomes Gaussian (docs/kernels.md §6): use enough width, or
  * expect rejections where the theory predicts them.
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';

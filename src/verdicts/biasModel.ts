@@ -8,7 +8,7 @@
  * finite widths", MSML; Dyer & Gur-Ari 2020, "Asymptotics of wide networks from Feynman diagrams",
  * ICLR), while its Monte-Carlo error falls like 1/√networks. Fitting the bias instead of
  * tolerating it lets a verdict test the limit itself. Under sqrt attention the same holds in 1/H
- * when heads grow with the width factor (KERNELS.md, "What the finite networks must show").
+ * when heads grow with the width factor (docs/kernels.md §7).
  *
  * Per entry i, with x_f = 1/w_f and weights w_fi = 1/Var(ȳ_fi), the intercept and slope are
  * linear in the width means (Numerical Recipes 3rd ed. §15.2):

@@ -2,7 +2,7 @@
  * Gaussianity of network outputs, as verdicts. At infinite width an output channel is a Gaussian
  * process; at finite width it is not, by O(1/width) in the fourth cumulant, and under sqrt
  * attention with a fixed head count it stays a scale mixture of Gaussians with positive excess
- * kurtosis however wide the layer (KERNELS.md; Hron et al. 2020 §3; Sakai, Karakida & Imaizumi
+ * kurtosis however wide the layer (docs/kernels.md §6; Hron et al. 2020 §3; Sakai, Karakida & Imaizumi
  * 2025). These wrap the tested statistics of src/stats/ into the engine's Verdict shape.
  *
  * Samples: one value per network (univariate), or one row per network of values at several

@@ -84,4 +84,19 @@ describe('kernelAgreement', () => {
     expect(v.rejected).toBe(false);
     expect(Number.isNaN(v.biasModel.goodness.pValue)).toBe(false);
   });
+
+  it('a sampled kernel\'s SE with few degrees of freedom widens the tail (Welch–Satterthwaite), many reduce to exactly known', () => {
+    const draw = normals('agreement/analytic-dof');
+    const est = estimates(draw);
+    // A kernel 4 % off, with a sampled-kernel SE as large as the ensembles' own error.
+    const analytic = K.map((k) => 1.04 * k);
+    const analyticSE = Float64Array.from({ length: P2 }, (_, i) => Math.sqrt(errorCovariance(1e-4)[i * P2 + i]));
+    const run = (analyticDof?: number) => kernelAgreement({ analytic, analyticSE, analyticDof, mask, estimates: est, draws: 4000 });
+    const known = run();
+    const few = run(3);
+    const many = run(1e12);
+    expect(few.statistic).toBeLessThan(known.statistic);
+    expect(few.pValue).toBeGreaterThan(known.pValue);
+    expect(many.statistic).toBeCloseTo(known.statistic, 6);
+  });
 });

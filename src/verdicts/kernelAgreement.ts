@@ -81,6 +81,11 @@ export interface AgreementInput {
   readonly analytic: Float64Array;
   /** Standard error of a sampled analytic kernel (independent of the networks). */
   readonly analyticSE?: Float64Array | null;
+  /**
+   * Degrees of freedom of analyticSE (a replica SE: replicas − 1). Absent or null: the analytic
+   * variance counts as exactly known.
+   */
+  readonly analyticDof?: number | null;
   readonly mask: Float64Array;
   readonly estimates: readonly WidthEstimate[];
   readonly alpha?: number;
@@ -170,11 +175,14 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   for (let a = 0; a < m; a++) sd[a] = Math.sqrt(V[a * m + a]);
   const corr = new Float64Array(m * m);
   for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) corr[a * m + b] = a === b ? 1 : V[a * m + b] / (sd[a] * sd[b]);
-  // Welch–Satterthwaite dof of the whole variance: the analytic part counts as exactly known.
+  // Welch–Satterthwaite dof of the whole variance, V²/(mc²/ν_mc + an²/ν_an): the networks' part
+  // and the sampled kernel's part, each with its own dof (an exactly known analytic part adds 0).
   const dof = new Float64Array(m);
+  const analyticDof = input.analyticDof ?? Infinity;
   for (let a = 0; a < m; a++) {
     const mc = fit.interceptCovariance[a * m + a];
-    dof[a] = fit.interceptDof[a] * (V[a * m + a] / mc) ** 2;
+    const an = input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0;
+    dof[a] = V[a * m + a] ** 2 / (mc ** 2 / fit.interceptDof[a] + (an > 0 ? an ** 2 / analyticDof : 0));
   }
   const z = new Float64Array(m);
   const score = new Float64Array(m);

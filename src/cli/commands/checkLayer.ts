@@ -1,21 +1,16 @@
 /** `infinite-attention check-layer path/to/layer.ts`: validate a user's layer (checkLayerEngine.ts). */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInputs } from '../../io.ts';
-import { backendChoices, type BackendChoice } from '../../backend.ts';
-import { loadLayerModule, LayerModuleError } from './layerModule.ts';
-import { checkLayer, CheckLayerError, type CheckLayerReport, type CompositionRow } from './checkLayerEngine.ts';
+import type { BackendChoice } from '../../backend.ts';
+import { loadLayerModule } from './layerModule.ts';
+import { checkLayer, type CheckLayerReport, type CompositionRow } from './checkLayerEngine.ts';
 import { createProgress, interruptible } from './progress.ts';
-import { numberList, positiveInt } from './sweep.ts';
+import { backendOption, numberList, positiveInt, powerOptions, probability } from '../options.ts';
+import { verdictExit } from '../errors.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-const prob = (s: string) => {
-  const n = Number(s);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('must be a number in (0, 1)');
-  return n;
-};
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -26,7 +21,7 @@ export function formatRows(rows: readonly CompositionRow[]): string {
   const cell = (r: CompositionRow, k: string) => {
     const v = r.verdicts.find((x) => x.kernel === k);
     if (!v) return '–';
-    return `${v.rejected ? 'FAIL' : 'ok'} ${v.statistic === null ? '' : v.statistic.toPrecision(3)}`.trim();
+    return `${v.rejected ? 'FAIL' : v.inconclusive?.length ? 'inconclusive' : 'ok'} ${v.statistic === null ? '' : v.statistic.toPrecision(3)}`.trim();
   };
   const lines = rows.map((r) => [r.name, r.status === 'pass' ? 'pass' : r.status.toUpperCase(), cell(r, 'nngp'), cell(r, 'ntk'), r.status === 'pass' ? r.layers : `${r.layers}: ${r.message}`]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (i < 4 ? l[i].length : 0))));
@@ -58,7 +53,7 @@ export function formatReport(r: CheckLayerReport, file: string): string {
   const rows = [...r.table, ...(r.property?.rows ?? [])];
   const count = (s: string) => rows.filter((x) => x.status === s).length;
   out.push(
-    `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
+    `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${count('inconclusive') ? `, ${count('inconclusive')} inconclusive (neither pass nor fail; --require-power makes them fail)` : ''}${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
   );
   return out.join('\n');
 }
@@ -70,36 +65,32 @@ export function checkLayerCommand(): Command {
     .option('--variant <name>', 'check one of the module\'s broken variants instead (it must fail)')
     .option('--inputs <file>', 'inputs JSON', resolve(root, 'fixtures/layers/inputs.json'))
     .option('--masked-inputs <file>', 'inputs JSON with padding, for the masked compositions', resolve(root, 'fixtures/layers/inputs-masked.json'))
-    .option('--networks <N>', 'networks per width factor', positiveInt('networks', 8), 256)
-    .option('--width <n>', 'hidden width at width factor 1', positiveInt('width', 2), 32)
-    .option('--scales <list>', 'width factors (at least three)', numberList('scales', false), [1, 2, 4])
-    .option('--runs <n>', 'random compositions drawn by fast-check (0: table only)', positiveInt('runs', 0), 8)
-    .option('--max-shrinks <n>', 'most shrink candidates tried after a failure', positiveInt('max-shrinks', 0), 24)
-    .option('--fc-seed <s>', 'fast-check seed', positiveInt('fc-seed', 0), 1)
+    .option('--networks <N>', 'networks per width factor', positiveInt('--networks', 8), 256)
+    .option('--width <n>', 'hidden width at width factor 1', positiveInt('--width', 2), 32)
+    .option('--scales <list>', 'width factors (at least three)', numberList('--scales', false), [1, 2, 4])
+    .option('--runs <n>', 'random compositions drawn by fast-check (0: table only)', positiveInt('--runs', 0), 8)
+    .option('--max-shrinks <n>', 'most shrink candidates tried after a failure', positiveInt('--max-shrinks', 0), 24)
+    .option('--fc-seed <s>', 'fast-check seed', positiveInt('--fc-seed', 0), 1)
     .option('--fc-path <path>', 'fast-check replay path (printed with a failing composition)')
-    .option('--seed <s>', 'network seed of the table rows', positiveInt('seed', 1), 1)
-    .option('--alpha <a>', 'family-wise false-failure rate of the whole check', prob, 1e-3)
+    .option('--seed <s>', 'network seed of the table rows', positiveInt('--seed', 1), 1)
+    .option('--alpha <a>', 'family-wise false-failure rate of the whole check', probability('--alpha'), 1e-3)
     .option('--only <names>', 'comma-separated table rows to run, e.g. "alone,before layerNorm"')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(backendChoices as string[]).default('auto'))
+    .addOption(powerOptions()[0])
+    .addOption(powerOptions()[1])
+    .addOption(backendOption())
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress output')
     .action(async (file: string, o) => {
-      let mod;
-      try {
-        mod = await loadLayerModule(file);
-      } catch (e) {
-        if (!(e instanceof LayerModuleError)) throw e;
-        console.error(`error: ${e.message}`);
-        process.exitCode = 2;
-        return;
-      }
+      const mod = await loadLayerModule(file);
+      const inputs = readInputs(o.inputs);
+      const maskedInputs = readInputs(o.maskedInputs);
       const progress = createProgress({ quiet: o.quiet, json: o.json, intervalMs: 5000 });
       const stop = interruptible(() => progress.log('interrupt: finishing the current composition, then reporting what was done (Ctrl-C again to quit at once)'));
       let report: CheckLayerReport;
       try {
         report = await checkLayer(mod, {
-          inputs: readInputs(o.inputs),
-          maskedInputs: readInputs(o.maskedInputs),
+          inputs,
+          maskedInputs,
           width: o.width,
           scales: o.scales,
           networks: o.networks,
@@ -112,25 +103,21 @@ export function checkLayerCommand(): Command {
           seed: o.seed,
           variant: o.variant,
           backend: o.backend as BackendChoice,
+          maxDetectable: o.maxDetectable,
           signal: stop.signal,
           onProgress: (f, label) => progress.update(f, label),
           onRow: (row) => {
             if (row.status !== 'pass') progress.log(`${row.name}: ${row.status}: ${row.message}`);
           },
         });
-      } catch (e) {
-        if (e instanceof CheckLayerError) {
-          console.error(`error: ${e.message}`);
-          process.exitCode = 2;
-          return;
-        }
-        throw e;
       } finally {
         progress.stop();
         stop.dispose();
       }
       if (o.json) console.log(JSON.stringify(report));
       else console.log(formatReport(report, file));
-      process.exitCode = report.interrupted ? 130 : report.passed ? 0 : 1;
+      const rows = [...report.table, ...(report.property?.rows ?? [])];
+      const undecided = rows.filter((x) => x.status === 'inconclusive').length;
+      process.exitCode = report.interrupted ? 130 : verdictExit(report.passed ? 0 : 1, undecided, Boolean(o.requirePower));
     });
 }

@@ -28,8 +28,10 @@ import type { InputBatch, LayerSpec, NetworkSpec } from '../../spec/types.ts';
 import { overrideLayer } from '../../layers/registry.ts';
 import { runCase, type CaseResult } from '../../validation/case.ts';
 import { KernelError } from '../../kernels/state.ts';
+import { precisionNote } from '../../kernels/compute.ts';
 import { estimate } from '../../estimators/ensemble.ts';
 import type { BackendChoice } from '../../backend.ts';
+import { needsHeadScaling } from '../../spec/heads.ts';
 import type { LayerModule } from './layerModule.ts';
 
 export type Neighbour = 'dense' | 'relu' | 'attention' | 'layerNorm';
@@ -44,7 +46,8 @@ export interface Composition {
   readonly masked: boolean;
 }
 
-export type RowStatus = 'pass' | 'fail' | 'refused' | 'error';
+/** `inconclusive`: no verdict rejected, but one could not decide (e.g. below --max-detectable's power). */
+export type RowStatus = 'pass' | 'fail' | 'refused' | 'error' | 'inconclusive';
 
 export interface VerdictSummary {
   readonly kernel: string;
@@ -53,6 +56,8 @@ export interface VerdictSummary {
   readonly method: string;
   readonly statistic: number | null;
   readonly pValue: number | null;
+  /** Why the verdict could not decide (src/verdicts/types.ts), empty when it decided. */
+  readonly inconclusive?: readonly string[];
 }
 
 export interface CompositionRow {
@@ -121,6 +126,8 @@ export interface CheckLayerOptions {
   /** Check a broken variant of the module by name. */
   readonly variant?: string;
   readonly backend?: BackendChoice;
+  /** A verdict that cannot catch a uniform relative error this large is inconclusive (src/validation/power.ts). */
+  readonly maxDetectable?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (fraction: number, label: string) => void;
   readonly onRow?: (row: CompositionRow) => void;
@@ -234,9 +241,11 @@ function makeRunner(mod: LayerModule, spec: Readonly<Record<string, unknown>>, o
       });
       let r: CaseResult;
       try {
+        const net = compositionSpec(c, spec);
+        // Sqrt attention before a non-linearity has the H → ∞ kernel: heads grow with the width (src/spec/heads.ts).
         r = await runCase(
-          { name, spec: compositionSpec(c, spec), inputs: c.masked ? o.maskedInputs : o.inputs, scales, networks, seed: c.seed },
-          { alpha: alphaPerVerdict, backend: o.backend },
+          { name, spec: net, inputs: c.masked ? o.maskedInputs : o.inputs, scales, networks, seed: c.seed, scaleHeads: needsHeadScaling(net) },
+          { alpha: alphaPerVerdict, backend: o.backend, maxDetectable: o.maxDetectable },
         );
       } catch (e) {
         if (e instanceof KernelError) return done('refused', [], e.message);
@@ -250,19 +259,27 @@ function makeRunner(mod: LayerModule, spec: Readonly<Record<string, unknown>>, o
           continue;
         }
         const f = v as Record<string, unknown>;
+        const why = Array.isArray(f.inconclusive) ? (f.inconclusive as { code: string; reason: string }[]).map((i) => `${i.code}: ${i.reason}`) : [];
         verdicts.push({
           kernel,
-          rejected: f.rejected === true || f.passed === false,
+          // An inconclusive verdict decides nothing, as in a suite's family (src/validation/family.ts).
+          rejected: why.length === 0 && (f.rejected === true || f.passed === false),
           method: typeof f.method === 'string' ? f.method : 'verdict',
           statistic: num(f.statistic),
           pValue: num(f.pValue),
+          inconclusive: why,
         });
       }
       const bad = verdicts.filter((v) => v.rejected);
+      const undecided = verdicts.filter((v) => (v.inconclusive?.length ?? 0) > 0);
       const fmt = (x: number | null) => (x === null ? '–' : x.toPrecision(3));
+      // A sampled kernel that stopped short of its precision says so (its SE is in the verdict).
+      const kernelNote = r.kernel.reached ? '' : `; analytic kernel: ${precisionNote(r.kernel)}`;
       return bad.length
-        ? done('fail', verdicts, bad.map((v) => `${v.kernel.toUpperCase()} rejected (statistic ${fmt(v.statistic)}, p ${fmt(v.pValue)})`).join('; '))
-        : done('pass', verdicts, verdicts.map((v) => `${v.kernel.toUpperCase()} ${fmt(v.statistic)}`).join(', '));
+        ? done('fail', verdicts, bad.map((v) => `${v.kernel.toUpperCase()} rejected (statistic ${fmt(v.statistic)}, p ${fmt(v.pValue)})`).join('; ') + kernelNote)
+        : undecided.length
+          ? done('inconclusive', verdicts, undecided.map((v) => `${v.kernel.toUpperCase()} inconclusive (${v.inconclusive!.join('; ')})`).join('; ') + kernelNote)
+          : done('pass', verdicts, verdicts.map((v) => `${v.kernel.toUpperCase()} ${fmt(v.statistic)}`).join(', ') + kernelNote);
     },
   };
 }

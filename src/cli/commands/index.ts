@@ -4,6 +4,7 @@ import { sweepCommand } from './sweep.ts';
 import { checkLayerCommand } from './checkLayer.ts';
 import { addValidateExtras } from './validateExtras.ts';
 import { reportCommand } from './report.ts';
+import { taskCommand, trainCommand } from './train.ts';
 
 export { afterValidate } from './validateExtras.ts';
 
@@ -11,6 +12,8 @@ export function registerCommands(program: Command): void {
   program.addCommand(sweepCommand());
   program.addCommand(checkLayerCommand());
   program.addCommand(reportCommand());
+  program.addCommand(trainCommand());
+  program.addCommand(taskCommand());
   const validate = program.commands.find((c) => c.name() === 'validate');
   if (validate) addValidateExtras(validate);
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { readResults, writeReport } from '../../reports/write.ts';
+import { UsageError } from '../errors.ts';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -13,9 +14,8 @@ export function reportCommand(): Command {
       try {
         results = readResults(file);
       } catch (e) {
-        console.error(`error: ${(e as Error).message}`);
-        process.exitCode = 2;
-        return;
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new UsageError(code ? `cannot read the results file ${file}: ${code}` : `${(e as Error).message.startsWith(file) ? '' : `${file}: `}${(e as Error).message}`);
       }
       const w = await writeReport(resolve(o.out ?? dirname(file)), results);
       console.log(`report: ${resolve(w.dir, 'report.html')}`);

@@ -1,33 +1,16 @@
 /** `infinite-attention sweep`: a heads × width convergence sweep written as a report directory. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { readInputs, readSpec } from '../../io.ts';
-import { backendChoices, type BackendChoice } from '../../backend.ts';
+import type { BackendChoice } from '../../backend.ts';
 import type { AttentionScaling } from '../../spec/types.ts';
-import { runSweep, SweepConfigError } from '../../reports/sweep.ts';
+import { runSweep } from '../../reports/sweep.ts';
 import { sweepClaims } from '../../reports/claims.ts';
 import { commandLine, makeResults } from '../../reports/results.ts';
 import { checkSummary, writeReport } from '../../reports/write.ts';
 import { createProgress, interruptible } from './progress.ts';
-
-export const numberList = (what: string, integer: boolean) => (s: string) => {
-  const values = s.split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number);
-  if (values.length === 0 || values.some((v) => !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))))
-    throw new InvalidArgumentError(`${what} must be a comma-separated list of positive ${integer ? 'whole numbers' : 'numbers'}, e.g. 1,2,4`);
-  return [...new Set(values)].sort((a, b) => a - b);
-};
-
-export const positiveInt = (what: string, min: number) => (s: string) => {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${what} must be a whole number ≥ ${min}`);
-  return n;
-};
-
-const positive = (what: string) => (s: string) => {
-  const n = Number(s);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${what} must be a positive number`);
-  return n;
-};
+import { backendOption, numberList, positive, positiveInt, probability } from '../options.ts';
+import { EXIT, verdictExit } from '../errors.ts';
 
 const scalingList = (s: string): AttentionScaling[] => {
   const v = s.split(',').map((x) => x.trim());
@@ -37,23 +20,26 @@ const scalingList = (s: string): AttentionScaling[] => {
 
 export function sweepCommand(): Command {
   return new Command('sweep')
-    .description('run a spec over head counts and width factors and write a report (report.md, report.html, results.json, junit.xml); exit 1 if a claim fails, 130 if interrupted')
+    .description(
+      'run a spec over head counts and width factors and write a report (report.md, report.html, results.json, junit.xml); exit 1 if a claim is contradicted (or inconclusive under --require-power), 130 if interrupted',
+    )
     .requiredOption('--spec <file>', 'network spec JSON (attention layers get their heads and scaling from the sweep)')
     .requiredOption('--inputs <file>', 'inputs JSON')
     .requiredOption('--out <dir>', 'report directory (created; files in it are overwritten)')
-    .option('--heads <list>', 'head counts of every attention layer, e.g. 1,2,4,8', numberList('heads', true), [1, 2, 4, 8])
-    .option('--widths <list>', 'width factors (every hidden width; the readout is kept), e.g. 1,2,4', numberList('widths', false), [1, 2, 4])
+    .option('--heads <list>', 'head counts of every attention layer, e.g. 1,2,4,8', numberList('--heads', true), [1, 2, 4, 8])
+    .option('--widths <list>', 'width factors (every hidden width; the readout is kept), e.g. 1,2,4', numberList('--widths', false), [1, 2, 4])
     .option('--scalings <list>', 'attention scalings to run, e.g. sqrt,linear (default: the spec\'s own)', scalingList)
-    .option('--base-width <f>', 'width factor of the heads series (default: the largest of --widths)', positive('base-width'))
-    .option('--base-heads <h>', 'heads of the width series (default: the smallest of --heads)', positiveInt('base-heads', 1))
-    .option('--networks <N>', 'networks per grid point', positiveInt('networks', 8), 512)
-    .option('--shards <B>', 'independent shards per grid point (standard errors from their spread)', positiveInt('shards', 2), 8)
-    .option('--seed <s>', 'run seed (≥ 1)', positiveInt('seed', 1), 1)
-    .option('--precision <p>', 'relative precision of sampled analytic kernels (sqrt softmax attention)', positive('precision'), 0.01)
-    .option('--alpha <a>', 'level of each one-sided claim test', positive('alpha'), 1e-3)
-    .option('--chunk <n>', 'networks per tensor batch (default: the estimator\'s choice for the backend)', positiveInt('chunk', 1))
+    .option('--base-width <f>', 'width factor of the heads series (default: the largest of --widths)', positive('--base-width'))
+    .option('--base-heads <h>', 'heads of the width series (default: the smallest of --heads)', positiveInt('--base-heads', 1))
+    .option('--networks <N>', 'networks per grid point', positiveInt('--networks', 8), 512)
+    .option('--shards <B>', 'independent shards per grid point (standard errors from their spread)', positiveInt('--shards', 2), 8)
+    .option('--seed <s>', 'run seed (≥ 1)', positiveInt('--seed', 1), 1)
+    .option('--precision <p>', 'relative precision of sampled analytic kernels (sqrt softmax attention)', positive('--precision'), 0.01)
+    .option('--alpha <a>', 'level of each one-sided claim test', probability('--alpha'), 1e-3)
+    .option('--chunk <n>', 'networks per tensor batch (default: the estimator\'s choice for the backend)', positiveInt('--chunk', 1))
     .option('--title <text>', 'report title')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(backendChoices as string[]).default('auto'))
+    .addOption(backendOption())
+    .option('--require-power', 'exit 1 when a claim is inconclusive (its test lacked the power to see the predicted effect), not only when one fails')
     .option('--json', 'print a JSON summary on stdout (progress lines on stderr become JSON too)')
     .option('--quiet', 'no progress output')
     .action(async (o) => {
@@ -82,11 +68,6 @@ export function sweepCommand(): Command {
           signal: stop.signal,
           onProgress: (p) => progress.update(p.done / p.total, `point ${Math.min(p.points, p.pointsDone + 1)}/${p.points}: ${p.label}`),
         });
-      } catch (e) {
-        if (!(e instanceof SweepConfigError)) throw e;
-        console.error(`error: ${e.message}`);
-        process.exitCode = 2;
-        return;
       } finally {
         progress.stop();
         stop.dispose();
@@ -110,9 +91,11 @@ export function sweepCommand(): Command {
       if (o.json) console.log(JSON.stringify({ out: written.dir, complete: run.complete, points: run.section.points.length, pending: run.section.pending, ...sum, checks }));
       else {
         if (!run.complete) console.log(`interrupted after ${done}; partial report written (not finished: ${run.section.pending.map((p) => `${p.scaling} H=${p.heads} ×${p.width}`).join(', ')})`);
-        for (const c of checks) console.log(`${c.status === 'passed' ? 'pass' : 'FAIL'}  ${c.name}: ${c.message}`);
-        console.log(`${sum.passed} passed, ${sum.failed} failed; ${done} in ${results.seconds.toFixed(0)} s; report: ${resolve(o.out, 'report.html')}`);
+        for (const c of checks) console.log(`${c.status === 'passed' ? 'pass' : c.status === 'failed' ? 'FAIL' : 'INCONCLUSIVE'}  ${c.name}: ${c.message}`);
+        console.log(
+          `${sum.passed} passed, ${sum.failed} failed${sum.inconclusive ? `, ${sum.inconclusive} inconclusive (${o.requirePower ? 'failing the run under --require-power' : 'neither pass nor fail; --require-power makes them fail the run'})` : ''}; ${done} in ${results.seconds.toFixed(0)} s; report: ${resolve(o.out, 'report.html')}`,
+        );
       }
-      process.exitCode = !run.complete ? 130 : sum.failed ? 1 : 0;
+      process.exitCode = !run.complete ? EXIT.interrupted : verdictExit(sum.failed, sum.inconclusive, Boolean(o.requirePower));
     });
 }

@@ -4,7 +4,7 @@
  * FILE` (store this run as the new baseline). Kept apart from the validate action so that the action
  * needs one call, `afterValidate(...)`, and nothing else.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { CaseDefinition, CaseResult } from '../../validation/case.ts';
@@ -13,19 +13,15 @@ import { checkResults, type Check, type Results } from '../../reports/schema.ts'
 import { commandLine, makeResults, stringifyResults } from '../../reports/results.ts';
 import { validateSection, verdictChecks, type FamilyDecisionLike } from '../../reports/validateReport.ts';
 import { writeReport } from '../../reports/write.ts';
-
-const prob = (s: string) => {
-  const n = Number(s);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('must be a number in (0, 1)');
-  return n;
-};
+import { probability } from '../options.ts';
+import { UsageError } from '../errors.ts';
 
 /** Adds the report and baseline options to the `validate` command. */
 export function addValidateExtras(validate: Command): void {
   validate
     .addOption(new Option('--report <dir>', 'also write a report directory: report.md, report.html, results.json, junit.xml'))
     .addOption(new Option('--baseline <file>', 'compare with a stored run (a results.json of validate) and exit 1 on significant drift'))
-    .addOption(new Option('--baseline-alpha <a>', 'family-wise false-drift rate of the Monte-Carlo comparisons (Holm)').argParser(prob).default(1e-3))
+    .addOption(new Option('--baseline-alpha <a>', 'family-wise false-drift rate of the Monte-Carlo comparisons (Holm)').argParser(probability('--baseline-alpha')).default(1e-3))
     .addOption(new Option('--write-baseline <file>', 'store this run as a baseline (refresh on purpose: see README, "Regression baselines")'));
 }
 
@@ -65,7 +61,7 @@ export function suiteResults(
     try {
       base = checkResults(JSON.parse(readFileSync(o.baseline, 'utf8')), o.baseline);
     } catch (e) {
-      throw new Error(`cannot read the baseline ${o.baseline}: ${(e as Error).message}`);
+      throw new UsageError(`cannot read the baseline ${o.baseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     const summary = compareWithBaseline(base, r, { alpha: o.baselineAlpha, file: o.baseline });
     const drift = summary.findings.filter((f) => f.drift);
@@ -90,7 +86,8 @@ export async function afterValidate(
 ): Promise<void> {
   if (!o.report && !o.baseline && !o.writeBaseline) return;
   const r = suiteResults(o, cases, results, decision);
-  const say = (line: string) => (o.json ? process.stderr.write(`${line}\n`) : console.log(line));
+  // Under --json stdout stays one JSON document: messages go to stderr as JSON lines, like progress.
+  const say = (line: string) => (o.json ? process.stderr.write(`${JSON.stringify({ message: line })}\n`) : console.log(line));
   if (r.baseline) {
     const b = r.baseline;
     say(`baseline ${b.file}: ${b.drift ? 'DRIFT' : 'no significant drift'} (${b.compared.exact} exact, ${b.compared.monteCarlo} Monte-Carlo comparisons, Holm α = ${b.alpha})`);

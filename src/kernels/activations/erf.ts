@@ -11,7 +11,7 @@
  * E[erf u] = 0 (odd). AB − 4k12² ≥ 1 for any PSD K, so nothing degenerates;
  * a zero variance gives k12 = 0 after clamping and the formulas stay valid.
  */
-import { erf as erfFn } from '../../numerics/erf.ts';
+import { erf as erfFn } from '../../stats/erf.ts';
 import { sanitizeCovariance, sanitizeVariance } from '../../numerics/gaussianExpectation.ts';
 import type { ActivationMath } from './types.ts';
 

@@ -4,7 +4,8 @@
  * (quadrature.ts, split/polar rule of order 128). The mean has a closed form
  * used by the tests: E[u Φ(u)] = k E[N(u)] = k/√(2π(1 + k)) (Stein's lemma).
  */
-import { normalCdf, normalPdf } from '../../numerics/erf.ts';
+import { normalCdf } from '../../stats/normalCdf.ts';
+import { normalPdf } from '../../stats/normalPdf.ts';
 import { quadratureActivation } from './quadrature.ts';
 
 export const gelu = quadratureActivation(

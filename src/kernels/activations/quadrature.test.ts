@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalCdf, normalPdf } from '../../numerics/erf.ts';
+import { normalCdf } from '../../stats/normalCdf.ts';
+import { normalPdf } from '../../stats/normalPdf.ts';
 import { abs } from './abs.ts';
 import { erf } from './erf.ts';
 import { identity } from './identity.ts';

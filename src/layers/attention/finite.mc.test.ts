@@ -1,5 +1,5 @@
 /**
- * Finite networks against the kernels (KERNELS.md, "What the finite networks must show", item 1):
+ * Finite networks against the kernels (docs/kernels.md §7, item 1):
  * ensembles of N networks with fixed seeds, their empirical NNGP/NTK (mean over networks and output
  * channels) within ~4 standard errors of the kernel. Widths are chosen so the O(1/width) bias stays
  * well below the Monte-Carlo error.

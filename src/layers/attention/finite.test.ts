@@ -11,7 +11,7 @@ tf.env().set('IS_TEST', true);
 afterAll(() => tf.disposeVariables());
 
 /**
- * The layer written out per network, per input and per head in float64, straight from KERNELS.md
+ * The layer written out per network, per input and per head in float64, straight from docs/kernels.md §5
  * (a different layout from finite.ts: any mix-up of heads, scales or embeddings shows).
  */
 function reference(spec: AttentionSpec, n: number, T: number, x: Float64Array, M: number, mask: Float64Array, p: Record<string, number[]>, k: number): Float64Array {
@@ -134,9 +134,10 @@ describe('finite forward pass', () => {
       'b[3]',
       'Zpe[7,2](fixed)',
     ]);
-    const layer = attention(attentionSpec({ ...base, mechanism: 'relu' }), { path: 'a', inWidth: 5, T: 7 });
+    const layer = attention(attentionSpec({ ...base, mechanism: 'softmax' }), { path: 'a', inWidth: 5, T: 7 });
     expect(layer).toMatchObject({ type: 'attention', inWidth: 5, outWidth: 3, sampled: true });
-    expect(attention(attentionSpec({ ...base, mechanism: 'identity' }), { path: 'a', inWidth: 5, T: 7 }).sampled).toBe(false);
+    // Only sqrt softmax is sampled: identity, relu and abs have closed forms (D.10, D.12).
+    for (const mechanism of ['identity', 'relu', 'abs'] as const) expect(attention(attentionSpec({ ...base, mechanism }), { path: 'a', inWidth: 5, T: 7 }).sampled).toBe(false);
     expect(attention(attentionSpec({ ...base, scaling: 'linear' }), { path: 'a', inWidth: 5, T: 7 }).sampled).toBe(false);
   });
 

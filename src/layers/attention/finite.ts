@@ -1,6 +1,6 @@
 /**
- * The finite multi-head self-attention layer on N networks at once (KERNELS.md, "Multi-head
- * self-attention"), NTK parameterisation: every weight N(0,1), every scale in the forward pass.
+ * The finite multi-head self-attention layer on N networks at once (docs/kernels.md §5), NTK
+ * parameterisation: every weight N(0,1), every scale in the forward pass.
  *
  *   Q_h = U W^Q_h, K_h = U W^K_h, V_h = X_v W^V_h
  *   G_h = σQσK · Q_h K_hᵀ / (n_qk · d_k^s)          s = 1 (linear, W^K = W^Q), s = 1/2 (sqrt)
@@ -114,7 +114,7 @@ export function attentionForward(
   const { H, dk, dv, nOut } = g;
   const mask = ctx.mask;
 
-  // Keys/queries input U and values input Xv (KERNELS.md, "Positional embeddings").
+  // Keys/queries input U and values input Xv (docs/kernels.md §5.4).
   let u: tf.Tensor4D = x;
   let xv: tf.Tensor4D = x;
   let pe: SiteResult | null = null;

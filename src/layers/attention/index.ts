@@ -1,6 +1,6 @@
 /**
  * The attention layer: the finite forward pass (finite.ts) and its infinite-width kernel (kernel.ts)
- * built from one AttentionSpec (KERNELS.md, "Multi-head self-attention"; docs/attention-ntk.md).
+ * built from one AttentionSpec (docs/kernels.md §5; docs/attention-ntk.md).
  */
 import type { AttentionSpec } from '../../spec/types.ts';
 import { KernelError } from '../../kernels/state.ts';
@@ -9,7 +9,7 @@ import { attentionForward, attentionParams, type AttentionGeometry } from './fin
 import { attentionKernel, isSampled } from './kernel.ts';
 import { decayFactor, embeddingWidths } from './posEmb.ts';
 
-export { attentionKernel, attentionKernelPass, SqrtAttentionSampler, isSampled, type AttentionKernelEstimate } from './kernel.ts';
+export { attentionKernel, attentionKernelPass, sqrtAttentionTerms, SqrtAttentionSampler, isSampled, type AttentionKernelEstimate, type SqrtExpectations, type SamplerOptions } from './kernel.ts';
 export { decayMatrix, decayFactor, embeddedKernels, embeddingWidths } from './posEmb.ts';
 export { attentionForward, attentionParams, type AttentionGeometry } from './finite.ts';
 
@@ -45,6 +45,17 @@ export const attention: LayerFactory<AttentionSpec> = (spec, site) => {
     // attentionForward masks its own output.
     keepsZeroRows: true,
     kernel(s, ctx) {
+      // The kernel replaces the embedding's Gram PPᵀ/n_pe by its mean σpe²R (and fixes n/(n + n_pe)),
+      // the limit as the channels that carry P grow. On the raw inputs they cannot: d is given.
+      if (spec.posEmb !== null && site.rawWidth)
+        throw new KernelError(
+          ctx.path,
+          `a ${spec.posEmb.type} positional embedding on the raw inputs has no infinite-width limit: ${
+            spec.posEmb.type === 'sum'
+              ? `P has the inputs' ${n} channels, which no width grows, so its Gram PPᵀ/${n} stays random where the kernel takes its mean σpe²R`
+              : `PPᵀ/n_pe reaches its mean σpe²R only as n_pe grows, and n/(n + n_pe) stays fixed only if n = ${n}, the inputs' own width, grows with it`
+          }; put a dense layer before the attention`,
+        );
       if (spec.posEmb?.type === 'concat' && s.width !== n)
         throw new KernelError(ctx.path, `the kernel state has width ${s.width}, the layer was built for ${n} input channels (concat embeddings need it)`);
       if (spec.posEmb !== null && s.T !== site.T)

@@ -269,9 +269,10 @@ describe('sqrt scaling, Monte Carlo', () => {
     for (let i = 0; i < 36; i++) expect((lo.nngp[i] * 10 + hi.nngp[i] * 20) / 30).toBeCloseTo(all.nngp[i], 12);
     const other = smp.pass(9, 'b', 10, 30);
     expect(other.nngp[0]).not.toBe(all.nngp[0]);
-    // The layer's kernel() uses ctx's range and key.
-    const k = attentionKernel(s, spec({ mechanism: 'relu' }), { path: 'a', seed: 9, firstSample: 10, sampleCount: 30 });
-    expect(Array.from(k.nngp)).toEqual(Array.from(all.nngp));
+    // The layer's kernel() samples softmax over ctx's range and key.
+    const soft = new SqrtAttentionSampler(s, spec(), 4).pass(9, 'a', 10, 30);
+    const k = attentionKernel(s, spec(), { path: 'a', seed: 9, firstSample: 10, sampleCount: 30 });
+    expect(Array.from(k.nngp)).toEqual(Array.from(soft.nngp));
   });
 
   it('identical inputs (a rank-deficient Kq) factor without trouble', () => {

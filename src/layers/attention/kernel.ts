@@ -1,5 +1,5 @@
 /**
- * The infinite-width map of multi-head self-attention (KERNELS.md, "Multi-head self-attention";
+ * The infinite-width map of multi-head self-attention (docs/kernels.md §5;
  * the derivation of every formula here is in docs/attention-ntk.md, cited as (D.n)).
  *
  * Notation per pair of inputs (x, y), restricted to their valid positions:
@@ -8,17 +8,28 @@
  * Padded positions are dropped before any computation and come back as zero rows and columns
  * (bias included: the finite network zeroes them after the layer).
  */
-import seedrandom from 'seedrandom';
 import type { AttentionMechanism, AttentionSpec } from '../../spec/types.ts';
 import { KernelError, type KernelState } from '../../kernels/state.ts';
-import type { KernelContext } from '../types.ts';
+import type { KernelContext, SamplingMethod } from '../types.ts';
+import { SoftmaxRowIntegrator } from './softmaxRows.ts';
 import { embeddedKernels, type EmbeddedKernels } from './posEmb.ts';
 import { allZero, gather, matmul, matmulT, pivotedCholesky } from './linalg.ts';
+import { fillNormals } from '../../random/normals.ts';
+import { relu } from '../../kernels/activations/relu.ts';
+import { abs } from '../../kernels/activations/abs.ts';
+import type { ActivationMath } from '../../kernels/activations/types.ts';
 
-/** Whether the kernel of this spec is a Monte-Carlo estimate (sqrt scaling, no closed form). */
+/**
+ * Whether the kernel of this spec is a Monte-Carlo estimate: sqrt scaling with softmax, whose row
+ * normalisation couples every logit of a row. Identity, relu and abs act elementwise and have
+ * closed forms (D.10, D.12).
+ */
 export function isSampled(spec: Pick<AttentionSpec, 'scaling' | 'mechanism'>): boolean {
-  return spec.scaling === 'sqrt' && spec.mechanism !== 'identity';
+  return spec.scaling === 'sqrt' && spec.mechanism === 'softmax';
 }
+
+/** The bivariate Gaussian moments E[ζζ], E[ζ'ζ'] of an elementwise mechanism: the MLP activations' own. */
+const elementwiseMoments: Partial<Record<AttentionMechanism, ActivationMath>> = { relu, abs };
 
 interface Scales {
   readonly c: number;
@@ -164,16 +175,53 @@ function linearKernel(pr: Prepared, sc: Scales, mech: AttentionMechanism): { nng
 }
 
 /**
- * Sqrt scaling, ζ = identity, closed form (D.10): with ⟨U,V⟩ = Σ_{b,d valid} U_bd V_bd over the
- * (x, y) block,
- *   NNGP_ac = s c² Kq_ac ⟨Kq, Kv⟩ + β
- *   NTK_ac  = s c² ( Kq_ac ⟨Kq, Θv + 2Kv⟩ + (Kq+Θq)_ac ⟨Kv, Kq⟩ + Kq_ac ⟨Kv, Kq+Θq⟩ ) + β.
+ * The four expectations of (D.11) for each input pair, tx × ty blocks over valid rows, in the order
+ * of Prepared.pairs:
+ *   value   E[A Kv A'ᵀ] (D.5),   thv  E[A Θv A'ᵀ] (D.6),   cKq  E[C(Kq)],   cThq  E[C(Θq)] (D.8).
+ * Every sqrt-scaled kernel, closed-form or sampled, is assembled from them by `assembleSqrt`.
  */
-function sqrtIdentityKernel(pr: Prepared, sc: Scales): { nngp: Float64Array; ntk: Float64Array } {
-  const { P, idx } = pr;
+export interface SqrtExpectations {
+  readonly value: Float64Array[];
+  readonly thv: Float64Array[];
+  readonly cKq: Float64Array[];
+  readonly cThq: Float64Array[];
+}
+
+/**
+ * (D.11): NNGP = s·E[A Kv A'ᵀ] + β, NTK = s·(E[A Θv A'ᵀ] + 2E[A Kv A'ᵀ] + c²(S_q∘E[C(Kq)] + Kq∘(E[C(Kq)] + E[C(Θq)]))) + β,
+ * S_q = Kq + Θq: the output and value weights, earlier parameters through the values, and the logit
+ * path of W^Q, W^K and of earlier parameters through the query slot (S_q∘E[C(Kq)]) and the key slot.
+ */
+function assembleSqrt(pr: Prepared, sc: Scales, ex: SqrtExpectations): { nngp: Float64Array; ntk: Float64Array } {
+  const { P, idx, pairs } = pr;
+  const { s, c, beta } = sc;
+  const c2 = c * c;
   const nngp = new Float64Array(P * P);
   const ntk = new Float64Array(P * P);
-  const sc2 = sc.s * sc.c * sc.c;
+  for (let pi = 0; pi < pairs.length; pi++) {
+    const pb = pairs[pi];
+    const [e1, e2, eq, et] = [ex.value[pi], ex.thv[pi], ex.cKq[pi], ex.cThq[pi]];
+    const sz = pb.kq.length;
+    const bn = new Float64Array(sz);
+    const bt = new Float64Array(sz);
+    for (let i = 0; i < sz; i++) {
+      const S = pb.kq[i] + pb.thq[i];
+      bn[i] = s * e1[i] + beta;
+      bt[i] = s * (e2[i] + 2 * e1[i] + c2 * (S * eq[i] + pb.kq[i] * (eq[i] + et[i]))) + beta;
+    }
+    scatter(nngp, P, idx[pb.x], idx[pb.y], bn);
+    scatter(ntk, P, idx[pb.x], idx[pb.y], bt);
+  }
+  return { nngp, ntk };
+}
+
+/**
+ * ζ = identity (D.10): A = G and J = I, so with ⟨U,V⟩ = Σ_{b,d valid} U_bd V_bd over the (x, y) block,
+ *   E[A Kv A'ᵀ]_ac = c² Kq_ac ⟨Kq, Kv⟩,  E[A Θv A'ᵀ]_ac = c² Kq_ac ⟨Kq, Θv⟩,  E[C(Q)]_ac = ⟨Kv, Q⟩.
+ */
+function identityExpectations(pr: Prepared, sc: Scales): SqrtExpectations {
+  const c2 = sc.c * sc.c;
+  const ex: SqrtExpectations = { value: [], thv: [], cKq: [], cThq: [] };
   for (const pb of pr.pairs) {
     let qv = 0;
     let qthv = 0;
@@ -183,50 +231,102 @@ function sqrtIdentityKernel(pr: Prepared, sc: Scales): { nngp: Float64Array; ntk
       qthv += pb.kq[i] * pb.thv[i];
       vthq += pb.kv[i] * pb.thq[i];
     }
-    const n1 = pb.kq.map((k) => sc2 * k * qv + sc.beta);
-    const n2 = pb.kq.map((k, i) => sc2 * (k * (qthv + 2 * qv) + (k + pb.thq[i]) * qv + k * (qv + vthq)) + sc.beta);
-    scatter(nngp, P, idx[pb.x], idx[pb.y], n1);
-    scatter(ntk, P, idx[pb.x], idx[pb.y], n2);
+    ex.value.push(pb.kq.map((k) => c2 * k * qv));
+    ex.thv.push(pb.kq.map((k) => c2 * k * qthv));
+    ex.cKq.push(new Float64Array(pb.kq.length).fill(qv));
+    ex.cThq.push(new Float64Array(pb.kq.length).fill(vthq));
   }
-  return { nngp, ntk };
+  return ex;
 }
 
-/** Normal deviates by Box–Muller from one alea stream; 1 - u ∈ (0, 1] keeps the log finite. */
-function fillNormals(rng: seedrandom.PRNG, out: Float64Array): void {
-  const n = out.length;
-  for (let i = 0; i < n; i += 2) {
-    const rad = Math.sqrt(-2 * Math.log(1 - rng()));
-    const th = 2 * Math.PI * rng();
-    out[i] = rad * Math.cos(th);
-    if (i + 1 < n) out[i + 1] = rad * Math.sin(th);
+/**
+ * Elementwise ζ (relu, abs) in closed form (D.12). The logits G(x)_ab and G(y)_cd are jointly centred
+ * Gaussian with variances c²Kq_aa Kq_bb, c²Kq_cc Kq_dd and covariance c²Kq_ac Kq_bd (D.3), and the
+ * Jacobian is diagonal, so every expectation is a sum over keys of a bivariate Gaussian moment:
+ *   E[A Kv A'ᵀ]_ac = Σ_bd Kv_bd E[ζ(G_ab) ζ(G'_cd)],   E[C(Q)]_ac = Σ_bd Kv_bd Q_bd E[ζ'(G_ab) ζ'(G'_cd)].
+ * The moments are the MLP activations' own (relu.ts, abs.ts). A zero variance (a query or key whose
+ * Kq vanishes: its logits are exactly 0 in the finite network) gives 0, as ζ(0) = 0; the ζ'(0) = 0
+ * it also implies is multiplied by Kq_ac or S_q,ac, which vanish with it (Cauchy–Schwarz), so the
+ * finite network's own ζ'(0) cannot matter.
+ */
+function elementwiseExpectations(pr: Prepared, sc: Scales, math: ActivationMath): SqrtExpectations {
+  const { P, idx } = pr;
+  const c2 = sc.c * sc.c;
+  const diag = idx.map((rows) => Float64Array.from(rows, (i) => pr.kernels.Kq[i * P + i]));
+  const ex: SqrtExpectations = { value: [], thv: [], cKq: [], cThq: [] };
+  for (const pb of pr.pairs) {
+    const [dx, dy] = [diag[pb.x], diag[pb.y]];
+    const [tx, ty] = [dx.length, dy.length];
+    const [e1, e2, eq, et] = [0, 0, 0, 0].map(() => new Float64Array(tx * ty));
+    for (let a = 0; a < tx; a++) {
+      for (let c = 0; c < ty; c++) {
+        const ac = a * ty + c;
+        const kqAc = pb.kq[ac];
+        for (let b = 0; b < tx; b++) {
+          // Same operation order as k12 below, so that a diagonal pair (x = y, a = c, b = d) gets ρ = 1 exactly.
+          const k11 = c2 * (dx[a] * dx[b]);
+          for (let d = 0; d < ty; d++) {
+            const bd = b * ty + d;
+            const m = math.pair(k11, c2 * (kqAc * pb.kq[bd]), c2 * (dy[c] * dy[d]));
+            const kv = pb.kv[bd];
+            e1[ac] += kv * m.phiPhi;
+            e2[ac] += pb.thv[bd] * m.phiPhi;
+            eq[ac] += kv * pb.kq[bd] * m.dphiDphi;
+            et[ac] += kv * pb.thq[bd] * m.dphiDphi;
+          }
+        }
+      }
+    }
+    ex.value.push(e1);
+    ex.thv.push(e2);
+    ex.cKq.push(eq);
+    ex.cThq.push(et);
   }
+  return ex;
 }
 
 /** A sample's estimate of the layer's kernels, scaled, biased and masked like the final answer. */
 export interface AttentionKernelEstimate {
   readonly nngp: Float64Array;
   readonly ntk: Float64Array;
-  /** Samples averaged. */
+  /** Logit draws averaged (each an antithetic pair when the sampler uses them). */
   readonly count: number;
+}
+
+export interface SamplerOptions {
+  /**
+   * 'rows' (the default for softmax): randomised QMC over each entry's two logit rows
+   * (softmaxRows.ts, (D.13)). 'antithetic' (the default otherwise): every draw Z evaluated at Z and
+   * −Z; G(−Z) = −G(Z) has the same law, so the pair's mean is unbiased, and the part of each
+   * estimate that is odd in G cancels exactly (for softmax, all of the first-order term).
+   * 'plain': independent draws. Each range [first, first + count) is then one randomisation of
+   * the first `count` points, keyed by `first`.
+   */
+  readonly sampling?: SamplingMethod;
 }
 
 /**
  * Sqrt-scaled attention by Monte Carlo over the infinite-width logits (D.5–D.9).
  *
  * Prepared once per kernel state (embedded kernels, a pivoted Cholesky L Lᵀ = Kq over the valid rows
- * of all inputs jointly, the per-pair blocks); `pass` then averages samples
- * [first, first + count), each from its own alea stream keyed `${seed}/${path}/${index}`, so disjoint
- * ranges are independent replicas and a replica's result does not depend on how ranges are split.
+ * of all inputs jointly, the per-pair blocks); `pass` then averages draws [first, first + count),
+ * each from its own keyed normal stream (src/random/normals.ts) `logits/${seed}/${path}/${index}`, so
+ * disjoint ranges are independent replicas and a replica's result does not depend on how ranges
+ * are split. The layer's kernel uses it for softmax only; for the elementwise mechanisms it is the
+ * independent check of their closed forms.
  *
- * Cost per sample (Pv valid rows in all, r = rank Kq ≤ Pv, t positions per input): r² normals,
+ * Cost per draw (Pv valid rows in all, r = rank Kq ≤ Pv, t positions per input): r² normals,
  * ≈ Pv·r²/2 for Y = L Z (L is triangular in pivot order), Σ_x t²·r for the diagonal blocks
  * G(x) = c·Y_x L_xᵀ (the off-diagonal blocks of L Z Lᵀ are never formed), then O(M²/2 · t³) for the
- * expectations (about 20 t×t products per input pair for softmax, 6 for the elementwise ζ).
+ * expectations (about 20 t×t products per input pair for softmax, 6 for the elementwise ζ), twice
+ * with antithetic pairs.
  */
 export class SqrtAttentionSampler {
   private readonly pr: Prepared;
   private readonly sc: Scales;
   private readonly mech: AttentionMechanism;
+  private readonly method: SamplingMethod;
+  private rows: SoftmaxRowIntegrator | null = null;
   private readonly L: Float64Array;
   private readonly lens: Int32Array;
   private readonly r: number;
@@ -237,11 +337,14 @@ export class SqrtAttentionSampler {
   /** kv ∘ kq and kv ∘ Θq per pair, fixed across samples. */
   private readonly kvq: Float64Array[];
   private readonly kvthq: Float64Array[];
+  /** Identifies what the draws are evaluated on (the range cache's key). */
+  private readonly fingerprint: string;
 
-  constructor(s: KernelState, spec: AttentionSpec, n: number) {
+  constructor(s: KernelState, spec: AttentionSpec, n: number, opts: SamplerOptions = {}) {
     this.pr = prepare(s, spec, n);
     this.sc = scales(spec);
     this.mech = spec.mechanism;
+    this.method = opts.sampling === 'rows' && spec.mechanism !== 'softmax' ? 'antithetic' : (opts.sampling ?? (spec.mechanism === 'softmax' ? 'rows' : 'antithetic'));
     const { idx, P } = this.pr;
     const valid = Int32Array.from(idx.flatMap((r) => Array.from(r)));
     this.off = new Int32Array(this.pr.M);
@@ -254,12 +357,53 @@ export class SqrtAttentionSampler {
     this.hasThq = !allZero(this.pr.kernels.Thq);
     this.kvq = this.pr.pairs.map((pb) => pb.kv.map((v, i) => v * pb.kq[i]));
     this.kvthq = this.pr.pairs.map((pb) => pb.kv.map((v, i) => v * pb.thq[i]));
+    this.fingerprint = fingerprint([s.nngp, s.ntk, s.mask], JSON.stringify([spec, n, s.M, s.T, this.method]));
   }
 
-  /** The estimate from samples [first, first + count). */
+  /** The estimate from draws [first, first + count). */
   pass(seed: number, path: string, first: number, count: number): AttentionKernelEstimate {
+    return { ...assembleSqrt(this.pr, this.sc, this.expectations(seed, path, first, count)), count };
+  }
+
+  /**
+   * The averages of the four expectations of (D.11) over draws [first, first + count). Sums over
+   * ranges already computed for the same state, seed and path are reused (rangeCache): computeKernel
+   * asks for R replica ranges and then for their union, which then costs nothing.
+   */
+  expectations(seed: number, path: string, first: number, count: number): SqrtExpectations {
     if (!(count >= 1) || !Number.isInteger(count) || !Number.isInteger(first) || first < 0) {
       throw new Error(`sample range [${first}, ${first}+${count}) is not a non-empty range of whole numbers`);
+    }
+    const key = `${this.fingerprint}|${seed}|${path}`;
+    const total = this.zeroSums();
+    const end = first + count;
+    for (let pos = first; pos < end; ) {
+      let part = rangeCache.get(key, pos, end);
+      if (part === null) {
+        part = { count: end - pos, sums: this.sums(seed, path, pos, end - pos) };
+        rangeCache.put(key, pos, part);
+      }
+      addSums(total, part.sums);
+      pos += part.count;
+    }
+    const evaluations = count * (this.method === 'antithetic' ? 2 : 1);
+    for (const blocks of [total.value, total.thv, total.cKq, total.cThq]) for (const b of blocks) for (let i = 0; i < b.length; i++) b[i] /= evaluations;
+    return total;
+  }
+
+  private zeroSums(): SqrtExpectations {
+    const z = () => this.pr.pairs.map((pb) => new Float64Array(pb.kq.length));
+    return { value: z(), thv: z(), cKq: z(), cThq: z() };
+  }
+
+  /** The sums (not averages) of the four quantities over draws [first, first + count). */
+  private sums(seed: number, path: string, first: number, count: number): SqrtExpectations {
+    if (this.method === 'rows') {
+      const { pairs, idx } = this.pr;
+      this.rows ??= new SoftmaxRowIntegrator(pairs, idx.map((i) => i.length), this.sc.c, this.hasThv, this.hasThq);
+      const acc = this.zeroSums();
+      this.rows.addSums(`${seed}/${path}/${first}`, count, acc);
+      return acc;
     }
     const { pr, r, L, lens, off, mech } = this;
     const { idx, pairs, M } = pr;
@@ -269,14 +413,12 @@ export class SqrtAttentionSampler {
 
     const Z = new Float64Array(r * r);
     const Y = new Float64Array(Pv * r);
-    const G = new Float64Array(tmax * tmax);
+    const G = idx.map((i) => new Float64Array(i.length * i.length));
+    const Gneg = new Float64Array(tmax * tmax);
     const A = idx.map((i) => new Float64Array(i.length * i.length));
     const D = softmax ? [] : idx.map((i) => new Float64Array(i.length * i.length));
-    // Accumulators per pair: E[A Kv Aᵀ], E[A Θv Aᵀ], E[C(Kq)], E[C(Θq)] (D.5, D.6, D.8).
-    const acc = pairs.map((pb) => {
-      const sz = pb.kq.length;
-      return { n1: new Float64Array(sz), n2: new Float64Array(sz), cq: new Float64Array(sz), ct: new Float64Array(sz) };
-    });
+    // Sums per pair of A Kv Aᵀ, A Θv Aᵀ, C(Kq), C(Θq) (D.5, D.6, D.8).
+    const acc = this.zeroSums();
     const t1 = new Float64Array(tmax * tmax);
     const t2 = new Float64Array(tmax * tmax);
     const t3 = new Float64Array(tmax * tmax);
@@ -284,10 +426,10 @@ export class SqrtAttentionSampler {
     const akv = new Float64Array(tmax * tmax);
     const kva = new Float64Array(tmax * tmax);
     const n1 = new Float64Array(tmax * tmax);
+    const signs = this.method === 'antithetic' ? [1, -1] : [1];
 
     for (let k = first; k < first + count; k++) {
-      const rng = seedrandom.alea(`${seed}/${path}/${k}`);
-      fillNormals(rng, Z);
+      fillNormals(Z, 0, r * r, `logits/${seed}/${path}/${k}`);
       // Y = L Z over the valid rows; row i of L vanishes beyond lens[i].
       Y.fill(0);
       for (let i = 0; i < Pv; i++) {
@@ -303,6 +445,7 @@ export class SqrtAttentionSampler {
       for (let x = 0; x < M; x++) {
         const t = idx[x].length;
         const o = off[x];
+        const Gx = G[x];
         for (let a = 0; a < t; a++) {
           const ya = (o + a) * r;
           for (let b = 0; b < t; b++) {
@@ -310,68 +453,98 @@ export class SqrtAttentionSampler {
             const len = lens[o + b];
             let sum = 0;
             for (let q = 0; q < len; q++) sum += Y[ya + q] * L[lb + q];
-            G[a * t + b] = this.sc.c * sum;
+            Gx[a * t + b] = this.sc.c * sum;
           }
         }
-        applyMechanism(mech, G, t, t, A[x]);
-        if (!softmax) mechanismDerivative(mech, G, t * t, D[x]);
       }
-      for (let pi = 0; pi < pairs.length; pi++) {
-        const pb = pairs[pi];
-        const ac = acc[pi];
-        const [tx, ty] = [idx[pb.x].length, idx[pb.y].length];
-        const [Ax, Ay] = [A[pb.x], A[pb.y]];
-        const sz = tx * ty;
-        // Value and output weights, and earlier parameters through the values (D.5, D.6).
-        matmul(Ax, pb.kv, tx, tx, ty, akv);
-        matmulT(akv, Ay, tx, ty, ty, n1);
-        for (let i = 0; i < sz; i++) ac.n1[i] += n1[i];
-        if (this.hasThv) {
-          matmulT(matmul(Ax, pb.thv, tx, tx, ty, t1), Ay, tx, ty, ty, t2);
-          for (let i = 0; i < sz; i++) ac.n2[i] += t2[i];
+      for (const sign of signs) {
+        for (let x = 0; x < M; x++) {
+          const t = idx[x].length;
+          let Gx = G[x];
+          if (sign < 0) {
+            for (let i = 0; i < t * t; i++) Gneg[i] = -Gx[i];
+            Gx = Gneg;
+          }
+          applyMechanism(mech, Gx, t, t, A[x]);
+          if (!softmax) mechanismDerivative(mech, Gx, t * t, D[x]);
         }
-        // Logit path (D.8): C(Q)_ac = Σ J(x)_{a;b,b'} J(y)_{c;d,d'} Kv_bd Q_b'd'.
-        if (softmax) {
-          matmulT(pb.kv, Ay, tx, ty, ty, kva); // Kv A(y)ᵀ
-          addSoftmaxContraction(Ax, Ay, pb.kq, this.kvq[pi], akv, kva, n1, tx, ty, ac.cq, t1, t2, t3, t4);
-          if (this.hasThq) addSoftmaxContraction(Ax, Ay, pb.thq, this.kvthq[pi], akv, kva, n1, tx, ty, ac.ct, t1, t2, t3, t4);
-        } else {
-          const [Dx, Dy] = [D[pb.x], D[pb.y]];
-          matmulT(matmul(Dx, this.kvq[pi], tx, tx, ty, t1), Dy, tx, ty, ty, t2);
-          for (let i = 0; i < sz; i++) ac.cq[i] += t2[i];
-          if (this.hasThq) {
-            matmulT(matmul(Dx, this.kvthq[pi], tx, tx, ty, t1), Dy, tx, ty, ty, t2);
-            for (let i = 0; i < sz; i++) ac.ct[i] += t2[i];
+        for (let pi = 0; pi < pairs.length; pi++) {
+          const pb = pairs[pi];
+          const [tx, ty] = [idx[pb.x].length, idx[pb.y].length];
+          const [Ax, Ay] = [A[pb.x], A[pb.y]];
+          const sz = tx * ty;
+          // Value and output weights, and earlier parameters through the values (D.5, D.6).
+          matmul(Ax, pb.kv, tx, tx, ty, akv);
+          matmulT(akv, Ay, tx, ty, ty, n1);
+          const value = acc.value[pi];
+          for (let i = 0; i < sz; i++) value[i] += n1[i];
+          if (this.hasThv) {
+            matmulT(matmul(Ax, pb.thv, tx, tx, ty, t1), Ay, tx, ty, ty, t2);
+            const thv = acc.thv[pi];
+            for (let i = 0; i < sz; i++) thv[i] += t2[i];
+          }
+          // Logit path (D.8): C(Q)_ac = Σ J(x)_{a;b,b'} J(y)_{c;d,d'} Kv_bd Q_b'd'.
+          if (softmax) {
+            matmulT(pb.kv, Ay, tx, ty, ty, kva); // Kv A(y)ᵀ
+            addSoftmaxContraction(Ax, Ay, pb.kq, this.kvq[pi], akv, kva, n1, tx, ty, acc.cKq[pi], t1, t2, t3, t4);
+            if (this.hasThq) addSoftmaxContraction(Ax, Ay, pb.thq, this.kvthq[pi], akv, kva, n1, tx, ty, acc.cThq[pi], t1, t2, t3, t4);
+          } else {
+            const [Dx, Dy] = [D[pb.x], D[pb.y]];
+            matmulT(matmul(Dx, this.kvq[pi], tx, tx, ty, t1), Dy, tx, ty, ty, t2);
+            const cq = acc.cKq[pi];
+            for (let i = 0; i < sz; i++) cq[i] += t2[i];
+            if (this.hasThq) {
+              matmulT(matmul(Dx, this.kvthq[pi], tx, tx, ty, t1), Dy, tx, ty, ty, t2);
+              const ct = acc.cThq[pi];
+              for (let i = 0; i < sz; i++) ct[i] += t2[i];
+            }
           }
         }
       }
     }
-
-    const { P } = pr;
-    const { s, c, beta } = this.sc;
-    const nngp = new Float64Array(P * P);
-    const ntk = new Float64Array(P * P);
-    const c2 = c * c;
-    for (let pi = 0; pi < pairs.length; pi++) {
-      const pb = pairs[pi];
-      const ac = acc[pi];
-      const sz = pb.kq.length;
-      const bn = new Float64Array(sz);
-      const bt = new Float64Array(sz);
-      for (let i = 0; i < sz; i++) {
-        const [e1, e2, eq, et] = [ac.n1[i] / count, ac.n2[i] / count, ac.cq[i] / count, ac.ct[i] / count];
-        const S = pb.kq[i] + pb.thq[i];
-        // (D.11): value/output weights 2E[A Kv Aᵀ], earlier parameters E[A Θv Aᵀ], logit path.
-        const logit = c2 * (S * eq + pb.kq[i] * (eq + et));
-        bn[i] = s * e1 + beta;
-        bt[i] = s * (e2 + 2 * e1 + logit) + beta;
-      }
-      scatter(nngp, P, idx[pb.x], idx[pb.y], bn);
-      scatter(ntk, P, idx[pb.x], idx[pb.y], bt);
-    }
-    return { nngp, ntk, count };
+    return acc;
   }
 }
+
+function addSums(into: SqrtExpectations, from: SqrtExpectations): void {
+  for (const k of ['value', 'thv', 'cKq', 'cThq'] as const)
+    for (let p = 0; p < into[k].length; p++) {
+      const [a, b] = [into[k][p], from[k][p]];
+      for (let i = 0; i < a.length; i++) a[i] += b[i];
+    }
+}
+
+/** FNV-1a over the bytes of some float64 arrays and a string: identifies a sampler's inputs. */
+function fingerprint(arrays: readonly Float64Array[], text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ text.length;
+  for (const a of arrays) {
+    const w = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+    for (let i = 0; i < w.length; i++) {
+      h1 = Math.imul(h1 ^ w[i], 0x01000193);
+      h2 = Math.imul(h2 ^ w[i], 0x5bd1e995) ^ (h2 >>> 15);
+    }
+  }
+  for (let i = 0; i < text.length; i++) h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193);
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}:${text}`;
+}
+
+/**
+ * Sums of recent sample ranges per sampler identity (state, spec, seed, path): a bounded cache, so
+ * that the union of R replica ranges is assembled from them instead of being sampled again.
+ */
+const rangeCache = {
+  entries: new Map<string, { count: number; sums: SqrtExpectations }>(),
+  limit: 64,
+  get(key: string, start: number, end: number): { count: number; sums: SqrtExpectations } | null {
+    const hit = this.entries.get(`${key}@${start}`);
+    return hit && start + hit.count <= end ? hit : null;
+  },
+  put(key: string, start: number, value: { count: number; sums: SqrtExpectations }): void {
+    this.entries.set(`${key}@${start}`, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  },
+};
 
 /**
  * Softmax logit-path contraction (D.9): with J_{a;b,b'} = A_ab(δ_bb' − A_ab'),
@@ -428,31 +601,53 @@ export function softmaxLogitContraction(Ax: Float64Array, Ay: Float64Array, Q: F
 }
 
 /**
+ * Sqrt-scaled attention as its four expectations (closed-form for identity, relu and abs; sampled
+ * over ctx's draws for softmax) and the assembly (D.11) that turns them into the layer's output
+ * state. Separate so that a test, or a deliberately broken fixture, can recombine the terms.
+ */
+export function sqrtAttentionTerms(s: KernelState, spec: AttentionSpec, ctx: KernelContext): { expectations: SqrtExpectations; assemble(ex: SqrtExpectations): KernelState } {
+  if (spec.scaling !== 'sqrt') throw new KernelError(ctx.path, 'sqrtAttentionTerms needs sqrt scaling');
+  const n = s.width;
+  const pr = prepare(s, spec, n);
+  const sc = scales(spec);
+  let expectations: SqrtExpectations;
+  const math = elementwiseMoments[spec.mechanism];
+  if (spec.mechanism === 'identity') expectations = identityExpectations(pr, sc);
+  else if (math) expectations = elementwiseExpectations(pr, sc, math);
+  else {
+    if (!(ctx.sampleCount >= 1)) throw new KernelError(ctx.path, 'sqrt attention with softmax is a Monte-Carlo estimate: sampleCount must be at least 1');
+    expectations = new SqrtAttentionSampler(s, spec, n, { sampling: ctx.sampling }).expectations(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
+  }
+  return {
+    expectations,
+    assemble: (ex) => {
+      const out = assembleSqrt(pr, sc, ex);
+      return outputState(s, out.nngp, out.ntk, spec.outWidth);
+    },
+  };
+}
+
+/**
  * The layer's kernel map. `n` is the input channel count (state.width); the output is a centred
  * Gaussian process per channel in the limit (sqrt scaling: as H → ∞; at fixed H the NNGP is still
- * the covariance but the law is a scale mixture, KERNELS.md).
+ * the covariance but the law is a scale mixture, docs/kernels.md §6).
  */
 export function attentionKernel(s: KernelState, spec: AttentionSpec, ctx: KernelContext): KernelState {
   if (s.T < 1 || s.M < 1) throw new KernelError(ctx.path, 'attention needs at least one input and one position');
-  const n = s.width;
-  let out: { nngp: Float64Array; ntk: Float64Array };
   try {
     if (spec.scaling === 'linear') {
-      out = linearKernel(prepare(s, spec, n), scales(spec), spec.mechanism);
-    } else if (spec.mechanism === 'identity') {
-      out = sqrtIdentityKernel(prepare(s, spec, n), scales(spec));
-    } else {
-      if (!(ctx.sampleCount >= 1)) throw new Error('sqrt attention with softmax/relu/abs is a Monte-Carlo estimate: sampleCount must be at least 1');
-      out = new SqrtAttentionSampler(s, spec, n).pass(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
+      const out = linearKernel(prepare(s, spec, s.width), scales(spec), spec.mechanism);
+      return outputState(s, out.nngp, out.ntk, spec.outWidth);
     }
+    const terms = sqrtAttentionTerms(s, spec, ctx);
+    return terms.assemble(terms.expectations);
   } catch (e) {
     if (e instanceof KernelError) throw e;
     throw new KernelError(ctx.path, (e as Error).message);
   }
-  return outputState(s, out.nngp, out.ntk, spec.outWidth);
 }
 
-/** One replica of a sampled attention kernel: samples [firstSample, firstSample + sampleCount). */
+/** One replica of a sampled attention kernel: draws [firstSample, firstSample + sampleCount). */
 export function attentionKernelPass(s: KernelState, spec: AttentionSpec, ctx: KernelContext): AttentionKernelEstimate {
-  return new SqrtAttentionSampler(s, spec, s.width).pass(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
+  return new SqrtAttentionSampler(s, spec, s.width, { sampling: ctx.sampling }).pass(ctx.seed, ctx.path, ctx.firstSample, ctx.sampleCount);
 }

@@ -1,5 +1,5 @@
 /**
- * Random positional embeddings (KERNELS.md, "Positional embeddings"): P = L_R Z with Z ~ N(0,1)
+ * Random positional embeddings (docs/kernels.md §5.4): P = L_R Z with Z ~ N(0,1)
  * [T × n_pe], L_R L_Rᵀ = R, R_ab = decay(|a-b|^p), scaled by σpe, one draw per network shared by
  * every input of the batch.
  *

@@ -1,13 +1,13 @@
 /**
  * Test-only helpers: sample parameters of N networks and measure their empirical NNGP and NTK by
- * autodiff, to check a layer's kernel against finite networks (KERNELS.md, "What the finite networks
- * must show"). Slow and simple on purpose; the project's sampler is the real tool.
+ * autodiff, to check a layer's kernel against finite networks (docs/kernels.md §7). Slow and
+ * simple on purpose; the project's sampler is the real tool.
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import type { FiniteContext, Layer, ParamDecl, ParamMap } from '../types.ts';
 
-/** A distinct non-zero tfjs seed per (run seed, tensor name): tfjs treats 0 as "no seed" (STACK.md). */
+/** A distinct non-zero tfjs seed per (run seed, tensor name): tfjs treats 0 as "no seed". */
 export function tensorSeed(seed: number, name: string): number {
   return seedrandom.alea(`${seed}/${name}`).int32() >>> 0 || 1;
 }

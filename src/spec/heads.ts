@@ -1,0 +1,59 @@
+/**
+ * Where a spec's kernel is the H → ∞ limit rather than the kernel of its finite-H networks.
+ *
+ * Under sqrt scaling the logits of each head stay random as the widths grow, so the output of a
+ * sqrt attention layer at H heads is, in the width limit, a scale mixture of Gaussians (src/limits/
+ * singleHeadLaw.ts), Gaussian only as H → ∞ (Hron et al. 2020, §3). Its NNGP and mean NTK do not
+ * depend on H (docs/attention-ntk.md, §8), and linear layers after it (dense, pooling, identity)
+ * keep that: they only need second moments. A non-linear map downstream — an activation, LayerNorm,
+ * or another attention layer (its logits are quadratic in its input) — needs the Gaussian law, so
+ * from there on the kernel is the H → ∞ limit, and finite networks reach it only as heads grow.
+ *
+ * One rule for everything that depends on it: suites grow the heads with the width factor where it
+ * fires (`scaleHeads`, src/validation/suite.ts), check-layer does the same, and `kernel` says so.
+ */
+import type { LayerSpec, NetworkSpec } from './types.ts';
+
+export interface HeadLimit {
+  /** The sqrt attention layer, e.g. `layers[1]` or `layers[2].block[0]`. */
+  readonly path: string;
+  readonly heads: number;
+  /** The first non-linear layer after it, e.g. `layers[2] (relu)`. */
+  readonly after: string;
+}
+
+const linear = new Set(['dense', 'globalAvgPool', 'identity', 'residual']);
+
+/** Sqrt attention layers followed (anywhere downstream) by an activation, LayerNorm or attention. */
+export function headLimitLayers(spec: Pick<NetworkSpec, 'layers'>): HeadLimit[] {
+  const found: HeadLimit[] = [];
+  let pending: { path: string; heads: number }[] = [];
+  const visit = (layers: readonly LayerSpec[], pathOf: (i: number) => string) => {
+    layers.forEach((l, i) => {
+      const path = pathOf(i);
+      // A residual's block runs on its input in order; the sum x + block(x) is linear.
+      if (l.type === 'residual') visit(l.block, (j) => `${path}.block[${j}]`);
+      else if (!linear.has(l.type)) {
+        // Layer types this file does not know (a user's layer) count as non-linear: the safe side.
+        for (const p of pending) found.push({ ...p, after: `${path} (${l.type})` });
+        pending = [];
+      }
+      if (l.type === 'attention' && l.scaling === 'sqrt') pending.push({ path, heads: l.heads });
+    });
+  };
+  visit(spec.layers, (i) => `layers[${i}]`);
+  return found;
+}
+
+/** Whether the ensembles of a case must grow their heads with the width factor to reach the kernel. */
+export function needsHeadScaling(spec: Pick<NetworkSpec, 'layers'>): boolean {
+  return headLimitLayers(spec).length > 0;
+}
+
+/** One line per layer for a reader (the `kernel` command). */
+export function describeHeadLimits(limits: readonly HeadLimit[]): string[] {
+  return limits.map(
+    (h) =>
+      `${h.path} (sqrt attention, ${h.heads} head${h.heads === 1 ? '' : 's'}) is followed by ${h.after}: from there on this kernel is the H → ∞ limit, not the mean of networks at ${h.heads} head${h.heads === 1 ? '' : 's'}; finite networks reach it only as the heads grow (suites: "scaleHeads")`,
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * The grid a `train` run covers: the spec under each requested attention scaling, with and
+ * without its positional embeddings, each a training case at the same width factors (heads grow
+ * with the width wherever attention is sqrt-scaled: its limit is H → ∞). Each configuration has
+ * its own seed, so their ensembles are independent and can be compared by z-tests.
+ */
+import type { AttentionScaling, LayerSpec, NetworkSpec } from '../spec/types.ts';
+import { seed32 } from '../random/normals.ts';
+import type { TrainingCaseDefinition } from './case.ts';
+
+export interface GridConfig {
+  readonly name: string;
+  /** The scaling every attention layer was set to, or null when the spec's own was kept. */
+  readonly scaling: AttentionScaling | null;
+  /** Whether the attention layers keep their positional embeddings. */
+  readonly posEmb: boolean;
+  readonly spec: NetworkSpec;
+}
+
+const mapLayers = (layers: readonly LayerSpec[], f: (l: LayerSpec) => LayerSpec): LayerSpec[] =>
+  layers.map((l) => (l.type === 'residual' ? { ...l, block: mapLayers(l.block, f) } : f(l)));
+
+const everyLayer = (layers: readonly LayerSpec[]): LayerSpec[] => layers.flatMap((l) => (l.type === 'residual' ? [l, ...everyLayer(l.block)] : [l]));
+
+export function hasAttention(spec: NetworkSpec): boolean {
+  return everyLayer(spec.layers).some((l) => l.type === 'attention');
+}
+
+export function hasPosEmb(spec: NetworkSpec): boolean {
+  return everyLayer(spec.layers).some((l) => l.type === 'attention' && l.posEmb !== null);
+}
+
+/** Whether any attention layer is sqrt-scaled: then heads must grow with the width factor. */
+export function needsHeadScaling(spec: NetworkSpec): boolean {
+  return everyLayer(spec.layers).some((l) => l.type === 'attention' && l.scaling === 'sqrt');
+}
+
+export function withScaling(spec: NetworkSpec, scaling: AttentionScaling): NetworkSpec {
+  return { layers: mapLayers(spec.layers, (l) => (l.type === 'attention' ? { ...l, scaling } : l)) };
+}
+
+export function withoutPosEmb(spec: NetworkSpec): NetworkSpec {
+  return { layers: mapLayers(spec.layers, (l) => (l.type === 'attention' ? { ...l, posEmb: null } : l)) };
+}
+
+/** Scalings × (with, without positional embeddings); one configuration when neither varies. */
+export function gridConfigs(spec: NetworkSpec, opts: { readonly scalings?: readonly AttentionScaling[] | null; readonly ablatePosEmb?: boolean } = {}): GridConfig[] {
+  const scalings = opts.scalings && hasAttention(spec) ? opts.scalings : [null];
+  const embeddings = opts.ablatePosEmb && hasPosEmb(spec) ? [true, false] : [true];
+  const out: GridConfig[] = [];
+  for (const scaling of scalings)
+    for (const posEmb of embeddings) {
+      let s = scaling ? withScaling(spec, scaling) : spec;
+      if (!posEmb) s = withoutPosEmb(s);
+      const parts = [scaling ?? (hasAttention(spec) ? (needsHeadScaling(spec) ? 'sqrt' : 'linear') : 'spec'), ...(embeddings.length > 1 ? [posEmb ? 'pos-emb' : 'no pos-emb'] : [])];
+      out.push({ name: parts.join(', '), scaling, posEmb, spec: s });
+    }
+  return out;
+}
+
+/** The training case of one configuration. */
+export function gridCase(base: Omit<TrainingCaseDefinition, 'name' | 'spec' | 'scaleHeads'>, config: GridConfig, scaleHeads?: boolean): TrainingCaseDefinition {
+  return {
+    ...base,
+    name: config.name,
+    spec: config.spec,
+    scaleHeads: scaleHeads ?? needsHeadScaling(config.spec),
+    seed: seed32(`train/${base.seed}/${config.name}`),
+  };
+}
