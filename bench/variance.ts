@@ -3,7 +3,7 @@
  * each next to a check that the reduced estimator has the plain one's mean:
  *
  * - readout average (`averageReadout`): the NNGP's exact readout average and the NTK's readout-norm
- *   average against the plain estimators on the same networks (paired max-|z| test, pairedTest.ts);
+ *   average against the plain estimators on the same networks (paired max-|z| test, src/validation/pairedTest.ts);
  * - weights drawn given their site's input (`preactivations`): the NTK with and without, on
  *   independent draws (the two routes read different streams), by compareIndependent. The same law,
  *   so the ratio should be 1 within its sampling error: it is reported to show that it is not a
@@ -18,7 +18,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { estimate } from '../src/estimators/ensemble.ts';
-import { compareIndependent, PairedKernels } from '../src/estimators/pairedTest.ts';
+import { compareIndependent, PairedKernels } from '../src/validation/pairedTest.ts';
 import { configByName, configs, inputBatch, SEED, taskSpec, type Task } from './configs.ts';
 
 interface Row {

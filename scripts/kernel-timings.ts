@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSuite } from '../src/validation/suite.ts';
-import { computeKernel } from '../src/kernels/compute.ts';
+import { computeKernel } from '../src/pipeline/kernel.ts';
 import type { LayerSpec } from '../src/spec/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -138,7 +138,7 @@ async function loadWebgpu(): Promise<void> {
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
   if (!(await gpu.requestAdapter()))
-    throw new Error('Dawn found no WebGPU adapter (no Vulkan driver? see the README, "GPU (WebGPU)")');
+    throw new Error('Dawn found no WebGPU adapter (no Vulkan driver? see docs/cli.md, "GPU (WebGPU)")');
   const g = globalThis as { navigator?: object };
   if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   else g.navigator = { gpu };

@@ -1,6 +1,6 @@
 /**
  * The webgpu backend against WASM. Needs a Vulkan device: a real GPU, or Mesa's lavapipe on CPU
- * (README, "GPU (WebGPU)"); elsewhere the comparison is skipped with the reason.
+ * (docs/cli.md, "GPU (WebGPU)"); elsewhere the comparison is skipped with the reason.
  *
  * Tolerance. Both backends run every op in float32 (unit roundoff u = 2^-24 ≈ 6e-8), on the same
  * weights (drawn in JS, uploaded as the same bits) and the same inputs, so they differ only by
@@ -43,7 +43,7 @@ const installed = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].every((pkg) => {
     return false;
   }
 });
-const skipNote = `no WebGPU adapter (${why}); install Mesa lavapipe as in the README, "GPU (WebGPU)", to run it on CPU`;
+const skipNote = `no WebGPU adapter (${why}); install Mesa lavapipe as in docs/cli.md, "GPU (WebGPU)", to run it on CPU`;
 
 // Two sequences of four positions, the second half padded, so masks reach every layer.
 const batch = parseInputs({

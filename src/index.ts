@@ -21,13 +21,19 @@ export { MomentAccumulator } from './estimators/accumulator.ts';
 export { initBackend, type BackendChoice } from './backend.ts';
 
 // Writing a layer: the factory interface, the kernel state and its helpers, activation maths,
-// parameter sites, the registry, and the module shape `check-layer` loads.
+// parameter sites, the registry (and the original built-in factories, for a layer that wraps one),
+// and the module shape `check-layer` loads.
 export type { Layer, LayerFactory, LayerSite, ParamDecl, ParamMap, FiniteContext, KernelContext, PreactivationSampler } from './layers/types.ts';
 export { KernelError, featureGram, featureMeans, stateSize, type KernelState, type Distribution } from './kernels/state.ts';
 export { quadratureActivation, DEFAULT_ACTIVATION_QUADRATURE, activations, type QuadratureActivationOptions, type ActivationMath, type PairMoments } from './kernels/activations/index.ts';
 export { linear, addBias, leftShared, deferred, type DeferredWeight } from './layers/sites.ts';
-export { registerLayer, overrideLayer, layerFactories } from './layers/registry.ts';
-export type { LayerModule, BrokenVariant } from './cli/commands/layerModule.ts';
+export { registerLayer, overrideLayer, layerFactories, builtInLayers } from './layers/registry.ts';
+export type { LayerModule, BrokenVariant } from './layers/module.ts';
+export type { ScaleContext } from './spec/scale.ts';
+
+// check-layer from code: the same engine the command runs (docs/check-layer.md).
+export { checkLayer, checkProfiles, CheckLayerError, type CheckLayerOptions, type CheckLayerReport, type CompositionRow, type CheckSettings } from './checkLayer/engine.ts';
+export { loadLayerModule } from './checkLayer/load.ts';
 
 // Verdicts, statistics, validation cases and suites.
 export * from './verdicts/index.ts';

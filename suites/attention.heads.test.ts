@@ -30,7 +30,7 @@ import { estimate } from '../src/estimators/ensemble.ts';
 import { readInputs } from '../src/io.ts';
 import { attention, network } from '../src/spec/builder.ts';
 import type { AttentionSpec, NetworkSpec } from '../src/spec/types.ts';
-import { computeKernel } from '../src/kernels/compute.ts';
+import { computeKernel } from '../src/pipeline/kernel.ts';
 import { inputState } from '../src/kernels/state.ts';
 import { convergenceRate, type ConvergenceRate } from '../src/verdicts/convergenceRate.ts';
 import { kurtosisVerdict } from '../src/verdicts/gaussianity.ts';
@@ -103,18 +103,26 @@ const rateJson = (r: ConvergenceRate) => ({
 });
 
 describe(`attention heads (${profile.name} profile)`, () => {
-  const sqrtNtk = new Map<number, Estimate>();
-  const sqrtKurtosis = new Map<number, Estimate>();
-  let singleHeadOutputs: Float64Array | null = null;
+  // H = 1 at the sweep's width is shared by the first two tests: computed once by whichever runs
+  // first (same seeds either way), so each test also runs alone (vitest -t).
+  const single = new Map<string, Promise<unknown>>();
+  const once = <T,>(key: string, f: () => Promise<T>): Promise<T> => {
+    if (!single.has(key)) single.set(key, f());
+    return single.get(key) as Promise<T>;
+  };
+  const singleHeadNtk = () =>
+    once('ntk', async () => totalVariance(await perNetworkNtk(network(layer('sqrt', 1, settings.width)), settings.ntkNetworks, seedOf('sqrt-ntk/1'))));
+  const singleHeadOutputs = () => once('out', () => outputs(network(layer('sqrt', 1, settings.width)), settings.outputNetworks, seedOf('sqrt-out/1')));
 
   it(
     'sqrt scaling: NTK variance and output kurtosis fall like 1/H',
     async () => {
+      const sqrtNtk = new Map<number, Estimate>();
+      const sqrtKurtosis = new Map<number, Estimate>();
       for (const H of settings.heads) {
         const spec = network(layer('sqrt', H, settings.width));
-        sqrtNtk.set(H, totalVariance(await perNetworkNtk(spec, settings.ntkNetworks, seedOf(`sqrt-ntk/${H}`))));
-        const sample = await outputs(spec, settings.outputNetworks, seedOf(`sqrt-out/${H}`));
-        if (H === 1) singleHeadOutputs = sample;
+        sqrtNtk.set(H, H === 1 ? await singleHeadNtk() : totalVariance(await perNetworkNtk(spec, settings.ntkNetworks, seedOf(`sqrt-ntk/${H}`))));
+        const sample = H === 1 ? await singleHeadOutputs() : await outputs(spec, settings.outputNetworks, seedOf(`sqrt-out/${H}`));
         sqrtKurtosis.set(H, excessKurtosisDelta(sample));
       }
       const fit = (m: Map<number, Estimate>) =>
@@ -151,12 +159,12 @@ describe(`attention heads (${profile.name} profile)`, () => {
       const H1 = new Map<number, { kurtosis: Estimate; pGreater: number; ntk: Estimate }>();
       for (const w of [settings.width, settings.lawWidth]) {
         const spec = network(layer('sqrt', 1, w));
-        // The first width reuses the heads sweep's samples (H = 1 is its first point).
+        // The first width is the heads sweep's H = 1 point (the same samples).
         const first = w === settings.width;
-        const sample = first ? singleHeadOutputs! : await outputs(spec, settings.outputNetworks, seedOf(`sqrt-out-w/${w}`));
+        const sample = first ? await singleHeadOutputs() : await outputs(spec, settings.outputNetworks, seedOf(`sqrt-out-w/${w}`));
         const positive = kurtosisVerdict(Array.from(sample), alpha, 'greater');
         const kurtosis = excessKurtosisDelta(sample);
-        const ntk = first ? sqrtNtk.get(1)! : totalVariance(await perNetworkNtk(spec, settings.ntkNetworks, seedOf(`sqrt-ntk-w/${w}`)));
+        const ntk = first ? await singleHeadNtk() : totalVariance(await perNetworkNtk(spec, settings.ntkNetworks, seedOf(`sqrt-ntk-w/${w}`)));
         H1.set(w, { kurtosis, pGreater: positive.pValue, ntk });
         expect(positive.rejected, `H = 1, width ${w}: excess kurtosis ${fmt(kurtosis)} is not significantly positive`).toBe(true);
       }

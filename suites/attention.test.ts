@@ -12,8 +12,8 @@
  * reproducible. The full profile (SUITES_PROFILE=full) adds fixtures/suites/attention-full.json.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCase, type CaseResult } from '../src/validation/case.ts';
-import { expectHolmFamilyPasses, suiteCases, verdictSummary } from './family.ts';
+import { runCase } from '../src/validation/case.ts';
+import { caseResults, expectHolmFamilyPasses, suiteCases, verdictSummary } from './family.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import { brokenAttentionLayers } from '../fixtures/broken/index.ts';
 import { suiteProfile } from './profile.ts';
@@ -21,15 +21,14 @@ import { suiteProfile } from './profile.ts';
 const profile = suiteProfile();
 const familyAlpha = 1e-3;
 const { cases, alpha } = suiteCases('attention.json', 'attention-full.json', familyAlpha);
-const results: CaseResult[] = [];
+const results = caseResults(alpha);
 const summary: string[] = [];
 
 describe(`attention suite (${profile.name} profile): finite ensembles agree with the kernels`, () => {
   it.each(cases.map((c) => [c.name, c] as const))(
     '%s',
     async (_name, c) => {
-      const r = await runCase(c, { alpha });
-      results.push(r);
+      const r = await results.of(c);
       for (const [kind, v] of Object.entries(r.verdicts)) {
         const gaps = v!.relativeGap.map((g) => `×${g.scale} ${(100 * g.gap).toFixed(1)}%`).join(', ');
         summary.push(`${verdictSummary(c.name, kind, v!)}, gap ${gaps}${r.kernel.samples ? `, kernel sampled (${r.kernel.samples} logit draws)` : ''}`);
@@ -41,7 +40,8 @@ describe(`attention suite (${profile.name} profile): finite ensembles agree with
     profile.timeout,
   );
 
-  it('passes as a Holm family at α = 1e-3', () => expectHolmFamilyPasses(results, cases.length, familyAlpha));
+  // Runs every case it has not seen yet (alone under -t), one test's time each.
+  it('passes as a Holm family at α = 1e-3', async () => expectHolmFamilyPasses(await results.all(cases), cases.length, familyAlpha), profile.timeout * cases.length);
 });
 
 /**

@@ -20,7 +20,7 @@ import { overrideLayer } from '../src/layers/registry.ts';
 import { activation } from '../src/layers/activation.ts';
 import type { LayerFactory } from '../src/layers/types.ts';
 import type { ActivationSpec } from '../src/spec/types.ts';
-import { computeKernel } from '../src/kernels/compute.ts';
+import { computeKernel } from '../src/pipeline/kernel.ts';
 import { loadSuite } from '../src/validation/suite.ts';
 import { compareWithBaseline } from '../src/baselines/compare.ts';
 import { suiteResults } from '../src/cli/commands/validateExtras.ts';

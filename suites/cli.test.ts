@@ -123,7 +123,9 @@ const rows: Row[] = [
   ['check-layer', 'missing file', () => ['check-layer', 'nope.ts'], /^error: cannot load nope\.ts: /],
   ['check-layer', 'missing inputs file', () => ['check-layer', layer, '--inputs', 'nope.json'], /^error: cannot read inputs file nope\.json: ENOENT$/],
   ['check-layer', 'unknown variant', () => ['check-layer', layer, '--variant', 'nope'], /^error: no broken variant "nope"; the module has: /],
-  ['check-layer', 'unknown row', () => ['check-layer', layer, '--only', 'alone,nope'], /^error: unknown composition\(s\) nope; the table has: /],
+  ['check-layer', 'unknown row', () => ['check-layer', layer, '--only', 'raw,nope'], /^error: unknown composition\(s\) "nope"; the table has: raw, gaussian, general, residual, pooled, linear-attention, sqrt-attention, before-relu, before-layerNorm$/],
+  ['check-layer', 'a module without "sample" whose factory cannot read { type }', () => ['check-layer', file('nosample.mjs', 'export default { type: "scaled", factory: (spec, site) => ({ type: "scaled", path: site.path, inWidth: site.inWidth, outWidth: site.inWidth, params: [], sampled: false, gain: spec.gain.toFixed(), kernel: (s) => s, forward: (x, _p, ctx) => ({ y: x, ctx }) }) };\n')], /^error: the factory cannot build a layer from \{ type: "scaled" \} \(the module has no "sample"; give one with the keys the factory reads\) on the raw inputs: TypeError: /],
+  ['check-layer', 'a built-in name with an invalid sample', () => ['check-layer', file('badsample.mjs', 'export default { type: "attention", factory: () => { throw new Error("never built"); }, sample: { type: "attention", heads: 0, keyWidth: 4, valueWidth: 4, outWidth: 4 } };\n')], /^error: the layer has the built-in name "attention", so its spec is a built-in attention spec, but its "sample" spec .* is not: sample\.heads: /],
   // report
   ['report', 'missing argument', () => ['report'], /^error: missing required argument 'results'$/],
   ['report', 'unknown option', () => ['report', 'x.json', '--bogus'], /^error: unknown option '--bogus'$/],
@@ -259,7 +261,7 @@ describe('--json progress on stderr, and where kernel is the H → ∞ limit', (
 
 describe('inconclusive states: 0 alone, 1 under --require-power', () => {
   it('check-layer: a row whose verdicts cannot see --max-detectable is inconclusive', async () => {
-    const args = ['check-layer', 'fixtures/layers/relu-builtin.ts', '--only', 'after dense', '--runs', '0', '--networks', '16', '--width', '8', '--max-detectable', '1e-6', '--json', '--quiet'];
+    const args = ['check-layer', 'fixtures/layers/relu-builtin.ts', '--only', 'gaussian', '--runs', '0', '--networks', '16', '--width', '8', '--max-detectable', '1e-6', '--json', '--quiet'];
     const r = await run(args);
     expect(r.code, r.stderr.join('\n')).toBe(0);
     const report = JSON.parse(r.stdout);

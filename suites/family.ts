@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { resolve } from 'node:path';
-import type { CaseResult } from '../src/validation/case.ts';
+import { runCase, type CaseDefinition, type CaseResult } from '../src/validation/case.ts';
 import { decideSuite, verdictCount } from '../src/validation/family.ts';
 import { loadSuite } from '../src/validation/suite.ts';
 import { holmWorstCaseLevel } from '../src/verdicts/holmFamily.ts';
@@ -34,4 +34,28 @@ export function expectHolmFamilyPasses(results: readonly CaseResult[], caseCount
     .filter((m) => m.rejected)
     .map((m) => `${m.case} ${m.kernel}: ${m.verdict.method}, statistic ${m.verdict.statistic}, Holm p = ${m.adjusted}`);
   expect(failed).toEqual([]);
+}
+
+/**
+ * Each case's result, run once per file whichever test asks first: a case's own test and the
+ * Holm family test share it, and either runs alone (`vitest -t NAME`) and still sees every case
+ * it needs. The seeds are fixed, so the result does not depend on which test ran it.
+ */
+export function caseResults(alpha: number): { of: (c: CaseDefinition) => Promise<CaseResult>; all: (cases: readonly CaseDefinition[]) => Promise<CaseResult[]> } {
+  const memo = new Map<string, Promise<CaseResult>>();
+  const of = (c: CaseDefinition) => {
+    let r = memo.get(c.name);
+    if (!r) {
+      r = runCase(c, { alpha });
+      memo.set(c.name, r);
+    }
+    return r;
+  };
+  // One case at a time, as the per-case tests run them (the cases share the CPU and tfjs).
+  const all = async (cases: readonly CaseDefinition[]) => {
+    const out: CaseResult[] = [];
+    for (const c of cases) out.push(await of(c));
+    return out;
+  };
+  return { of, all };
 }

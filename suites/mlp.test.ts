@@ -8,21 +8,20 @@
  * measures it); the seeds are fixed, so the outcome is reproducible.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCase, type CaseResult } from '../src/validation/case.ts';
-import { expectHolmFamilyPasses, suiteCases, verdictSummary } from './family.ts';
+import { runCase } from '../src/validation/case.ts';
+import { caseResults, expectHolmFamilyPasses, suiteCases, verdictSummary } from './family.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import { brokenMlpLayers } from '../fixtures/broken/index.ts';
 
 const familyAlpha = 1e-3;
 // Each verdict is run (and states its power) at Holm's worst-case level; the family decides at α.
 const { cases, alpha } = suiteCases('mlp.json', null, familyAlpha);
-const results: CaseResult[] = [];
+const results = caseResults(alpha);
 const summary: string[] = [];
 
 describe('MLP suite: finite ensembles agree with the analytic kernels', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const r = await runCase(c, { alpha });
-    results.push(r);
+    const r = await results.of(c);
     for (const [kind, v] of Object.entries(r.verdicts)) {
       summary.push(`${verdictSummary(c.name, kind, v!)}${v!.biasModel.adequate ? '' : ' (bias model rejected)'}`);
       // The verdict must have the power to see the bugs below: a 25 % kernel error.
@@ -30,7 +29,8 @@ describe('MLP suite: finite ensembles agree with the analytic kernels', () => {
     }
   });
 
-  it('passes as a Holm family at α = 1e-3', () => expectHolmFamilyPasses(results, cases.length, familyAlpha));
+  // Runs every case it has not seen yet (alone under -t), one test's time each.
+  it('passes as a Holm family at α = 1e-3', async () => expectHolmFamilyPasses(await results.all(cases), cases.length, familyAlpha), 120_000 * cases.length);
 });
 
 /** Which case exposes each broken layer (a case that uses the layer where the bug matters). */

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKernel } from '../src/kernels/compute.ts';
 import { readInputs, readSpec } from '../src/io.ts';
-import type { CheckLayerReport } from '../src/cli/commands/checkLayerEngine.ts';
+import type { CheckLayerReport } from '../src/checkLayer/engine.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -56,7 +56,7 @@ const require = createRequire(import.meta.url);
 const read = (p) => JSON.parse(readFileSync(require.resolve('infinite-attention/package.json').replace(/package\\.json$/, p), 'utf8'));
 const k = api.computeKernel(read('fixtures/specs/mlp-residual.json'), read('fixtures/inputs/seq3x4x6-masked.json'));
 const names = ['tf', 'computeKernel', 'estimate', 'parseNetworkSpec', 'parseInputs', 'network', 'dense', 'attention', 'registerLayer',
-  'KernelError', 'featureGram', 'featureMeans', 'quadratureActivation', 'linear', 'addBias', 'deferred', 'layerFactories', 'runCase'];
+  'KernelError', 'featureGram', 'featureMeans', 'quadratureActivation', 'linear', 'addBias', 'deferred', 'layerFactories', 'builtInLayers', 'checkLayer', 'runCase'];
 console.log(JSON.stringify({ nngp: Array.from(k.nngp), ntk: Array.from(k.ntk), missing: names.filter((n) => api[n] === undefined) }));
 `;
 

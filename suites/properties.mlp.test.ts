@@ -3,7 +3,8 @@
  * blocks, pooling, masks) and any inputs, the finite ensembles agree with the analytic kernels by
  * the calibrated verdict (src/verdicts/, docs/calibration.md). A failure shrinks to a minimal
  * architecture; fast-check prints its seed and path, which replay it exactly
- * (`test.prop(..., { seed, path, endOnFailure: true })`); the global seed is pinned in setup.ts.
+ * (`test.prop(..., { seed, path, endOnFailure: true })`); the run's seed is pinned in the quick
+ * profile and drawn fresh in the full one (suites/profile.ts, propertySeed).
  */
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';

@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import { architectureArb, inputsArb, type Architecture } from './arbitraries.ts';
 import { parseInputs, parseNetworkSpec, SpecError } from '../src/spec/schema.ts';
 import { scaleSpec } from '../src/spec/scale.ts';
-import { computeKernel, type KernelOptions, type KernelResult } from '../src/kernels/compute.ts';
+import { computeKernel, type KernelOptions, type KernelResult } from '../src/pipeline/kernel.ts';
 import { KernelError } from '../src/kernels/state.ts';
 import { buildNetwork } from '../src/network.ts';
 import type { InputsSpec, NetworkSpec } from '../src/spec/types.ts';

@@ -1,5 +1,5 @@
 /**
- * The exit-code contract of every command (README, "Command line"):
+ * The exit-code contract of every command (docs/cli.md, "Command line"):
  *
  *   0    everything ran, and every verdict, claim or composition passed (inconclusive ones
  *        included, unless --require-power);
@@ -15,8 +15,8 @@ import { KernelError } from '../kernels/state.ts';
 import { BackendError } from '../backend.ts';
 import { ShardError } from '../estimators/shards.ts';
 import { SweepConfigError } from '../reports/sweep.ts';
-import { LayerModuleError } from './commands/layerModule.ts';
-import { CheckLayerError } from './commands/checkLayerEngine.ts';
+import { LayerModuleError } from '../layers/module.ts';
+import { CheckLayerError } from '../checkLayer/engine.ts';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 

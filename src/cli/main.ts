@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readInputs, readJson, readSpec, toMatrix } from '../io.ts';
-import { computeKernel, precisionNote } from '../kernels/compute.ts';
+import { computeKernel, precisionNote } from '../pipeline/kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import type { BackendChoice } from '../backend.ts';
 import { loadSuite } from '../validation/suite.ts';
@@ -13,7 +13,8 @@ import { decideSuite, verdictCount } from '../validation/family.ts';
 import { holmWorstCaseLevel } from '../verdicts/holmFamily.ts';
 import { headLimitLayers, describeHeadLimits } from '../spec/heads.ts';
 import { formatMatrix, formatVerdictTable } from './format.ts';
-import { afterValidate, registerCommands } from './commands/index.ts';
+import { registerCommands } from './commands/index.ts';
+import { addValidateExtras, afterValidate } from './commands/validateExtras.ts';
 import { mergeShards, parseShard, runShard, shardName, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
 import { estimateParallel } from '../estimators/parallel.ts';
 import { createProgress } from './commands/progress.ts';
@@ -205,7 +206,7 @@ export function buildProgram(): Command {
       printEstimate({ ...fromMerged({ ...merged, seconds: 0 }), backend: merged.backends.join('+') }, o.json);
     });
 
-  program
+  const validate = program
     .command('validate')
     .description('run a validation suite (default: the suite shipped in fixtures/) and print a verdict table; exit 1 on any failure')
     .option('--suite <file>', 'suite JSON', defaultSuite)
@@ -287,6 +288,7 @@ export function buildProgram(): Command {
       process.exitCode = verdictExit(failed, decision.inconclusive, Boolean(o.requirePower));
       await afterValidate(o, cases, results, decision);
     });
+  addValidateExtras(validate);
 
   registerCommands(program);
   return program;

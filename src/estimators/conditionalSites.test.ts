@@ -10,7 +10,7 @@ import { ConditionalSites } from './conditionalSites.ts';
 import { ntkByContraction } from './ntkContraction.ts';
 import { drawParams } from './params.ts';
 import { MomentAccumulator } from './accumulator.ts';
-import { compareIndependent } from './pairedTest.ts';
+import { compareIndependent } from '../validation/pairedTest.ts';
 import { initBackend } from '../backend.ts';
 import { attention, dense, globalAvgPool, network, relu } from '../spec/builder.ts';
 import { parseInputs } from '../spec/schema.ts';

@@ -27,7 +27,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fillNormals, parameterKey } from '../random/normals.ts';
 import type { SignalTape, SiteResult, SharedReverse } from '../layers/sites.ts';
 import { rowFactors, rowGram } from './preactivations.ts';
-import { pivotedRowFactor } from '../numerics/pivotedRowFactor.ts';
+import { pivotedRowFactor } from '../linalg/pivotedCholesky.ts';
 
 /** Streams: Z as the pre-activation sampler keys it (the same forward draw), Ξ apart. */
 const givenInputKey = (runSeed: number, network: number, site: string) => parameterKey(runSeed, network, `${site}#given-input`);

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { estimate, fitControlVariatesOnPilot } from './ensemble.ts';
 import { fitControlVariates, SiteFeatures } from './controlVariates.ts';
-import { PairedKernels } from './pairedTest.ts';
+import { PairedKernels } from '../validation/pairedTest.ts';
 import { mergeShards, parseShard, runShard } from './shards.ts';
 import { initBackend } from '../backend.ts';
 import { attention, dense, globalAvgPool, network, relu } from '../spec/builder.ts';

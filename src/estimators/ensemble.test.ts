@@ -5,7 +5,7 @@ import { drawParams } from './params.ts';
 import { network, dense, relu, globalAvgPool, identity } from '../spec/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 import { buildNetwork } from '../network.ts';
-import { PairedKernels } from './pairedTest.ts';
+import { PairedKernels } from '../validation/pairedTest.ts';
 
 const batch = parseInputs({
   inputs: [

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PreactivationSampler } from '../layers/types.ts';
-import { pivotedRowFactor } from '../numerics/pivotedRowFactor.ts';
+import { pivotedRowFactor } from '../linalg/pivotedCholesky.ts';
 import { fillNormals, parameterKey } from '../random/normals.ts';
 
 /** x xᵀ per network, [N, R, R]. An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop). */
@@ -31,7 +31,7 @@ export interface RowFactors {
  * Factors N Gram matrices g ([N, R, R], float32 products of length-n rows) at their numerical rank:
  * a row whose squared sine to the span of the rows taken is at most n·2⁻²³ is within the rounding of
  * a float32 length-n dot product, so every entry of G − F Fᵀ is below G's own rounding at the scale
- * of its rows (pivotedRowFactor.ts). Null when g is not finite (the caller then lets the plain
+ * of its rows (src/linalg/pivotedCholesky.ts). Null when g is not finite (the caller then lets the plain
  * product carry the NaN to the output rather than hide it).
  */
 export function rowFactors(g: Float32Array, N: number, R: number, n: number): RowFactors | null {

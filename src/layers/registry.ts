@@ -1,4 +1,4 @@
-/** Spec type → layer factory. Users' layers join through `registerLayer` (check-layer). */
+/** The built-in layers, entered into the factory table (factoryTable.ts) when this module loads. */
 import type { LayerFactory } from './types.ts';
 import { dense } from './dense.ts';
 import { activation } from './activation.ts';
@@ -6,8 +6,16 @@ import { layerNorm } from './layerNorm.ts';
 import { globalAvgPool } from './globalAvgPool.ts';
 import { residual } from './residual.ts';
 import { attention } from './attention/index.ts';
+import { layerFactories } from './factoryTable.ts';
 
-export const layerFactories: Record<string, LayerFactory<never>> = {
+export { layerFactories, registerLayer, overrideLayer } from './factoryTable.ts';
+
+/**
+ * The built-in factories as shipped. Never replaced: a layer that wraps a built-in calls these
+ * (`builtInLayers.dense(spec, site)`), so it reaches the original even while check-layer has put the
+ * wrapper in the registry under the built-in's name.
+ */
+export const builtInLayers: Readonly<Record<string, LayerFactory<never>>> = Object.freeze({
   dense: dense as LayerFactory<never>,
   relu: activation as LayerFactory<never>,
   erf: activation as LayerFactory<never>,
@@ -19,22 +27,6 @@ export const layerFactories: Record<string, LayerFactory<never>> = {
   globalAvgPool: globalAvgPool as LayerFactory<never>,
   residual: residual as LayerFactory<never>,
   attention: attention as LayerFactory<never>,
-};
+});
 
-export function registerLayer(type: string, factory: LayerFactory<never>): void {
-  if (type in layerFactories) throw new Error(`registerLayer: a layer type ${JSON.stringify(type)} already exists`);
-  layerFactories[type] = factory;
-}
-
-/**
- * Replaces a layer type's factory until the returned function is called: how the suites swap in
- * the deliberately broken layers of fixtures/ to show that a verdict can fail.
- */
-export function overrideLayer(type: string, factory: LayerFactory<never>): () => void {
-  const previous = layerFactories[type];
-  layerFactories[type] = factory;
-  return () => {
-    if (previous) layerFactories[type] = previous;
-    else delete layerFactories[type];
-  };
-}
+Object.assign(layerFactories, builtInLayers);

@@ -8,7 +8,7 @@ import type { LayerSpec } from '../spec/types.ts';
 import { applyMask, type KernelState } from '../kernels/state.ts';
 import { SpecError } from '../spec/schema.ts';
 import { renameParams, type FiniteContext, type ForwardBack, type KernelContext, type Layer, type LayerSite, type ParamDecl, type ParamMap } from './types.ts';
-import { layerFactories } from './registry.ts';
+import { layerFactories } from './factoryTable.ts';
 
 export interface Stack {
   readonly layers: readonly Layer[];

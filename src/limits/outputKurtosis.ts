@@ -14,6 +14,8 @@
  */
 import type { AttentionSpec, InputBatch, LayerSpec, NetworkSpec } from '../spec/types.ts';
 import { buildStack } from '../layers/sequential.ts';
+// Enters the built-in layers into the factory table that buildStack reads.
+import '../layers/registry.ts';
 import { inputState } from '../kernels/state.ts';
 import { AttentionOutputLaw, mixtureMoments } from './singleHeadLaw.ts';
 

@@ -24,7 +24,8 @@ import type { AttentionSpec } from '../spec/types.ts';
 import type { KernelState } from '../kernels/state.ts';
 import { embeddedKernels } from '../layers/attention/posEmb.ts';
 import { applyMechanism } from '../layers/attention/kernel.ts';
-import { gather, matmul, matmulT, pivotedCholesky } from '../layers/attention/linalg.ts';
+import { gather, matmul, matmulT } from '../linalg/dense.ts';
+import { pivotedCholesky } from '../linalg/pivotedCholesky.ts';
 import { NormalStream } from '../random/ziggurat.ts';
 
 export interface AttentionLawOptions {

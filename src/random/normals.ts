@@ -22,6 +22,12 @@ export function fillNormals(out: Float32Array | Float64Array, offset: number, co
   new NormalStream(key).fill(out, offset, count);
 }
 
+/** The N(0,1) draws of the stream of `key` one at a time (the same stream `fillNormals` fills from). */
+export function normalStream(key: string): () => number {
+  const stream = new NormalStream(key);
+  return () => stream.normal();
+}
+
 export function parameterKey(runSeed: number, network: number, name: string): string {
   return `${runSeed}/${network}/${name}`;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import seedrandom from 'seedrandom';
+import { normalStream } from '../random/normals.ts';
+import { expectAgrees } from '../verdicts/testSupport.ts';
 import { MomentAccumulator } from '../estimators/accumulator.ts';
 import { batchMean, jackknife, kernelSpread, normalQQ, relativeDistance } from './metrics.ts';
 import { normalQuantile } from '../stats/normalQuantile.ts';
 
-const rng = seedrandom.alea('metrics');
-const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+const normal = normalStream('metrics');
 
 describe('kernelSpread', () => {
   it('equals the direct per-network computation (parallel-axis identity)', () => {
@@ -37,8 +37,16 @@ describe('kernelSpread', () => {
     expect(s.meanError).toBeCloseTo(relativeDistance(mean, K), 12);
     const varSum = K.reduce((a, _, i) => a + all.reduce((t, x) => t + (x[i] - mean[i]) ** 2, 0) / (all.length - 1), 0);
     expect(s.noiseFloor).toBeCloseTo(Math.sqrt(varSum / all.length / norm2), 12);
-    // The relative variance averages the shards' unbiased variances.
-    expect(s.relativeVariance.value).toBeCloseTo(varSum / norm2, 1);
+    // The relative variance averages the shards' unbiased variances (exactly) ...
+    const perShardVariance = nets.map((list) => {
+      const m = K.map((_, i) => list.reduce((a, x) => a + x[i], 0) / list.length);
+      return K.reduce((a, _, i) => a + list.reduce((t, x) => t + (x[i] - m[i]) ** 2, 0) / (list.length - 1), 0) / norm2;
+    });
+    expect(s.relativeVariance.value).toBeCloseTo(batchMean(perShardVariance).value, 12);
+    expect(s.relativeVariance.se).toBeCloseTo(batchMean(perShardVariance).se, 12);
+    // ... and so estimates the true one: x_i = K_i (1 + 0.3 z) + 0.1 has Var x_i = (0.3 K_i)², so
+    // Σ Var x_i / ‖K‖² = 0.09 (its SE from the 4 shards, 3 dof; level DEFAULT_ALPHA).
+    expectAgrees({ mean: [s.relativeVariance.value], se: [s.relativeVariance.se], samples: shards.length }, { value: [0.09] }, { label: 'relative variance' });
   });
 });
 

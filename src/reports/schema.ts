@@ -9,18 +9,12 @@
  */
 import type { NetworkSpec } from '../spec/types.ts';
 import type { TrainSection } from './trainSchema.ts';
+import type { Estimate, Matrix } from './estimate.ts';
 
 export const RESULTS_SCHEMA = 'infinite-attention/results';
 export const RESULTS_VERSION = 1;
 
-/** A value with its standard error. */
-export interface Estimate {
-  readonly value: number;
-  readonly se: number;
-}
-
-/** Row-major matrices are written as nested arrays [P][P]; P = M·T (T = 1 after pooling). */
-export type Matrix = number[][];
+export type { Estimate, Matrix } from './estimate.ts';
 
 /** One pass/fail item: a JUnit test case, a row of a report's verdict table. */
 export interface Check {

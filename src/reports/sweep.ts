@@ -9,7 +9,7 @@
  */
 import type { AttentionScaling, InputBatch, LayerSpec, NetworkSpec } from '../spec/types.ts';
 import { describeWidths, scaleSpec } from '../spec/scale.ts';
-import { computeKernel } from '../kernels/compute.ts';
+import { computeKernel } from '../pipeline/kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { MomentAccumulator } from '../estimators/accumulator.ts';
 import type { BackendChoice } from '../backend.ts';

@@ -3,7 +3,7 @@
  * docs/results-schema.md). Steps are numbers, with "inf" for t = ∞ (JSON has no Infinity).
  */
 import type { NetworkSpec } from '../spec/types.ts';
-import type { Estimate, Matrix } from './schema.ts';
+import type { Estimate, Matrix } from './estimate.ts';
 
 export type StepJSON = number | 'inf';
 

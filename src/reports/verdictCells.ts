@@ -5,7 +5,8 @@
  * and its cell then shows "—".
  */
 
-export const pct = (x: unknown): string => (typeof x !== 'number' || !Number.isFinite(x) ? '—' : x < 0.001 ? '<0.1%' : `${(100 * x).toPrecision(2)}%`);
+import { pct } from '../format.ts';
+export { pct };
 
 const exp1 = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toExponential(1) : '—');
 

@@ -24,8 +24,15 @@ export interface HeadLimit {
 
 const linear = new Set(['dense', 'globalAvgPool', 'identity', 'residual']);
 
+/**
+ * Whether a layer's output is Gaussian only as its heads grow, as sqrt attention's is: true/false,
+ * or undefined for the built-in rule (sqrt attention). check-layer passes the layer module's
+ * `headLimit` hook (src/layers/module.ts) for the layer under test.
+ */
+export type HeadLimitRule = (spec: LayerSpec, path: string) => boolean | undefined;
+
 /** Sqrt attention layers followed (anywhere downstream) by an activation, LayerNorm or attention. */
-export function headLimitLayers(spec: Pick<NetworkSpec, 'layers'>): HeadLimit[] {
+export function headLimitLayers(spec: Pick<NetworkSpec, 'layers'>, rule?: HeadLimitRule): HeadLimit[] {
   const found: HeadLimit[] = [];
   let pending: { path: string; heads: number }[] = [];
   const visit = (layers: readonly LayerSpec[], pathOf: (i: number) => string) => {
@@ -38,7 +45,7 @@ export function headLimitLayers(spec: Pick<NetworkSpec, 'layers'>): HeadLimit[] 
         for (const p of pending) found.push({ ...p, after: `${path} (${l.type})` });
         pending = [];
       }
-      if (l.type === 'attention' && l.scaling === 'sqrt') pending.push({ path, heads: l.heads });
+      if (rule?.(l, path) ?? (l.type === 'attention' && l.scaling === 'sqrt')) pending.push({ path, heads: (l as { heads?: number }).heads ?? 1 });
     });
   };
   visit(spec.layers, (i) => `layers[${i}]`);
@@ -46,8 +53,8 @@ export function headLimitLayers(spec: Pick<NetworkSpec, 'layers'>): HeadLimit[] 
 }
 
 /** Whether the ensembles of a case must grow their heads with the width factor to reach the kernel. */
-export function needsHeadScaling(spec: Pick<NetworkSpec, 'layers'>): boolean {
-  return headLimitLayers(spec).length > 0;
+export function needsHeadScaling(spec: Pick<NetworkSpec, 'layers'>, rule?: HeadLimitRule): boolean {
+  return headLimitLayers(spec, rule).length > 0;
 }
 
 /** One line per layer for a reader (the `kernel` command). */

@@ -4,7 +4,7 @@
  * long as scaling changes only widths that the limit does not see. Two things in a spec are not
  * free widths, and scaling keeps them as they are:
  *
- * - the concat embedding's ratio n/(n + n_pe) (docs/attention-ntk.md, README "Attention"): n_pe is
+ * - the concat embedding's ratio n/(n + n_pe) (docs/attention-ntk.md, docs/specs.md, "Attention"): n_pe is
  *   scaled by the factor the layer's INPUT width actually got, n'/n, so the ratio is the same at
  *   every factor. An input width that scaling does not touch (the raw inputs, or an activation,
  *   LayerNorm or residual applied to them) keeps n_pe; a factor for which n_pe·n'/n is not a whole
@@ -14,7 +14,9 @@
  *
  * The last layer is the readout: its width only sets how many output channels average into the
  * NNGP estimate, so it is left as written. Layer types this file does not know (a user's layer in
- * check-layer) are taken to keep the width of their input.
+ * check-layer) are taken to keep the width of their input, and their spec is kept as written unless
+ * the caller passes a per-layer rule (`ScaleOptions.layer`: a layer module's `scale` hook,
+ * src/layers/module.ts), which gets the same context the built-in rules use (`ScaleContext`).
  */
 import { SpecError } from './schema.ts';
 import type { LayerSpec, NetworkSpec } from './types.ts';
@@ -24,6 +26,25 @@ export interface ScaleOptions {
   readonly width?: number;
   /** Multiplies attention heads. */
   readonly heads?: number;
+  /**
+   * A rule for one layer, consulted before the built-in ones: the scaled spec, or undefined to use
+   * the built-in rule (a type this file does not know is then kept as written). check-layer passes
+   * the layer module's `scale` hook for the layer under test.
+   */
+  readonly layer?: (spec: LayerSpec, ctx: ScaleContext) => LayerSpec | undefined;
+}
+
+/**
+ * What a layer's scaling rule knows: the factors, where the layer is, and its input width as written
+ * and as scaled (null: the raw inputs' own channels, which no factor changes). A layer whose spec
+ * has widths of its own multiplies them by `width`; one whose kernel is the many-heads limit
+ * (src/spec/heads.ts) multiplies its heads by `heads` (1 where the case keeps heads fixed).
+ */
+export interface ScaleContext {
+  readonly width: number;
+  readonly heads: number;
+  readonly path: string;
+  readonly input: { readonly written: number; readonly scaled: number } | null;
 }
 
 const times = (n: number, f: number) => Math.max(1, Math.round(n * f));
@@ -50,7 +71,10 @@ interface Scaled {
   readonly width: Width;
 }
 
-function scaleLayer(l: LayerSpec, o: Required<ScaleOptions>, keepOut: boolean, input: Width, path: string): Scaled {
+function scaleLayer(l: LayerSpec, o: Options, keepOut: boolean, input: Width, path: string): Scaled {
+  const own = o.layer?.(l, { width: o.width, heads: o.heads, path, input });
+  // Its output width is taken to follow its input's, as for any type this file does not know.
+  if (own !== undefined) return { layer: own, width: input };
   switch (l.type) {
     case 'dense': {
       const width = keepOut ? l.width : times(l.width, o.width);
@@ -85,8 +109,10 @@ function scaleLayer(l: LayerSpec, o: Required<ScaleOptions>, keepOut: boolean, i
   }
 }
 
+type Options = Required<Pick<ScaleOptions, 'width' | 'heads'>> & Pick<ScaleOptions, 'layer'>;
+
 export function scaleSpec(spec: NetworkSpec, opts: ScaleOptions): NetworkSpec {
-  const o = { width: opts.width ?? 1, heads: opts.heads ?? 1 };
+  const o: Options = { width: opts.width ?? 1, heads: opts.heads ?? 1, layer: opts.layer };
   const n = spec.layers.length;
   let width: Width = null;
   const layers = spec.layers.map((l, i) => {

@@ -161,7 +161,7 @@ function formatPath(issue: v.BaseIssue<unknown>): string {
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = formatPath(issue) || '(root)';
   if (issue.type === 'strict_object')
-    return issue.input === undefined ? `${path}: is required` : `${path}: unknown key (check its spelling; the README lists each layer's keys)`;
+    return issue.input === undefined ? `${path}: is required` : `${path}: unknown key (check its spelling; docs/specs.md lists each layer's keys)`;
   const got = issue.kind === 'schema' && issue.type !== 'custom' ? ` (received ${issue.received})` : '';
   return `${path}: ${issue.message}${got}`;
 }
@@ -243,7 +243,7 @@ function parseLayerAt(value: unknown, path: string): LayerSpec {
   // A residual block may hold registered types too, so it is walked here rather than by residualSchema.
   const { block, ...rest } = value as { block?: unknown };
   const extra = Object.keys(rest).filter((k) => k !== 'type');
-  if (extra.length) throw new SpecError(`invalid network spec:\n  ${path}.${extra[0]}: unknown key (check its spelling; the README lists each layer's keys)`);
+  if (extra.length) throw new SpecError(`invalid network spec:\n  ${path}.${extra[0]}: unknown key (check its spelling; docs/specs.md lists each layer's keys)`);
   if (!Array.isArray(block) || block.length === 0) throw new SpecError(`invalid network spec:\n  ${path}.block: residual.block must be a non-empty array of layers`);
   return { type: 'residual', block: block.map((l, i) => parseLayerAt(l, `${path}.block[${i}]`)) };
 }

@@ -1,6 +1,5 @@
-import { cholesky } from './cholesky.ts';
+import { cholesky, solveLowerTriangular } from '../linalg/cholesky.ts';
 import { fSurvival } from './fSurvival.ts';
-import { solveLowerTriangular } from './solveLowerTriangular.ts';
 import type { TestResult } from './types.ts';
 import { checkAlpha, checkMatrix, checkSample } from './validate.ts';
 

@@ -1,7 +1,6 @@
 import { chiSquaredSurvival } from './chiSquaredSurvival.ts';
-import { cholesky } from './cholesky.ts';
+import { cholesky, solveLowerTriangular } from '../linalg/cholesky.ts';
 import { normalSurvival } from './normalSurvival.ts';
-import { solveLowerTriangular } from './solveLowerTriangular.ts';
 import type { TestResult } from './types.ts';
 import { checkAlpha, checkMatrix } from './validate.ts';
 

@@ -6,7 +6,7 @@
  * as computeKernel's own SEs (a replica holds 1/R of the logit samples).
  */
 import type { NetworkSpec } from '../spec/types.ts';
-import { computeKernel, type KernelOptions, type KernelResult } from '../kernels/compute.ts';
+import { computeKernel, type KernelOptions, type KernelResult } from '../pipeline/kernel.ts';
 import { jointBatch, type TrainingTask } from './task.ts';
 import {
   predictTraining,

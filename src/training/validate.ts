@@ -5,6 +5,7 @@
  */
 import type { ExtraVerdict, SuiteDecision } from '../validation/family.ts';
 import { runTrainingCase, type TrainingCaseDefinition, type TrainingCaseResult, type TrainingRunOptions } from './case.ts';
+import { pct } from '../format.ts';
 
 export const stepLabel = (t: number): string => `t=${t === Infinity ? '∞' : t}`;
 
@@ -23,7 +24,6 @@ export function trainingExtras(results: readonly TrainingCaseResult[]): ExtraVer
   return results.flatMap((r) => r.verdicts.map((v) => ({ case: r.name, label: `f_t ${stepLabel(v.step)}`, verdict: v })));
 }
 
-const pct = (x: number): string => (!Number.isFinite(x) ? '—' : x < 0.001 ? '<0.1%' : `${(100 * x).toPrecision(2)}%`);
 
 /** The training verdicts of a suite decision, one row per case and step. */
 export function formatTrainingTable(decision: Pick<SuiteDecision, 'extra'>, results: readonly TrainingCaseResult[]): string {

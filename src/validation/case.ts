@@ -4,7 +4,7 @@
  * convergence rate of the finite-width bias as a diagnostic.
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
-import { scaleSpec } from '../spec/scale.ts';
+import { scaleSpec, type ScaleOptions } from '../spec/scale.ts';
 import { computeKernel, precisionNote, type KernelResult } from '../kernels/compute.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
 import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../verdicts/kernelAgreement.ts';
@@ -25,6 +25,8 @@ export interface CaseDefinition {
   readonly scales: readonly number[];
   /** Whether attention heads grow with the width factor too (needed after sqrt attention). */
   readonly scaleHeads?: boolean;
+  /** A per-layer scaling rule consulted before the built-in ones (ScaleOptions.layer; check-layer's layer under test). */
+  readonly scaleLayer?: ScaleOptions['layer'];
   readonly networks: number;
   readonly seed: number;
   readonly checks?: readonly KernelKind[];
@@ -76,7 +78,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
   const kernel = computeKernel(c.spec, c.inputs);
   const estimates: { scale: number; seed: number; result: EstimateResult }[] = [];
   for (const [k, scale] of c.scales.entries()) {
-    const spec = scaleSpec(c.spec, { width: scale, heads: c.scaleHeads ? scale : 1 });
+    const spec = scaleSpec(c.spec, { width: scale, heads: c.scaleHeads ? scale : 1, layer: c.scaleLayer });
     const seed = widthSeed(c.seed, k);
     const result = await estimate(spec, c.inputs, {
       networks: c.networks,

@@ -7,7 +7,7 @@
  * expect rejections where the theory predicts them.
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
-import { computeKernel } from '../kernels/compute.ts';
+import { computeKernel } from '../pipeline/kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { mardiaVerdict, univariateGaussianity, type GaussianityReport } from '../verdicts/gaussianity.ts';
 import type { Verdict } from '../verdicts/types.ts';

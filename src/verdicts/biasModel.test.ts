@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitBiasModel, type WidthSample } from './biasModel.ts';
 import { chiSquaredSurvival } from '../stats/chiSquaredSurvival.ts';
-import { psdFactor } from './psdFactor.ts';
+import { psdFactor } from '../linalg/cholesky.ts';
 import { ar1, correlated, normals } from './testSupport.ts';
 
 const xs = [1, 1 / 2, 1 / 4];

@@ -17,4 +17,4 @@ export {
   type MomentVerdict,
   type GaussianityReport,
 } from './gaussianity.ts';
-export { psdFactor } from './psdFactor.ts';
+export { psdFactor } from '../linalg/cholesky.ts';

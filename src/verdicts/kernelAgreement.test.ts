@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kernelAgreement, uniqueEntries, type WidthEstimate } from './kernelAgreement.ts';
 import { binomialInterval } from '../stats/binomialInterval.ts';
-import { psdFactor } from './psdFactor.ts';
+import { psdFactor } from '../linalg/cholesky.ts';
 import { normals } from './testSupport.ts';
 
 // A 3×3 kernel (P = 3, m = 6 unique entries), strongly correlated Monte-Carlo errors across entries.

@@ -103,7 +103,7 @@ export interface AgreementInput {
  * fixed in the finite network (the diagonal after LayerNorm, with the readout averaged out)
  * otherwise get a Monte-Carlo SE of 0 and an infinite z for a rounding difference.
  */
-const FLOAT32_FLOOR = 1e-5;
+export const FLOAT32_FLOOR = 1e-5;
 
 function median(v: number[]): number {
   if (v.length === 0) return NaN;

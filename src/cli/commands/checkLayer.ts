@@ -1,11 +1,11 @@
-/** `infinite-attention check-layer path/to/layer.ts`: validate a user's layer (checkLayerEngine.ts). */
-import { Command } from 'commander';
+/** `infinite-attention check-layer path/to/layer.ts`: parses, runs the engine (src/checkLayer/), prints. */
+import { Command, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInputs } from '../../io.ts';
 import type { BackendChoice } from '../../backend.ts';
-import { loadLayerModule } from './layerModule.ts';
-import { checkLayer, type CheckLayerReport, type CompositionRow } from './checkLayerEngine.ts';
+import { loadLayerModule } from '../../checkLayer/load.ts';
+import { checkLayer, checkProfiles, tableRowNames, type CheckLayerReport, type CompositionRow, type VerdictSummary } from '../../checkLayer/engine.ts';
 import { createProgress, interruptible } from './progress.ts';
 import { backendOption, numberList, positiveInt, powerOptions, probability } from '../options.ts';
 import { verdictExit } from '../errors.ts';
@@ -16,22 +16,38 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toPrecision(2)}%` : '∞');
+
+function verdictCell(v: VerdictSummary | undefined): string {
+  if (!v) return '–';
+  if (v.inconclusive.length) return 'inconclusive';
+  return `${v.rejected ? 'FAIL' : 'ok'} ${v.statistic.toPrecision(3)}`;
+}
+
+const powerCell = (v: VerdictSummary | undefined) => (v ? `${pct(v.detectable.uniform)}/${pct(v.detectable.entry)}` : '–');
+
 export function formatRows(rows: readonly CompositionRow[]): string {
-  const head = ['composition', 'status', 'NNGP', 'NTK', 'layers / reason'];
-  const cell = (r: CompositionRow, k: string) => {
-    const v = r.verdicts.find((x) => x.kernel === k);
-    if (!v) return '–';
-    return `${v.rejected ? 'FAIL' : v.inconclusive?.length ? 'inconclusive' : 'ok'} ${v.statistic === null ? '' : v.statistic.toPrecision(3)}`.trim();
-  };
-  const lines = rows.map((r) => [r.name, r.status === 'pass' ? 'pass' : r.status.toUpperCase(), cell(r, 'nngp'), cell(r, 'ntk'), r.status === 'pass' ? r.layers : `${r.layers}: ${r.message}`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (i < 4 ? l[i].length : 0))));
-  return [head, ...lines].map((l) => l.map((c, i) => (i < 4 ? pad(c, widths[i]) : c)).join('  ')).join('\n');
+  const head = ['row', 'status', 'NNGP', 'NTK', 'detects NNGP', 'detects NTK', 'layers / reason'];
+  const lines = rows.map((r) => {
+    const nngp = r.verdicts.find((x) => x.kernel === 'nngp');
+    const ntk = r.verdicts.find((x) => x.kernel === 'ntk');
+    const layers = r.layers + (r.headsScaled ? ' (heads × width factor)' : '');
+    return [r.name, r.status === 'pass' ? 'pass' : r.status.toUpperCase(), verdictCell(nngp), verdictCell(ntk), powerCell(nngp), powerCell(ntk), r.status === 'pass' ? layers : `${layers}: ${r.message}`];
+  });
+  const n = head.length - 1;
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (i < n ? l[i].length : 0))));
+  return [head, ...lines].map((l) => l.map((c, i) => (i < n ? pad(c, widths[i]) : c)).join('  ')).join('\n');
 }
 
 export function formatReport(r: CheckLayerReport, file: string): string {
   const out: string[] = [];
+  const s = r.settings;
   out.push(`check-layer ${file}: type "${r.type}"${r.variant ? `, broken variant "${r.variant}"` : ''}, spec ${JSON.stringify(r.spec)}`);
-  out.push(`each verdict at α = ${r.alphaPerVerdict.toExponential(2)} (family-wise ${r.alpha}, Bonferroni); "refused" = a kernel map declined its input with a KernelError`);
+  out.push(
+    `${s.profile === 'quick' ? 'quick look (--quick): ' : ''}width ${s.width} × factors ${s.scales.join(', ')}, ${s.networks} networks per factor; each verdict at α = ${r.alphaPerVerdict.toExponential(2)} (family-wise ${r.alpha}, Bonferroni)`,
+  );
+  out.push('NNGP/NTK: max|z| of the verdict; detects: the smallest relative kernel error it catches with probability 0.9 at its level, spread uniformly / in one entry');
+  out.push('"refused": a kernel map or factory declined its input with a reason (docs/check-layer.md)');
   out.push('');
   out.push(formatRows(r.table));
   if (r.property) {
@@ -43,7 +59,7 @@ export function formatReport(r: CheckLayerReport, file: string): string {
       const c = p.counterexample;
       out.push('');
       out.push(`FAILING COMPOSITION (shrunk in ${p.shrinks} steps): ${c.layers}`);
-      out.push(`  network seed ${c.composition.seed}, hidden width ${c.composition.width}: ${c.message}`);
+      out.push(`  network seed ${c.composition.seed}: ${c.message}`);
       out.push(`  replay: infinite-attention check-layer ${file}${r.variant ? ` --variant ${r.variant}` : ''} --fc-seed ${p.fcSeed} --fc-path ${p.counterexamplePath} --runs 1`);
     }
   }
@@ -51,30 +67,40 @@ export function formatReport(r: CheckLayerReport, file: string): string {
   out.push(`NTK sites: ${r.sites.status}: ${r.sites.message}`);
   out.push('');
   const rows = [...r.table, ...(r.property?.rows ?? [])];
-  const count = (s: string) => rows.filter((x) => x.status === s).length;
+  const count = (st: string) => rows.filter((x) => x.status === st).length;
+  const weakest = (w: CheckLayerReport['weakest']['table'], what: string) =>
+    w
+      ? `weakest power ${what}: ${w.uniform.kernel.toUpperCase()} of "${w.uniform.row}" detects ${pct(w.uniform.value)} uniform, ${w.entry.kernel.toUpperCase()} of "${w.entry.row}" ${pct(w.entry.value)} in one entry`
+      : `no verdict decided ${what}`;
+  const power = `; ${weakest(r.weakest.table, 'in the table')}${r.property ? `; ${weakest(r.weakest.random, 'in the random compositions')}` : ''}`;
   out.push(
-    `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${count('inconclusive') ? `, ${count('inconclusive')} inconclusive (neither pass nor fail; --require-power makes them fail)` : ''}${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
+    `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${count('inconclusive') ? `, ${count('inconclusive')} inconclusive (neither pass nor fail; --require-power makes them fail)` : ''}${power}${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
   );
   return out.join('\n');
 }
 
 export function checkLayerCommand(): Command {
+  const d = checkProfiles.default;
+  const q = checkProfiles.quick;
   return new Command('check-layer')
-    .description('validate a layer module (default export { type, factory, sample?, broken? }) alone and composed with built-in layers; exit 1 on failure')
+    .description(
+      'validate a layer module (default export { type, factory, sample?, broken?, scale?, headLimit? }) in compositions that cover every input state of the layer contract (docs/check-layer.md); exit 1 on failure',
+    )
     .argument('<file>', 'the layer module, .ts or .js (README, "Adding a layer")')
-    .option('--variant <name>', 'check one of the module\'s broken variants instead (it must fail)')
+    .option('--variant <name>', "check one of the module's broken variants instead (it must fail)")
+    .option('--quick', `a first look: width ${q.width}, ${q.networks} networks, no random compositions (each row states the power it has)`)
     .option('--inputs <file>', 'inputs JSON', resolve(root, 'fixtures/layers/inputs.json'))
     .option('--masked-inputs <file>', 'inputs JSON with padding, for the masked compositions', resolve(root, 'fixtures/layers/inputs-masked.json'))
-    .option('--networks <N>', 'networks per width factor', positiveInt('--networks', 8), 256)
-    .option('--width <n>', 'hidden width at width factor 1', positiveInt('--width', 2), 32)
-    .option('--scales <list>', 'width factors (at least three)', numberList('--scales', false), [1, 2, 4])
-    .option('--runs <n>', 'random compositions drawn by fast-check (0: table only)', positiveInt('--runs', 0), 8)
+    .option('--networks <N>', `networks per width factor (default ${d.networks}; --quick ${q.networks})`, positiveInt('--networks', 8))
+    .option('--width <n>', `hidden width at width factor 1 (default ${d.width}; --quick ${q.width})`, positiveInt('--width', 2))
+    .option('--scales <list>', `width factors, at least three (default ${d.scales.join(',')})`, numberList('--scales', false))
+    .option('--runs <n>', `random compositions drawn by fast-check, 0: table only (default ${d.runs}; --quick ${q.runs})`, positiveInt('--runs', 0))
     .option('--max-shrinks <n>', 'most shrink candidates tried after a failure', positiveInt('--max-shrinks', 0), 24)
     .option('--fc-seed <s>', 'fast-check seed', positiveInt('--fc-seed', 0), 1)
     .option('--fc-path <path>', 'fast-check replay path (printed with a failing composition)')
     .option('--seed <s>', 'network seed of the table rows', positiveInt('--seed', 1), 1)
     .option('--alpha <a>', 'family-wise false-failure rate of the whole check', probability('--alpha'), 1e-3)
-    .option('--only <names>', 'comma-separated table rows to run, e.g. "alone,before layerNorm"')
+    .addOption(new Option('--only <rows>', `comma-separated table rows to run; rows: ${tableRowNames().join(', ')}`))
     .addOption(powerOptions()[0])
     .addOption(powerOptions()[1])
     .addOption(backendOption())
@@ -91,14 +117,16 @@ export function checkLayerCommand(): Command {
         report = await checkLayer(mod, {
           inputs,
           maskedInputs,
+          profile: o.quick ? 'quick' : 'default',
           width: o.width,
           scales: o.scales,
           networks: o.networks,
-          alpha: o.alpha,
           runs: o.runs,
+          alpha: o.alpha,
           fcSeed: o.fcSeed,
           fcPath: o.fcPath,
           maxShrinks: o.maxShrinks,
+          // Row names contain no commas (src/checkLayer/compositions.ts).
           only: o.only ? String(o.only).split(',').map((s: string) => s.trim()) : undefined,
           seed: o.seed,
           variant: o.variant,

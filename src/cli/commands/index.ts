@@ -2,11 +2,8 @@
 import type { Command } from 'commander';
 import { sweepCommand } from './sweep.ts';
 import { checkLayerCommand } from './checkLayer.ts';
-import { addValidateExtras } from './validateExtras.ts';
 import { reportCommand } from './report.ts';
 import { taskCommand, trainCommand } from './train.ts';
-
-export { afterValidate } from './validateExtras.ts';
 
 export function registerCommands(program: Command): void {
   program.addCommand(sweepCommand());
@@ -14,6 +11,4 @@ export function registerCommands(program: Command): void {
   program.addCommand(reportCommand());
   program.addCommand(trainCommand());
   program.addCommand(taskCommand());
-  const validate = program.commands.find((c) => c.name() === 'validate');
-  if (validate) addValidateExtras(validate);
 }

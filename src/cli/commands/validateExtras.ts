@@ -22,7 +22,7 @@ export function addValidateExtras(validate: Command): void {
     .addOption(new Option('--report <dir>', 'also write a report directory: report.md, report.html, results.json, junit.xml'))
     .addOption(new Option('--baseline <file>', 'compare with a stored run (a results.json of validate) and exit 1 on significant drift'))
     .addOption(new Option('--baseline-alpha <a>', 'family-wise false-drift rate of the Monte-Carlo comparisons (Holm)').argParser(probability('--baseline-alpha')).default(1e-3))
-    .addOption(new Option('--write-baseline <file>', 'store this run as a baseline (refresh on purpose: see README, "Regression baselines")'));
+    .addOption(new Option('--write-baseline <file>', 'store this run as a baseline (refresh on purpose: see docs/reports.md, "Regression baselines")'));
 }
 
 export interface ValidateExtrasOptions {

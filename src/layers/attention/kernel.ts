@@ -11,9 +11,12 @@
 import type { AttentionMechanism, AttentionSpec } from '../../spec/types.ts';
 import { KernelError, type KernelState } from '../../kernels/state.ts';
 import type { KernelContext, SamplingMethod } from '../types.ts';
-import { SoftmaxRowIntegrator } from './softmaxRows.ts';
+import { SoftmaxRowIntegrator, type SqrtExpectations } from './softmaxRows.ts';
+
+export type { SqrtExpectations } from './softmaxRows.ts';
 import { embeddedKernels, type EmbeddedKernels } from './posEmb.ts';
-import { allZero, gather, matmul, matmulT, pivotedCholesky } from './linalg.ts';
+import { allZero, gather, matmul, matmulT } from '../../linalg/dense.ts';
+import { pivotedCholesky } from '../../linalg/pivotedCholesky.ts';
 import { fillNormals } from '../../random/normals.ts';
 import { relu } from '../../kernels/activations/relu.ts';
 import { abs } from '../../kernels/activations/abs.ts';
@@ -172,19 +175,6 @@ function linearKernel(pr: Prepared, sc: Scales, mech: AttentionMechanism): { nng
     scatter(ntk, P, idx[pb.x], idx[pb.y], n2.map((v) => sc.s * v + sc.beta));
   }
   return { nngp, ntk };
-}
-
-/**
- * The four expectations of (D.11) for each input pair, tx × ty blocks over valid rows, in the order
- * of Prepared.pairs:
- *   value   E[A Kv A'ᵀ] (D.5),   thv  E[A Θv A'ᵀ] (D.6),   cKq  E[C(Kq)],   cThq  E[C(Θq)] (D.8).
- * Every sqrt-scaled kernel, closed-form or sampled, is assembled from them by `assembleSqrt`.
- */
-export interface SqrtExpectations {
-  readonly value: Float64Array[];
-  readonly thv: Float64Array[];
-  readonly cKq: Float64Array[];
-  readonly cThq: Float64Array[];
 }
 
 /**

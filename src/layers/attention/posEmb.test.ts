@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decayFactor, decayMatrix, embeddedKernels, embeddingWidths } from './posEmb.ts';
-import { pivotedCholesky } from './linalg.ts';
+import { pivotedCholesky } from '../../linalg/pivotedCholesky.ts';
 import type { KernelState } from '../../kernels/state.ts';
 import type { PosEmbSpec } from '../../spec/types.ts';
 

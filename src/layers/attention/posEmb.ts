@@ -10,7 +10,7 @@
  */
 import type { DecaySpec, PosEmbSpec } from '../../spec/types.ts';
 import type { KernelState } from '../../kernels/state.ts';
-import { psdSquareFactor } from './linalg.ts';
+import { psdSquareFactor } from '../../linalg/pivotedCholesky.ts';
 
 /** R (T × T, row-major): R_ab = decay(|a-b|^p); R = I without a decay function. */
 export function decayMatrix(T: number, decay: DecaySpec | null, p: number): Float64Array {

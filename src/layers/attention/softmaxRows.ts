@@ -16,10 +16,22 @@
  * is the standard error (L'Ecuyer & Lemieux 2002, "Recent advances in randomized quasi-Monte Carlo
  * methods"). One shift and one point set serve every entry, so entries stay jointly consistent.
  */
-import type { SqrtExpectations } from './kernel.ts';
-import { pivotedCholesky } from './linalg.ts';
+import { pivotedCholesky } from '../../linalg/pivotedCholesky.ts';
 import { uniformStream } from '../../random/normals.ts';
 import { normalQuantile } from '../../stats/normalQuantile.ts';
+
+/**
+ * The four expectations of (D.11) for each input pair, tx × ty blocks over valid rows, in the order
+ * of Prepared.pairs:
+ *   value   E[A Kv A'ᵀ] (D.5),   thv  E[A Θv A'ᵀ] (D.6),   cKq  E[C(Kq)],   cThq  E[C(Θq)] (D.8).
+ * Every sqrt-scaled kernel, closed-form or sampled, is assembled from them (kernel.ts, `assembleSqrt`).
+ */
+export interface SqrtExpectations {
+  readonly value: Float64Array[];
+  readonly thv: Float64Array[];
+  readonly cKq: Float64Array[];
+  readonly cThq: Float64Array[];
+}
 
 /** One input pair's blocks over valid rows (tx × ty, row-major), as kernel.ts prepares them. */
 export interface RowPair {

@@ -4,12 +4,12 @@
  * simple on purpose; the project's sampler is the real tool.
  */
 import * as tf from '@tensorflow/tfjs';
-import seedrandom from 'seedrandom';
+import { normalStream, seed32, uniformStream } from '../../random/normals.ts';
 import type { FiniteContext, Layer, ParamDecl, ParamMap } from '../types.ts';
 
 /** A distinct non-zero tfjs seed per (run seed, tensor name): tfjs treats 0 as "no seed". */
 export function tensorSeed(seed: number, name: string): number {
-  return seedrandom.alea(`${seed}/${name}`).int32() >>> 0 || 1;
+  return seed32(`${seed}/${name}`);
 }
 
 /** N(0,1) parameters [N, ...shape] for each declaration. */
@@ -29,8 +29,8 @@ export function finiteContext(N: number, M: number, T: number, mask?: Float64Arr
  * `rank` random patterns per position mixed by a fixed Gaussian n-dimensional frame.
  */
 export function structuredInputs(M: number, T: number, n: number, seed: string, rank = 4): Float64Array {
-  const rng = seedrandom.alea(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const rng = uniformStream(seed);
+  const normal = normalStream(`${seed}/frame`);
   const coef = Array.from({ length: M * T }, () => Array.from({ length: rank }, () => 2 * rng() - 1));
   const frame = Array.from({ length: rank }, () => Array.from({ length: n }, normal));
   const x = new Float64Array(M * T * n);

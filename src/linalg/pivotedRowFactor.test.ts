@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pivotedRowFactor } from './pivotedRowFactor.ts';
+import { pivotedRowFactor } from './pivotedCholesky.ts';
 
 /** G = X Xᵀ, optionally rounded to float32 entry by entry as the sampler's Gram is. */
 function gram(X: number[][], f32 = false): Float64Array {

@@ -6,7 +6,7 @@
  * (src/verdicts/maxAbsGaussian.ts). Also the per-entry variances of each estimator, for the
  * variance ratio the reduction buys.
  */
-import { MomentAccumulator } from './accumulator.ts';
+import { MomentAccumulator } from '../estimators/accumulator.ts';
 import { MaxAbsGaussian } from '../verdicts/maxAbsGaussian.ts';
 
 export interface PairedComparison {

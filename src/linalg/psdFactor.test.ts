@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { psdFactor } from './psdFactor.ts';
-import { ar1 } from './testSupport.ts';
+import { psdFactor } from './cholesky.ts';
+import { ar1 } from '../verdicts/testSupport.ts';
 
 function reconstruct(L: Float64Array, m: number): Float64Array {
   const a = new Float64Array(m * m);

@@ -3,10 +3,10 @@
  * and a draw cap, saying so where it stops short; and which sqrt kernels are not sampled at all.
  */
 import { describe, expect, it } from 'vitest';
-import { computeKernel, precisionNote } from './compute.ts';
+import { computeKernel, precisionNote } from './kernel.ts';
 import { parseInputs } from '../spec/schema.ts';
 import { network, dense, attention } from '../spec/builder.ts';
-import { inputState } from './state.ts';
+import { inputState } from '../kernels/state.ts';
 import { buildNetwork } from '../network.ts';
 import { SqrtAttentionSampler } from '../layers/attention/kernel.ts';
 import { normalsDrawn } from '../random/ziggurat.ts';

@@ -4,10 +4,10 @@
  * LayerNorm, pooling and masks, to 1e-10 relative.
  */
 import { describe, expect, it } from 'vitest';
-import { computeKernel } from './compute.ts';
+import { computeKernel } from './kernel.ts';
 import { parseInputs } from '../spec/schema.ts';
 import { network, dense, relu, erf, layerNorm, globalAvgPool, residual, abs } from '../spec/builder.ts';
-import { KernelError } from './state.ts';
+import { KernelError } from '../kernels/state.ts';
 
 type Mat = number[][];
 const inputs = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { solveLowerTriangular } from './solveLowerTriangular.ts';
+import { solveLowerTriangular } from './cholesky.ts';
 
 describe('solveLowerTriangular', () => {
   it('solves L y = b by forward substitution', () => {
