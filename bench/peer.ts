@@ -2,7 +2,8 @@
  * Running the PyTorch peer (bench/peers/torch_peer.py) from Node: whether it can run here, the job
  * it reads (the very specs and inputs our sampler runs), and its two modes, `bench` and `verify`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,6 +27,8 @@ export interface PeerResult {
   readonly meanDiagonal: number;
   /** Share of the wall time spent drawing weights (torch.randn). */
   readonly drawFraction: number;
+  /** The round (networks of seed + round) in serve mode. */
+  readonly round?: number;
   readonly mean?: number[];
   readonly se?: number[];
 }
@@ -35,6 +38,8 @@ export interface PeerOutput {
   readonly torch: string;
   readonly threads: number;
   readonly matmulCeilingGflops: number;
+  /** The BLAS library torch loaded (the reference libblas makes it 5–30× slower than OpenBLAS). */
+  readonly blas?: string;
   readonly peakRssBytes: number;
   readonly results: PeerResult[];
 }
@@ -87,4 +92,66 @@ export function runPeerMode<R>(python: string, mode: 'bench' | 'verify', job: ob
   });
 }
 
-export const runPeer = (python: string, job: object, extra: string[]) => runPeerMode<PeerOutput>(python, 'bench', job, extra);
+
+/** The peer's header in serve mode: what `PeerOutput` has besides results. */
+export type PeerHeader = Omit<PeerOutput, 'results' | 'peakRssBytes'>;
+
+/**
+ * The peer as a server (torch_peer.py serve): one process, started once, answering one round of
+ * one (config, task) per request, so that bench/run.ts can alternate its rounds with ours.
+ */
+export class PeerServer {
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  private readonly dir: string;
+  private buffer = '';
+  private waiting: ((line: string) => void)[] = [];
+  private lines: string[] = [];
+  private failed: Error | null = null;
+  peakRssBytes = 0;
+
+  constructor(python: string, job: object, extra: string[] = []) {
+    this.dir = mkdtempSync(join(tmpdir(), 'ia-bench-'));
+    const file = join(this.dir, 'job.json');
+    writeFileSync(file, JSON.stringify(job));
+    this.child = spawn(python, [PEER_SCRIPT, 'serve', '--input', file, ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child.stdout.on('data', (d: Buffer) => {
+      this.buffer += d.toString();
+      let i: number;
+      while ((i = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, i);
+        this.buffer = this.buffer.slice(i + 1);
+        const w = this.waiting.shift();
+        if (w) w(line);
+        else this.lines.push(line);
+      }
+    });
+    this.child.on('close', (code) => {
+      this.failed = new Error(`the torch peer (serve) exited with ${code}`);
+      for (const w of this.waiting.splice(0)) w('');
+    });
+  }
+
+  private next(): Promise<string> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => this.waiting.push((l) => (this.failed && !l ? reject(this.failed) : resolve(l))));
+  }
+
+  /** Torch's version, threads and matmul ceiling (the first line the server writes). */
+  async header(): Promise<PeerHeader> {
+    return JSON.parse(await this.next()) as PeerHeader;
+  }
+
+  async round(config: string, task: Task, round: number, jacrev: boolean): Promise<PeerResult[]> {
+    this.child.stdin.write(JSON.stringify({ config, task, round, jacrev }) + '\n');
+    const r = JSON.parse(await this.next()) as { results: PeerResult[]; peakRssBytes: number };
+    this.peakRssBytes = Math.max(this.peakRssBytes, r.peakRssBytes);
+    return r.results;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -8,16 +8,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Command, InvalidArgumentError } from 'commander';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendChoice } from '../src/backend.ts';
+import { DEFAULT_PILOT } from '../src/estimators/ensemble.ts';
 import { configByName, configs, D, M, SEED, T, taskFlops, taskSpec, tasks, type Task } from './configs.ts';
 import type { TaskRequest, TaskResult } from './task.ts';
 import { summarise } from './profile.ts';
-import { peerJob, peerUnavailable, runPeer, type PeerOutput, type PeerResult } from './peer.ts';
+import { PeerServer, peerJob, peerUnavailable, type PeerHeader, type PeerResult } from './peer.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REFERENCE_NETWORKS = 1024;
@@ -119,23 +121,59 @@ async function matmulProbes(ceiling: Ceiling, reps = 7): Promise<MatmulProbe[]> 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Ours: one child process per (config, task)
+// Ours: one child process per (config, task), answering rounds on request (bench/task.ts)
 
-function runChild(req: TaskRequest): Promise<TaskResult> {
-  // process.execArgv carries tsx's loader, so the child runs TypeScript exactly as this process does.
-  const child = spawn(process.execPath, [...process.execArgv, join(here, 'task.ts'), JSON.stringify(req)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`bench/task.ts ${req.config} ${req.task} exited with ${code}`));
-      const line = out.trim().split('\n').pop() ?? '';
-      resolve(JSON.parse(line) as TaskResult);
+class OursServer {
+  private buffer = '';
+  private readonly lines: string[] = [];
+  private readonly waiting: ((l: string | null) => void)[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    private readonly what: string,
+  ) {
+    child.stdout.on('data', (d: Buffer) => {
+      this.buffer += d.toString();
+      let i: number;
+      while ((i = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, i);
+        this.buffer = this.buffer.slice(i + 1);
+        const w = this.waiting.shift();
+        if (w) w(line);
+        else this.lines.push(line);
+      }
     });
-  });
+    child.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiting.splice(0)) w(null);
+    });
+  }
+
+  /** Starts bench/task.ts for `req` and waits for its warm-up (and control-variate pilot). */
+  static async start(req: TaskRequest): Promise<OursServer> {
+    // process.execArgv carries tsx's loader, so the child runs TypeScript exactly as this process does.
+    const child = spawn(process.execPath, [...process.execArgv, join(here, 'task.ts'), JSON.stringify(req)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const server = new OursServer(child, `bench/task.ts ${req.config} ${req.task}`);
+    await server.next();
+    return server;
+  }
+
+  private next(): Promise<string> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.closed) return Promise.reject(new Error(`${this.what} exited early`));
+    return new Promise((resolve, reject) => this.waiting.push((l) => (l === null ? reject(new Error(`${this.what} exited early`)) : resolve(l))));
+  }
+
+  async round(round: number): Promise<TaskResult> {
+    this.child.stdin.write(JSON.stringify({ round }) + '\n');
+    return JSON.parse(await this.next()) as TaskResult;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,33 +183,62 @@ interface Comparison {
   readonly config: string;
   readonly task: Task;
   readonly peerVariant: string;
-  /** ours / peer: above 1 we draw networks faster. */
+  /** Rounds compared (ours and the peer alternating, each ratio within one round). */
+  readonly rounds: number;
+  /** ours / peer, median over rounds: above 1 we draw networks faster. */
   readonly networksPerSecondRatio: number;
-  /** ours / peer: below 1 we reach 1 % sooner. */
+  /** ours / peer, median over rounds: below 1 we reach 1 % sooner. */
   readonly timeTo1pctRatio: number;
+  /** The factors of timeTo1pctRatio (medians): seconds per network, networks to 1 %, and ours' pilot (1 + pilot / rest). */
+  readonly perNetworkTimeRatio: number;
+  readonly networksTo1pctRatio: number;
+  readonly pilotFactor: number;
+  /** Every round's time-to-1 % ratio. */
+  readonly timeTo1pctRatios: number[];
 }
+
+const median = (v: readonly number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 
 function compare(ours: readonly TaskResult[], peer: readonly PeerResult[]): Comparison[] {
   const out: Comparison[] = [];
-  for (const o of ours) {
-    const rows = peer.filter((p) => p.config === o.config && p.task === o.task);
-    for (const p of rows)
-      out.push({
-        config: o.config,
-        task: o.task,
-        peerVariant: p.variant,
-        networksPerSecondRatio: o.networksPerSecond / p.networksPerSecond,
-        timeTo1pctRatio: o.secondsTo1pct / p.secondsTo1pct,
+  const keys = [...new Set(ours.map((o) => `${o.config}/${o.task}`))];
+  for (const key of keys) {
+    const os = ours.filter((o) => `${o.config}/${o.task}` === key);
+    const ps = peer.filter((p) => `${p.config}/${p.task}` === key);
+    const variants = [...new Set(ps.map((p) => p.variant))];
+    const rows: { variant: string; pairs: [TaskResult, PeerResult][] }[] = variants.map((v) => ({
+      variant: v,
+      pairs: os.flatMap((o) => ps.filter((p) => p.variant === v && (p.round ?? 0) === o.round).map((p) => [o, p] as [TaskResult, PeerResult])),
+    }));
+    // The issue's target is against the fastest variant to 1 %, round by round.
+    if (variants.length > 1)
+      rows.push({
+        variant: 'fastest',
+        pairs: os.flatMap((o) => {
+          const same = ps.filter((p) => (p.round ?? 0) === o.round);
+          if (same.length === 0) return [];
+          return [[o, same.reduce((a, b) => (b.secondsTo1pct < a.secondsTo1pct ? b : a))] as [TaskResult, PeerResult]];
+        }),
       });
-    // The issue's target is against the fastest variant to 1 %.
-    if (rows.length > 1) {
-      const best = rows.reduce((a, b) => (b.secondsTo1pct < a.secondsTo1pct ? b : a));
+    for (const { variant, pairs } of rows) {
+      if (pairs.length === 0) continue;
+      const [config, task] = key.split('/') as [string, Task];
+      const ratios = pairs.map(([o, p]) => o.secondsTo1pct / p.secondsTo1pct);
       out.push({
-        config: o.config,
-        task: o.task,
-        peerVariant: `fastest (${best.variant})`,
-        networksPerSecondRatio: o.networksPerSecond / best.networksPerSecond,
-        timeTo1pctRatio: o.secondsTo1pct / best.secondsTo1pct,
+        config,
+        task,
+        peerVariant: variant === 'fastest' ? `fastest (${[...new Set(pairs.map(([, p]) => p.variant))].join('/')})` : variant,
+        rounds: pairs.length,
+        networksPerSecondRatio: median(pairs.map(([o, p]) => o.networksPerSecond / p.networksPerSecond)),
+        timeTo1pctRatio: median(ratios),
+        perNetworkTimeRatio: median(pairs.map(([o, p]) => p.networksPerSecond / o.networksPerSecond)),
+        networksTo1pctRatio: median(pairs.map(([o, p]) => o.networksTo1pct / p.networksTo1pct)),
+        pilotFactor: median(pairs.map(([o]) => o.secondsTo1pct / (o.networksTo1pct / o.networksPerSecond))),
+        timeTo1pctRatios: ratios,
       });
     }
   }
@@ -252,6 +319,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--python <path>', 'the Python that has torch', '/usr/bin/python3')
     .option('--peer-threads <k>', "torch threads (default: torch's own)", wholeAtLeast(1))
     .option('--jacrev-networks <n>', "cap on the peer's vmap(jacrev) run, the slow one", wholeAtLeast(2))
+    .option('--rounds <r>', 'timed rounds per configuration and task, ours and the peer alternating (ratios are medians over rounds)', wholeAtLeast(1), 3)
+    .option('--pilot <n>', "control variates' pilot networks for our sampler (0: none; estimate's controlVariates)", wholeAtLeast(0), DEFAULT_PILOT)
     .option('--out <file>', 'JSON results', join(here, 'results', 'latest.json'))
     .option('--profile <dir>', 'also write a CPU profile of each timed run to <dir> and time every tfjs kernel (a rerun)')
     .option('--check-peer', 'only check the peer against our estimator on tiny networks (bench/peers/check.ts)');
@@ -267,6 +336,8 @@ async function main(argv: string[]): Promise<void> {
     python: string;
     peerThreads?: number;
     jacrevNetworks?: number;
+    rounds: number;
+    pilot: number;
     out: string;
     checkPeer?: boolean;
     profile?: string;
@@ -285,15 +356,64 @@ async function main(argv: string[]): Promise<void> {
   log(`ceiling ${ceiling.gflops.toFixed(1)} GFLOP/s (${ceiling.shape}, best of ${ceiling.reps} per shape)`);
   const probes = await matmulProbes(ceiling);
 
+  // Rounds alternate ours and the peer on the same configuration and task, so that both see the
+  // same load on this shared machine; the ratios are medians over rounds.
+  const rounds = o.profile ? 1 : o.rounds;
+  let peerWhy: string | null = o.peer ? peerUnavailable(o.python) : 'skipped (--no-peer)';
+  let peer: PeerServer | null = null;
+  let peerHeader: PeerHeader | null = null;
+  if (peerWhy === null) {
+    const extra = [...(o.peerThreads ? ['--threads', String(o.peerThreads)] : []), ...(o.jacrevNetworks ? ['--jacrev-networks', String(o.jacrevNetworks)] : [])];
+    try {
+      peer = new PeerServer(o.python, peerJob(o.configs, o.tasks, o.networks), extra);
+      peerHeader = await peer.header();
+    } catch (e) {
+      peerWhy = `failed: ${(e as Error).message}`;
+      peer = null;
+    }
+  }
   const ours: TaskResult[] = [];
+  const peerResults: PeerResult[] = [];
+  const loads: { config: string; task: Task; round: number; load1: number }[] = [];
   for (const name of o.configs)
     for (const task of o.tasks) {
-      log(`ours ${name} ${task}: ${o.networks} networks…`);
+      log(`ours ${name} ${task}: warm-up${o.pilot ? `, control-variate pilot of ${o.pilot} networks` : ''}…`);
       const prof = o.profile ? { cpuProfile: resolve(o.profile, `${name}-${task}.cpuprofile`), kernelProfile: true } : {};
-      const r = await runChild({ config: name, task, networks: o.networks, backend: o.backend, workers: o.workers, ...(o.chunk ? { chunk: o.chunk } : {}), ...prof });
-      log(`  ${sig(r.networksPerSecond)} networks/s, time to 1 % ${duration(r.secondsTo1pct)}`);
-      ours.push(r);
+      const server = await OursServer.start({
+        config: name,
+        task,
+        networks: o.networks,
+        backend: o.backend,
+        workers: o.workers,
+        pilot: o.pilot,
+        ...(o.chunk ? { chunk: o.chunk } : {}),
+        ...prof,
+      });
+      try {
+        for (let r = 0; r < rounds; r++) {
+          const load1 = loadavg()[0];
+          loads.push({ config: name, task, round: r, load1 });
+          const mine = await server.round(r);
+          ours.push(mine);
+          let theirs = '';
+          if (peer) {
+            try {
+              // vmap(jacrev) is the slow variant: one round of it is enough to place it.
+              const res = await peer.round(name, task, r, r === 0);
+              peerResults.push(...res);
+              theirs = `; peer ${res.map((x) => `${x.variant} ${sig(x.networksPerSecond)}/s`).join(', ')}`;
+            } catch (e) {
+              peerWhy = `failed: ${(e as Error).message}`;
+              peer = null;
+            }
+          }
+          log(`  round ${r + 1}/${rounds} (load ${load1.toFixed(1)}): ours ${sig(mine.networksPerSecond)} networks/s, time to 1 % ${duration(mine.secondsTo1pct)}${theirs}`);
+        }
+      } finally {
+        server.close();
+      }
     }
+  peer?.close();
 
   // Load from other processes can only slow the ceiling down: measure it again after our runs and
   // keep the better of the two, so that a busy moment at the start does not flatter every fraction.
@@ -302,28 +422,27 @@ async function main(argv: string[]): Promise<void> {
   if (again.gflops > ceiling.gflops) ceiling = again;
   const ceilingRuns = [first.gflops, again.gflops];
   for (const x of probes) (x as { fractionOfCeiling: number }).fractionOfCeiling = x.gflops / ceiling.gflops;
-
-  let peer: PeerOutput | null = null;
-  let peerWhy: string | null = o.peer ? peerUnavailable(o.python) : 'skipped (--no-peer)';
-  if (peerWhy === null) {
-    log(`torch peer: ${o.networks} networks per config and task…`);
-    const extra = [
-      ...(o.peerThreads ? ['--threads', String(o.peerThreads)] : []),
-      ...(o.jacrevNetworks ? ['--jacrev-networks', String(o.jacrevNetworks)] : []),
-    ];
-    try {
-      peer = await runPeer(o.python, peerJob(o.configs, o.tasks, o.networks), extra);
-    } catch (e) {
-      peerWhy = `failed: ${(e as Error).message}`;
-    }
-  }
-  const comparisons = peer ? compare(ours, peer.results) : [];
+  const comparisons = peerResults.length ? compare(ours, peerResults) : [];
 
   const flopsOf = (config: string, task: Task) => taskFlops(taskSpec(configByName(config), task), task, { M, T, d: D });
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, tfjs: tf.version.tfjs },
-    options: { networks: o.networks, configs: o.configs, tasks: o.tasks, seed: SEED, M, T, d: D, backend: o.backend, workers: o.workers, peerThreads: o.peerThreads ?? null },
+    options: {
+      networks: o.networks,
+      configs: o.configs,
+      tasks: o.tasks,
+      seed: SEED,
+      M,
+      T,
+      d: D,
+      backend: o.backend,
+      workers: o.workers,
+      peerThreads: o.peerThreads ?? null,
+      rounds,
+      pilot: o.pilot,
+    },
+    load: { atStart: loadavg(), perRound: loads },
     ceiling: { ...ceiling, runs: ceilingRuns },
     matmulProbes: probes,
     ours: ours.map((r) => ({
@@ -332,12 +451,14 @@ async function main(argv: string[]): Promise<void> {
       secondsFor1024: REFERENCE_NETWORKS / r.networksPerSecond,
       secondsFor1024Measured: r.networks === REFERENCE_NETWORKS,
     })),
-    peer: peer
+    peer: peerHeader
       ? {
-          ...peer,
-          results: peer.results.map((p) => {
-            const gflops = (flopsOf(p.config, p.task) * p.networksPerSecond) / 1e9;
-            return { ...p, gflops, fractionOfWasmCeiling: gflops / ceiling.gflops, fractionOfTorchCeiling: gflops / peer!.matmulCeilingGflops };
+          ...peerHeader,
+          peakRssBytes: peer?.peakRssBytes ?? null,
+          ...(peerWhy ? { failed: peerWhy } : {}),
+          results: peerResults.map((x) => {
+            const gflops = (flopsOf(x.config, x.task) * x.networksPerSecond) / 1e9;
+            return { ...x, gflops, fractionOfWasmCeiling: gflops / ceiling.gflops, fractionOfTorchCeiling: gflops / peerHeader!.matmulCeilingGflops };
           }),
         }
       : { unavailable: peerWhy },
@@ -354,63 +475,98 @@ async function main(argv: string[]): Promise<void> {
   p(`  candidates at the start: ${Object.entries(first.candidates).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   p('Matmul probes (GFLOP/s, fraction of the ceiling):');
   p(`  ${probes.map((x) => `${x.name}: ${sig(x.gflops)} (${pct(x.fractionOfCeiling)})`).join('\n  ')}`);
-  p(`M = ${M} inputs, T = ${T}, d = ${D}, seed ${SEED}, ${o.networks} networks per run; backend ${ours[0]?.backend ?? o.backend}; ours on ${o.workers === 1 ? 'one thread' : `${o.workers} worker threads`}`);
+  const l1 = loads.map((x) => x.load1);
+  p(
+    `M = ${M} inputs, T = ${T}, d = ${D}, seed ${SEED} + round, ${o.networks} networks per round, ${rounds} round(s); backend ${ours[0]?.backend ?? o.backend}; ours on ${o.workers === 1 ? 'one thread' : `${o.workers} worker threads`}; control variates ${o.pilot ? `with a ${o.pilot}-network pilot` : 'off'}`,
+  );
+  p(`Load average (1 min) at the rounds' starts: median ${median(l1).toFixed(1)}, range ${Math.min(...l1).toFixed(1)}–${Math.max(...l1).toFixed(1)} on ${report.machine.cpus} CPUs`);
   p();
-  p('Ours');
+  // Per configuration and task: the median over rounds of each figure.
+  const groups = <R extends TaskResult>(xs: readonly R[]) => [...new Set(xs.map((r) => `${r.config}/${r.task}`))].map((k) => xs.filter((r) => `${r.config}/${r.task}` === k));
+  const med = <R extends TaskResult>(rs: readonly R[], f: (r: R) => number) => median(rs.map(f));
+  p('Ours (medians over rounds; "plain" is the estimator without control variates on the same networks)');
   p(
     table(
-      ['config', 'task', 'networks/s', `s/${REFERENCE_NETWORKS}`, 'GFLOP/s', '% ceiling', 'normals/net', 'peak RSS MB', 'tensors', 'rel.sd/net', 'nets to 1%', 'time to 1%'],
-      report.ours.map((r) => [
-        r.config,
-        r.task,
-        sig(r.networksPerSecond),
-        (r.secondsFor1024Measured ? '' : '~') + sig(r.secondsFor1024),
-        sig(r.gflops),
-        pct(r.fractionOfCeiling),
-        r.normalsPerNetwork ?? '—',
-        mb(r.peakRssBytes),
-        `${r.numTensorsBefore}→${r.numTensorsAfter}`,
-        sig(r.perNetworkRelStd),
-        r.networksTo1pct,
-        duration(r.secondsTo1pct),
-      ]),
+      ['config', 'task', 'networks/s', `s/${REFERENCE_NETWORKS}`, 'GFLOP/s', '% ceiling', 'normals/net', 'peak RSS MB', 'tensors', 'rel.sd/net plain→cv', 'nets to 1% plain→cv', 'pilot', 'time to 1%', 'load'],
+      groups(report.ours).map((rs) => {
+        const r = rs[0];
+        const nps = med(rs, (x) => x.networksPerSecond);
+        const plain = r.plain ? `${sig(med(rs, (x) => x.plain!.perNetworkRelStd))}→` : '';
+        const plainN = r.plain ? `${Math.round(med(rs, (x) => x.plain!.networksTo1pct))}→` : '';
+        return [
+          r.config,
+          r.task,
+          sig(nps),
+          (r.secondsFor1024Measured ? '' : '~') + sig(REFERENCE_NETWORKS / nps),
+          sig(med(rs, (x) => x.gflops)),
+          pct(med(rs, (x) => x.fractionOfCeiling)),
+          r.normalsPerNetwork ?? '—',
+          mb(Math.max(...rs.map((x) => x.peakRssBytes))),
+          `${r.numTensorsBefore}→${rs[rs.length - 1].numTensorsAfter}`,
+          plain + sig(med(rs, (x) => x.perNetworkRelStd)),
+          plainN + Math.round(med(rs, (x) => x.networksTo1pct)),
+          r.pilot ? `${r.pilot.networks} in ${sig(r.pilot.seconds)} s, ${r.pilot.sites.length} sites` : '—',
+          duration(med(rs, (x) => x.secondsTo1pct)),
+          median(loads.filter((x) => x.config === r.config && x.task === r.task).map((x) => x.load1)).toFixed(1),
+        ];
+      }),
     ),
   );
   if (o.networks !== REFERENCE_NETWORKS) p(`(~: extrapolated from ${o.networks} networks)`);
   p();
   if (o.profile) printProfiles(ours, o.profile, ceiling.gflops, p);
-  if (!peer) {
+  if (!peerHeader || peerResults.length === 0) {
     p(`PyTorch peer: UNAVAILABLE, ${peerWhy}. No ratios to the peer in this run.`);
     return;
   }
   const pr = report.peer as { results: (PeerResult & { gflops: number; fractionOfWasmCeiling: number; fractionOfTorchCeiling: number })[] };
-  p(`PyTorch peer: torch ${peer.torch}, ${peer.threads} thread(s), torch matmul ceiling ${peer.matmulCeilingGflops.toFixed(1)} GFLOP/s, peak RSS ${mb(peer.peakRssBytes)} MB`);
+  p(
+    `PyTorch peer: torch ${peerHeader.torch}, ${peerHeader.threads} thread(s), BLAS ${peerHeader.blas ?? 'unknown'}, torch matmul ceiling ${peerHeader.matmulCeilingGflops.toFixed(1)} GFLOP/s, peak RSS ${mb(peer?.peakRssBytes ?? 0)} MB${peerWhy ? `; ${peerWhy}` : ''}`,
+  );
+  const peerGroups = [...new Set(pr.results.map((r) => `${r.config}/${r.task}/${r.variant}`))].map((k) => pr.results.filter((r) => `${r.config}/${r.task}/${r.variant}` === k));
   p(
     table(
-      ['config', 'task', 'variant', 'networks', 'networks/s', 'GFLOP/s', '% WASM ceil.', '% torch ceil.', 'drawing', 'rel.sd/net', 'nets to 1%', 'time to 1%'],
-      pr.results.map((r) => [
-        r.config,
-        r.task,
-        r.variant,
-        r.networks,
-        sig(r.networksPerSecond),
-        sig(r.gflops),
-        pct(r.fractionOfWasmCeiling),
-        pct(r.fractionOfTorchCeiling),
-        pct(r.drawFraction),
-        sig(r.perNetworkRelStd),
-        r.networksTo1pct,
-        duration(r.secondsTo1pct),
-      ]),
+      ['config', 'task', 'variant', 'rounds', 'networks', 'networks/s', 'GFLOP/s', '% WASM ceil.', '% torch ceil.', 'drawing', 'rel.sd/net', 'nets to 1%', 'time to 1%'],
+      peerGroups.map((rs) => {
+        const r = rs[0];
+        const m = (f: (x: (typeof rs)[number]) => number) => median(rs.map(f));
+        return [
+          r.config,
+          r.task,
+          r.variant,
+          rs.length,
+          r.networks,
+          sig(m((x) => x.networksPerSecond)),
+          sig(m((x) => x.gflops)),
+          pct(m((x) => x.fractionOfWasmCeiling)),
+          pct(m((x) => x.fractionOfTorchCeiling)),
+          pct(m((x) => x.drawFraction)),
+          sig(m((x) => x.perNetworkRelStd)),
+          Math.round(m((x) => x.networksTo1pct)),
+          duration(m((x) => x.secondsTo1pct)),
+        ];
+      }),
       3,
     ),
   );
   p();
-  p('Ours ÷ peer (networks/s: above 1 we are faster; time to 1 %: below 1 we are faster)');
+  p('Ours ÷ peer, medians over rounds (networks/s: above 1 we are faster; time to 1 %: below 1 we are faster).');
+  p('time to 1 % = (s per network) × (networks to 1 %) × (pilot factor): the last three columns are those factors.');
   p(
     table(
-      ['config', 'task', 'peer variant', 'networks/s ratio', 'time-to-1% ratio'],
-      comparisons.map((c) => [c.config, c.task, c.peerVariant, sig(c.networksPerSecondRatio), sig(c.timeTo1pctRatio)]),
+      ['config', 'task', 'peer variant', 'rounds', 'networks/s ratio', 'time-to-1% ratio', 'per-round', 's/net ratio', 'nets ratio', 'pilot factor'],
+      comparisons.map((c) => [
+        c.config,
+        c.task,
+        c.peerVariant,
+        c.rounds,
+        sig(c.networksPerSecondRatio),
+        sig(c.timeTo1pctRatio),
+        c.timeTo1pctRatios.map((x) => sig(x, 2)).join(' '),
+        sig(c.perNetworkTimeRatio),
+        sig(c.networksTo1pctRatio),
+        sig(c.pilotFactor),
+      ]),
       3,
     ),
   );

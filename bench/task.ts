@@ -1,15 +1,19 @@
 /**
- * One (config, task) measurement of our sampler, run in a process of its own by bench/run.ts so
- * that its peak RSS and tensor counts are its own (the WASM heap only grows, and maxRSS is a
- * process-wide high-water mark). Prints one JSON object on stdout.
+ * Our sampler on one (config, task), in a process of its own started by bench/run.ts (so that its
+ * peak RSS and tensor counts are its own: the WASM heap only grows, and maxRSS is a process-wide
+ * high-water mark). It warms up once, fits the control variates once (their pilot, timed), then
+ * answers one timed round per line of stdin, `{"round": r}` (networks of seed SEED + r), with one
+ * JSON TaskResult per line on stdout, until stdin ends: bench/run.ts alternates these rounds with
+ * the peer's so that both see the same load.
  *
- *   tsx bench/task.ts '{"config":"R1","task":"ntk","networks":64}'
+ *   echo '{"round":0}' | tsx bench/task.ts '{"config":"R1","task":"ntk","networks":64}'
  */
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { estimate } from '../src/estimators/ensemble.ts';
-import { estimateParallel } from '../src/estimators/parallel.ts';
+import { createInterface } from 'node:readline';
+import { estimate, fitControlVariatesOnPilot, type ControlVariateFits } from '../src/estimators/ensemble.ts';
+import { closeWorkerPools, estimateParallel } from '../src/estimators/parallel.ts';
 import { relativePrecision } from '../src/kernels/compute.ts';
 import { normalsDrawn } from '../src/random/ziggurat.ts';
 import type { BackendChoice } from '../src/backend.ts';
@@ -29,6 +33,8 @@ export interface TaskRequest {
   readonly kernelProfile?: boolean;
   /** Worker threads (`estimate --workers k`); the warm-up starts them. 1 runs on this thread. */
   readonly workers?: number;
+  /** Control variates' pilot networks (estimate's controlVariates); 0 for none. */
+  readonly pilot?: number;
 }
 
 export interface KernelTime {
@@ -79,6 +85,15 @@ export interface TaskResult {
   readonly secondsTo1pct: number;
   readonly meanDiagonal: number;
   readonly kernelProfile?: KernelProfile;
+  /** The round (seed SEED + round). */
+  readonly round: number;
+  /**
+   * With control variates: the plain estimator on the same networks (null with worker threads,
+   * whose merged shards keep the adjusted accumulators only), and the pilot's networks and
+   * seconds (spent once per process; time to 1 % adds them).
+   */
+  readonly plain: { readonly perNetworkRelStd: number; readonly networksTo1pct: number } | null;
+  readonly pilot: { readonly networks: number; readonly seconds: number; readonly sites: readonly string[] } | null;
 }
 
 export interface MatmulTime {
@@ -139,7 +154,8 @@ async function profileKernels(run: () => Promise<unknown>): Promise<KernelProfil
   return { wallMs, kernelMs: byKernel.reduce((a, k) => a + k.ms, 0), matmul, byKernel, byKernelAndShape };
 }
 
-export async function runTask(req: TaskRequest): Promise<TaskResult> {
+/** Set up once (warm-up, control-variate fit); then `round(r)` times networks of seed SEED + r. */
+export async function taskServer(req: TaskRequest): Promise<{ round: (r: number) => Promise<TaskResult> }> {
   const c = configByName(req.config);
   const spec = taskSpec(c, req.task);
   const batch = inputBatch(c.masked);
@@ -151,73 +167,102 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
   } as const;
   const workers = req.workers ?? 1;
   if (workers > 1 && (req.cpuProfile || req.kernelProfile)) throw new Error('profiles need one thread: drop --workers or --profile');
+  let fits: ControlVariateFits | null = null;
+  const cv = () => (fits ? { controlVariates: { fits } } : {});
   const run = async (networks: number, seed: number) => {
-    if (workers === 1) return estimate(spec, batch, { ...common, networks, seed });
-    const m = await estimateParallel(spec, batch, { ...common, networks, seed, workers });
+    if (workers === 1) {
+      const r = await estimate(spec, batch, { ...common, ...cv(), networks, seed });
+      const plain = r.controlVariates?.plain[req.task] ?? null;
+      return { ...r, plain: plain ? { mean: plain.mean, se: plain.standardError() } : null };
+    }
+    const m = await estimateParallel(spec, batch, { ...common, ...cv(), networks, seed, workers });
     const acc = (req.task === 'nngp' ? m.nngp : m.ntk)!;
     const mean = new Float64Array(acc.mean);
     const se = acc.standardError();
-    return { M: m.M, T: m.T, networks: m.networks, seconds: m.seconds, backend: m.backends.join('+'), nngp: mean, nngpSE: se, ntk: mean, ntkSE: se };
+    return { M: m.M, T: m.T, networks: m.networks, seconds: m.seconds, backend: m.backends.join('+'), nngp: mean, nngpSE: se, ntk: mean, ntkSE: se, plain: null };
   };
-  // Warm-up on other networks (another seed), so the timed run starts from a settled backend (and,
+  // Warm-up on other networks (another seed), so the timed runs start from a settled backend (and,
   // with worker threads, from started threads: the pool keeps them).
-  await run(Math.max(workers * 2, req.warmup ?? Math.min(64 * workers, req.networks)), SEED + 1);
-  const before = tf.memory().numTensors;
-  let session: Session | null = null;
-  if (req.cpuProfile) {
-    session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
+  await run(Math.max(workers * 2, req.warmup ?? Math.min(64 * workers, req.networks)), SEED + 1000);
+  // The pilot (its own seed, derived from the run's); once per process, timed, added to time to 1 %.
+  let pilot: TaskResult['pilot'] = null;
+  if (req.pilot) {
+    const t0 = performance.now();
+    fits = await fitControlVariatesOnPilot(spec, batch, { ...common, networks: 2, seed: SEED }, req.pilot);
+    const fit = fits[req.task];
+    pilot = { networks: req.pilot, seconds: (performance.now() - t0) / 1000, sites: fit ? fit.sites : [] };
   }
-  const drawnBefore = normalsDrawn();
-  const r = await run(req.networks, SEED);
-  const normalsPerNetwork = workers === 1 ? Math.round((normalsDrawn() - drawnBefore) / req.networks) : null;
-  if (session && req.cpuProfile) {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(req.cpuProfile, JSON.stringify(profile));
-    session.disconnect();
-  }
-  const after = tf.memory().numTensors;
-  const kernelProfile = req.kernelProfile
-    ? await profileKernels(() => estimate(spec, batch, { ...common, networks: req.networks, seed: SEED }))
-    : undefined;
-  const P = r.M * r.T;
-  const mean = (req.task === 'nngp' ? r.nngp : r.ntk) as Float64Array;
-  const se = (req.task === 'nngp' ? r.nngpSE : r.ntkSE) as Float64Array;
-  const precision = relativePrecision(se, mean, P);
-  const perNetworkRelStd = precision * Math.sqrt(r.networks);
-  const networksTo1pct = Math.max(2, Math.ceil((perNetworkRelStd / 0.01) ** 2));
-  let diag = 0;
-  for (let a = 0; a < P; a++) diag += Math.abs(mean[a * P + a]);
-  const flopsPerNetwork = taskFlops(spec, req.task, batch);
-  const nps = r.networks / r.seconds;
-  return {
-    config: c.name,
-    task: req.task,
-    backend: r.backend,
-    networks: r.networks,
-    seconds: r.seconds,
-    networksPerSecond: nps,
-    flopsPerNetwork,
-    gflops: (flopsPerNetwork * nps) / 1e9,
-    // Node reports maxRSS in kilobytes.
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    numTensorsBefore: before,
-    numTensorsAfter: after,
-    normalsPerNetwork,
-    workers,
-    precision,
-    perNetworkRelStd,
-    networksTo1pct,
-    secondsTo1pct: networksTo1pct / nps,
-    meanDiagonal: diag / P,
-    ...(kernelProfile ? { kernelProfile } : {}),
+  const round = async (roundIndex: number): Promise<TaskResult> => {
+    const seed = SEED + roundIndex;
+    const before = tf.memory().numTensors;
+    let session: Session | null = null;
+    if (req.cpuProfile) {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    const drawnBefore = normalsDrawn();
+    const r = await run(req.networks, seed);
+    const normalsPerNetwork = workers === 1 ? Math.round((normalsDrawn() - drawnBefore) / req.networks) : null;
+    if (session && req.cpuProfile) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(req.cpuProfile, JSON.stringify(profile));
+      session.disconnect();
+    }
+    const after = tf.memory().numTensors;
+    const kernelProfile = req.kernelProfile ? await profileKernels(() => estimate(spec, batch, { ...common, ...cv(), networks: req.networks, seed })) : undefined;
+    const P = r.M * r.T;
+    const mean = (req.task === 'nngp' ? r.nngp : r.ntk) as Float64Array;
+    const se = (req.task === 'nngp' ? r.nngpSE : r.ntkSE) as Float64Array;
+    const to1pct = (rel: number) => Math.max(2, Math.ceil((rel / 0.01) ** 2));
+    const precision = relativePrecision(se, mean, P);
+    const perNetworkRelStd = precision * Math.sqrt(r.networks);
+    const networksTo1pct = to1pct(perNetworkRelStd);
+    const plainRel = r.plain ? relativePrecision(r.plain.se, r.plain.mean, P) * Math.sqrt(r.networks) : null;
+    let diag = 0;
+    for (let a = 0; a < P; a++) diag += Math.abs(mean[a * P + a]);
+    const flopsPerNetwork = taskFlops(spec, req.task, batch);
+    const nps = r.networks / r.seconds;
+    return {
+      config: c.name,
+      task: req.task,
+      backend: r.backend,
+      networks: r.networks,
+      seconds: r.seconds,
+      networksPerSecond: nps,
+      flopsPerNetwork,
+      gflops: (flopsPerNetwork * nps) / 1e9,
+      // Node reports maxRSS in kilobytes.
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      numTensorsBefore: before,
+      numTensorsAfter: after,
+      normalsPerNetwork,
+      workers,
+      precision,
+      perNetworkRelStd,
+      networksTo1pct,
+      secondsTo1pct: networksTo1pct / nps + (pilot?.seconds ?? 0),
+      meanDiagonal: diag / P,
+      round: roundIndex,
+      plain: plainRel === null ? null : { perNetworkRelStd: plainRel, networksTo1pct: to1pct(plainRel) },
+      pilot,
+      ...(kernelProfile ? { kernelProfile } : {}),
+    };
   };
+  return { round };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const req = JSON.parse(process.argv[2] ?? '') as TaskRequest;
-  const result = await runTask(req);
-  process.stdout.write(JSON.stringify(result) + '\n');
+  const server = await taskServer(req);
+  process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    const { round } = JSON.parse(line) as { round: number };
+    process.stdout.write(JSON.stringify(await server.round(round)) + '\n');
+  }
+  // Idle worker threads do not keep the process alive, but end them so it exits at once.
+  await closeWorkerPools();
 }

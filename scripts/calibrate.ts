@@ -188,8 +188,8 @@ async function sample(job: SampleJob, store: string): Promise<RunRecord> {
   const F = scales.length;
   const raw = new Float32Array(2 * F * networks * P * P);
   r.estimates.forEach((e, f) => {
-    raw.set(e.result.kernels!.nngp!, f * networks * P * P);
-    raw.set(e.result.kernels!.ntk!, (F + f) * networks * P * P);
+    raw.set(e.kernels!.nngp!, f * networks * P * P);
+    raw.set(e.kernels!.ntk!, (F + f) * networks * P * P);
   });
   const rawName = `raw/${job.id.replaceAll('/', '_').replaceAll(':', '-')}.f32`;
   mkdirSync(resolve(store, 'raw'), { recursive: true });

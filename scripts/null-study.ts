@@ -85,8 +85,8 @@ async function runStudyJob(job: StudyJob, store: string): Promise<StudyRecord> {
   const F = scales.length;
   const raw = new Float32Array(2 * F * job.networks * P * P);
   r.estimates.forEach((e, f) => {
-    raw.set(e.result.kernels!.nngp!, (0 * F + f) * job.networks * P * P);
-    raw.set(e.result.kernels!.ntk!, (1 * F + f) * job.networks * P * P);
+    raw.set(e.kernels!.nngp!, (0 * F + f) * job.networks * P * P);
+    raw.set(e.kernels!.ntk!, (1 * F + f) * job.networks * P * P);
   });
   const rawName = `raw/${job.arch}-${job.seed}-${job.networks}.f32`;
   mkdirSync(resolve(store, 'raw'), { recursive: true });

@@ -36,13 +36,13 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
   return r.stdout;
 }
 
-/** The README's softsign layer ("Adding a layer", step 1), as a user copies it into a project. */
+/** The softsign layer of docs/check-layer.md ("Your first layer", step 1), as a user copies it into a project. */
 function readmeLayer(): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const readme = readFileSync(join(root, 'docs/check-layer.md'), 'utf8');
   const step = readme.indexOf('**1. The file.**');
   const start = readme.indexOf('```ts\n', step);
   const end = readme.indexOf('\n```', start);
-  if (step < 0 || start < 0 || end < 0) throw new Error('README.md: no ```ts block after "**1. The file.**" in "Adding a layer"');
+  if (step < 0 || start < 0 || end < 0) throw new Error('docs/check-layer.md: no ```ts block after "**1. The file.**" in "Your first layer"');
   return readme.slice(start + '```ts\n'.length, end + 1);
 }
 
@@ -117,15 +117,15 @@ describe.each(projects)('installed into a $name project', (p) => {
     expect(out.ntk).toEqual(Array.from(ours.ntk));
   });
 
-  it('npx infinite-attention check-layer loads the README layer, which imports only from the package', () => {
-    const r = run(npm, ['exec', '--offline', '--', 'infinite-attention', 'check-layer', 'layers/softsign.ts', '--only', 'alone,after relu', '--runs', '0', '--networks', '16', '--json', '--quiet'], dir());
+  it('npx infinite-attention check-layer loads the layer of docs/check-layer.md, which imports only from the package', () => {
+    const r = run(npm, ['exec', '--offline', '--', 'infinite-attention', 'check-layer', 'layers/softsign.ts', '--only', 'gaussian,general', '--runs', '0', '--networks', '16', '--json', '--quiet'], dir());
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     const report = JSON.parse(r.stdout) as CheckLayerReport;
-    // "after relu" is refused with the layer's own KernelError: the CLI recognises it as one only
+    // "general" (after a relu) is refused with the layer's own KernelError: the CLI recognises it as one only
     // when the layer file and the CLI share one copy of the package's modules.
     expect(report.table.map((row) => [row.name, row.status])).toEqual([
-      ['alone', 'pass'],
-      ['after relu', 'refused'],
+      ['gaussian', 'pass'],
+      ['general', 'refused'],
     ]);
     expect(report.passed).toBe(true);
   });
@@ -161,7 +161,7 @@ describe('installed into a "type": "module" project', () => {
     }
   });
 
-  it('the declarations type-check the README layer in a strict TypeScript project', () => {
+  it('the declarations type-check the layer of docs/check-layer.md in a strict TypeScript project', () => {
     writeFileSync(
       join(dir(), 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, include: ['layers/softsign.ts'] }),

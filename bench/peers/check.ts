@@ -146,7 +146,7 @@ export async function checkPeer(opts: { python?: string; exactNetworks?: number;
     for (const method of ['autodiff', 'contraction'] as const) {
       let theta: Float64Array;
       try {
-        theta = (await estimate(specs.ntk, batch, { networks: nExact, seed, nngp: false, ntk: true, ntkMethod: method, backend: 'wasm' })).ntk!;
+        theta = (await estimate(specs.ntk, batch, { networks: nExact, seed, nngp: false, ntk: true, ntkMethod: method, averageReadout: false, preactivations: false, backend: 'wasm' })).ntk!;
       } catch (e) {
         say(false, `same weights: our NTK (${method}) threw: ${String((e as Error).message).split('\n')[0]}`);
         continue;

@@ -17,6 +17,7 @@ every weight N(0, 1), every scale in the forward pass), N networks batched in ev
 
 Usage:
   torch_peer.py bench  --input configs.json [--networks N] [--jacrev-networks N] [--threads K]
+  torch_peer.py serve  --input configs.json [...]  (rounds on request: one JSON line in, one out)
   torch_peer.py verify --input params.json        (per-network kernels for given weights)
 
 Prints one JSON object on stdout. Progress goes to stderr.
@@ -416,6 +417,62 @@ def log(msg):
     print(f"torch_peer: {msg}", file=sys.stderr, flush=True)
 
 
+def run_one(c, task, N, Nj, seed, args, jacrev=True):
+    """The variants of one (config, task) on N networks of `seed` (jacrev on Nj): result dicts."""
+    x, ctx = input_tensors(c["inputs"])
+    M, T, d = ctx.M, ctx.T, x.shape[-1]
+    spec = c["specs"][task]
+    decls = param_decls(spec["layers"], d, T, "layers")
+    per_net = sum(math.prod(s) for _, s, _ in decls)
+    base = {"config": c["name"], "task": task}
+    if task == "nngp":
+        chunk = clamp(2**25 // per_net, 1, 256)
+        log(f"{c['name']} nngp plain, {N} networks in chunks of {chunk}")
+        acc, *timing = run_variant(lambda p: nngp_plain(spec, x, ctx, p), decls, N, chunk, seed)
+        return [summarise(acc, timing, N, chunk, dict(base, variant="plain"), args.means)]
+    trainable = {k for k, _, tr in decls if tr}
+    chunk = clamp(2**25 // per_net, 1, 256)
+    log(f"{c['name']} ntk gram, {N} networks in chunks of {chunk}")
+    acc, *timing = run_variant(lambda p: ntk_gram(spec, x, ctx, p), decls, N, chunk, seed)
+    gram = summarise(acc, timing, N, chunk, dict(base, variant="gram"), args.means)
+    if args.no_jacrev or not jacrev:
+        return [gram]
+    jchunk = clamp(2**24 // (per_net * M), 1, 64)
+    log(f"{c['name']} ntk jacrev, {Nj} networks in chunks of {jchunk}")
+    acc, *timing = run_variant(lambda p: ntk_jacrev(spec, x, ctx, p, trainable), decls, Nj, jchunk, seed)
+    jac = summarise(acc, timing, Nj, jchunk, dict(base, variant="jacrev"), args.means)
+    # Both variants compute the same per-network NTK, so they need the same number of
+    # networks: it comes from the gram run (at least as many networks), the time per
+    # network from each variant's own run. The ratio of their times to 1 % is then their
+    # speed ratio, not noise in two variance estimates.
+    jac["networksTo1pct"] = gram["networksTo1pct"]
+    jac["secondsTo1pct"] = gram["networksTo1pct"] / jac["networksPerSecond"]
+    return [gram, jac]
+
+
+def blas_library():
+    """The BLAS the process loaded (after a matmul): Debian's torch links the libblas.so.3
+    alternative, which is the slow reference BLAS unless an optimised one (libopenblas0-openmp)
+    is installed."""
+    try:
+        with open("/proc/self/maps") as fh:
+            libs = {line.split()[-1] for line in fh if "blas" in line.lower() and "/" in line}
+        return ", ".join(sorted(libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def header():
+    ceiling = matmul_ceiling()
+    return {
+        "peer": "torch",
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "matmulCeilingGflops": ceiling,
+        "blas": blas_library(),
+    }
+
+
 def cmd_bench(args):
     with open(args.input) as fh:
         job = json.load(fh)
@@ -424,48 +481,34 @@ def cmd_bench(args):
     Nj = min(N, args.jacrev_networks or N)
     results = []
     for c in job["configs"]:
-        x, ctx = input_tensors(c["inputs"])
-        M, T, d = ctx.M, ctx.T, x.shape[-1]
         for task in c["tasks"]:
-            spec = c["specs"][task]
-            decls = param_decls(spec["layers"], d, T, "layers")
-            per_net = sum(math.prod(s) for _, s, _ in decls)
-            base = {"config": c["name"], "task": task}
-            if task == "nngp":
-                chunk = clamp(2**25 // per_net, 1, 256)
-                log(f"{c['name']} nngp plain, {N} networks in chunks of {chunk}")
-                acc, *timing = run_variant(lambda p: nngp_plain(spec, x, ctx, p), decls, N, chunk, seed)
-                results.append(summarise(acc, timing, N, chunk, dict(base, variant="plain"), args.means))
-                continue
-            trainable = {k for k, _, tr in decls if tr}
-            chunk = clamp(2**25 // per_net, 1, 256)
-            log(f"{c['name']} ntk gram, {N} networks in chunks of {chunk}")
-            acc, *timing = run_variant(lambda p: ntk_gram(spec, x, ctx, p), decls, N, chunk, seed)
-            gram = summarise(acc, timing, N, chunk, dict(base, variant="gram"), args.means)
-            results.append(gram)
-            if args.no_jacrev:
-                continue
-            jchunk = clamp(2**24 // (per_net * M), 1, 64)
-            log(f"{c['name']} ntk jacrev, {Nj} networks in chunks of {jchunk}")
-            acc, *timing = run_variant(lambda p: ntk_jacrev(spec, x, ctx, p, trainable), decls, Nj, jchunk, seed)
-            jac = summarise(acc, timing, Nj, jchunk, dict(base, variant="jacrev"), args.means)
-            # Both variants compute the same per-network NTK, so they need the same number of
-            # networks: it comes from the gram run (at least as many networks), the time per
-            # network from each variant's own run. The ratio of their times to 1 % is then their
-            # speed ratio, not noise in two variance estimates.
-            jac["networksTo1pct"] = gram["networksTo1pct"]
-            jac["secondsTo1pct"] = gram["networksTo1pct"] / jac["networksPerSecond"]
-            results.append(jac)
-    out = {
-        "peer": "torch",
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "matmulCeilingGflops": matmul_ceiling(),
-        "peakRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "results": results,
-    }
+            results += run_one(c, task, N, Nj, seed, args)
+    out = dict(header(), peakRssBytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, results=results)
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
+
+
+def cmd_serve(args):
+    """Rounds on request, for bench/run.ts to alternate with ours: reads the job's path from the
+    command line, then one request per line of stdin, {"config", "task", "round", "jacrev"}, and
+    answers each with one JSON line (the results of that round, networks of seed + round). The
+    first line out is the header (torch version, threads, matmul ceiling)."""
+    with open(args.input) as fh:
+        job = json.load(fh)
+    seed = job.get("seed", 1)
+    N = args.networks or job["networks"]
+    Nj = min(N, args.jacrev_networks or N)
+    configs = {c["name"]: c for c in job["configs"]}
+    print(json.dumps(header()), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        res = run_one(configs[req["config"]], req["task"], N, Nj, seed + req["round"], args, req.get("jacrev", True))
+        for r in res:
+            r["round"] = req["round"]
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        print(json.dumps({"results": res, "peakRssBytes": rss}), flush=True)
 
 
 def cmd_verify(args):
@@ -490,20 +533,21 @@ def cmd_verify(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("bench")
-    b.add_argument("--input", required=True)
-    b.add_argument("--networks", type=int, default=0, help="overrides the job's count")
-    b.add_argument("--jacrev-networks", type=int, default=0, help="caps the vmap(jacrev) run (it is the slow one)")
-    b.add_argument("--no-jacrev", action="store_true")
-    b.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own)")
-    b.add_argument("--means", action="store_true", help="include the mean and SE matrices")
+    for name in ("bench", "serve"):
+        b = sub.add_parser(name)
+        b.add_argument("--input", required=True)
+        b.add_argument("--networks", type=int, default=0, help="overrides the job's count")
+        b.add_argument("--jacrev-networks", type=int, default=0, help="caps the vmap(jacrev) run (it is the slow one)")
+        b.add_argument("--no-jacrev", action="store_true")
+        b.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own)")
+        b.add_argument("--means", action="store_true", help="include the mean and SE matrices")
     v = sub.add_parser("verify")
     v.add_argument("--input", required=True)
     v.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    (cmd_bench if args.cmd == "bench" else cmd_verify)(args)
+    {"bench": cmd_bench, "serve": cmd_serve, "verify": cmd_verify}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ import { MomentAccumulator } from './accumulator.ts';
 import { lazyParams } from './params.ts';
 import { ConditionalPreactivations } from './preactivations.ts';
 import { ntkByAutodiff } from './ntkAutodiff.ts';
-import { ntkByContraction } from './ntkContraction.ts';
+import { ntkByContraction, type ContractionOptions } from './ntkContraction.ts';
+import { applyControlVariates, fitControlVariates, SiteFeatures, type ControlVariateFit } from './controlVariates.ts';
+import { seed32 } from '../random/normals.ts';
 
 export interface EstimateOptions {
   readonly networks: number;
@@ -33,13 +35,19 @@ export interface EstimateOptions {
    * the Gram of the full parameter gradients: the plain reference the other is tested against).
    */
   readonly ntkMethod?: 'contraction' | 'autodiff';
-  /** Average a final dense readout out of the NNGP exactly (default true); false gives the plain estimator. */
+  /**
+   * Average a final dense readout out exactly (default true): for the NNGP its weights and bias
+   * (nngpChunk), for the NTK the norm of its weights (ntkChunk); false gives the plain estimators.
+   */
   readonly averageReadout?: boolean;
   /**
-   * Draw the NNGP's hidden pre-activations from their law given the layer's input where that is
-   * cheaper than drawing the weights (default true, on the wasm, cpu and tensorflow backends;
-   * preactivations.ts). Same law, so the same mean and variance; false draws every weight. The NTK always draws weights, so with both estimated a
-   * network's NNGP and NTK then come from different draws.
+   * Draw what a site's input lets the network see of its weight, given that input, where that is
+   * cheaper than drawing the weight (default true, on the wasm, cpu and tensorflow backends): the
+   * NNGP's hidden pre-activations (preactivations.ts), and for a single-output-position NTK the
+   * component of the weight in the input's row space and the rest given the back-propagated
+   * signals (conditionalSites.ts). The same law, so the same mean and variance; false draws every
+   * weight. A network's NNGP and NTK share the pre-activation draws where both use them and differ
+   * elsewhere (nothing pairs them).
    */
   readonly preactivations?: boolean;
   /** Track the covariance across all P² entries (accumulators' `cov`, O(P⁴) per network); default false. */
@@ -54,11 +62,34 @@ export interface EstimateOptions {
   /** Keep each block's accumulators in the result (`blocks`), for shard files and workers. */
   readonly keepBlocks?: boolean;
   /**
-   * Also return every network's kernel matrices (`kernels`, [networks, P²] row-major, the float32
-   * values the accumulators saw): for resampling the ensemble (a bootstrap over networks) and for
-   * calibration runs that re-evaluate verdicts offline. Default false.
+   * Called with each network's kernel (P² values, row-major, float32) before it is accumulated, and
+   * with control variates the adjusted kernel the estimate accumulates: for paired comparisons of
+   * estimators on the same networks. The arrays may be reused after the call; copy what you keep.
    */
-  readonly collectKernels?: boolean;
+  readonly perNetwork?: (network: number, kernel: 'nngp' | 'ntk', values: Float32Array, adjusted?: Float64Array) => void;
+  /**
+   * Subtract control variates (controlVariates.ts): per site the Gram innovation y yᵀ/m − s² x xᵀ,
+   * whose mean is exactly zero, with coefficients fitted on `pilot` networks (DEFAULT_PILOT) of an
+   * independent seed, or given (`fits`, e.g. by the parent of worker threads). The networks of the
+   * run stay i.i.d. and the estimator unbiased; the result's `controlVariates` holds the plain
+   * estimator's accumulators on the same networks and the pilot's cost. Default off.
+   */
+  readonly controlVariates?: boolean | { readonly pilot?: number; readonly fits?: ControlVariateFits };
+}
+
+/** Fitted control-variate coefficients per kernel. */
+export interface ControlVariateFits {
+  readonly nngp: ControlVariateFit | null;
+  readonly ntk: ControlVariateFit | null;
+  /** Seconds the pilot took (0 when the fits came from elsewhere). */
+  readonly pilotSeconds: number;
+}
+
+/** With `controlVariates`: what they cost and what the plain estimator gives on the same networks. */
+export interface ControlVariateReport {
+  readonly fits: ControlVariateFits;
+  /** The plain per-network kernels' accumulators, same networks (null for a kernel not estimated). */
+  readonly plain: { readonly nngp: MomentAccumulator | null; readonly ntk: MomentAccumulator | null };
 }
 
 /**
@@ -97,8 +128,8 @@ export interface EstimateResult {
   readonly blocks: BlockAccumulators[] | null;
   /** With `collectOutputs`: [networks, M·T] row-major, channel 0 of each network's output; else null. */
   readonly outputs: Float64Array | null;
-  /** With `collectKernels`: each network's NNGP and NTK, [networks, P²] row-major; else null. */
-  readonly kernels: { readonly nngp: Float32Array | null; readonly ntk: Float32Array | null } | null;
+  /** With `controlVariates`: their fits and the plain estimator on the same networks; else null. */
+  readonly controlVariates: ControlVariateReport | null;
 }
 
 function checkSeed(seed: number): void {
@@ -146,10 +177,13 @@ function nngpChunk(
   params: ParamMap,
   n: number,
   preactivations: PreactivationSampler | undefined,
-): tf.Tensor3D {
-  return tf.tidy(() => {
+  observer: SiteFeatures | undefined,
+): { kernel: tf.Tensor3D; features: Float64Array[] | null } {
+  let features: Float64Array[] | null = null;
+  const kernel = tf.tidy(() => {
     const { x, ctx } = inputs;
-    const { y, ctx: out } = (head ? head.body : stack).forward(x, params, { ...ctx, preactivations });
+    const { y, ctx: out } = (head ? head.body : stack).forward(x, params, { ...ctx, preactivations, ...(observer ? { observer } : {}) });
+    if (observer) features = observer.features(n);
     const [, M, T, C] = y.shape;
     const flat = y.reshape([n, M * T, C]);
     // An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop).
@@ -164,6 +198,7 @@ function nngpChunk(
     const valid = out.mask.reshape([1, M * T, 1]);
     return gram.mul(valid).mul(valid.reshape([1, 1, M * T])) as tf.Tensor3D;
   });
+  return { kernel, features };
 }
 
 /** The spec with its last layer narrowed to one output channel (the scalar readout of the NTK). */
@@ -186,6 +221,67 @@ export function splitReadout(spec: NetworkSpec, batch: InputBatch): ReadoutSplit
   if (last.type !== 'dense' || spec.layers.length < 2) return null;
   // Same paths (`layers[i]`) as the full network, so the parameters drawn for it fit the body.
   return { body: buildNetwork({ layers: spec.layers.slice(0, -1) }, batch), wStd: last.wStd, bStd: last.bStd };
+}
+
+/** The scalar readout's site prefix, weight key and input width (its weights' count per network). */
+interface ReadoutWeights {
+  readonly prefix: string;
+  readonly weight: string;
+  readonly width: number;
+}
+
+function readoutOf(stack: Stack): ReadoutWeights {
+  const last = stack.layers[stack.layers.length - 1];
+  return { prefix: `${last.path}|`, weight: `${last.path}|W`, width: last.inWidth };
+}
+
+/**
+ * Per-network NTK matrices [n, P, P] of a chunk (scalar readout f = s·z w + σb b, w ∈ R^m).
+ *
+ * With `readout`, the scale of the readout weights w is averaged out exactly. Every signal the
+ * reverse pass carries is linear in w, so Θ = Θ_ro + |w|²·Θ₁(w/|w|), where Θ_ro, the readout's own
+ * terms (s² z zᵀ and the bias), and the unit-vector part Θ₁ do not depend on |w|; and for Gaussian w
+ * the norm |w|² ~ χ²_m is independent of the direction w/|w|. So
+ *   E[Θ | z, w/|w|] = Θ_ro + m · Θ₁ = Θ_ro + (m/|w|²)(Θ − Θ_ro),
+ * the conditional expectation of the plain estimator given everything but |w|: the same mean, and
+ * (Rao–Blackwell) no more variance (docs/estimators.md).
+ */
+function ntkChunk(
+  stack: Stack,
+  readout: ReadoutWeights | null,
+  batch: InputBatch,
+  params: ParamMap,
+  n: number,
+  input: () => InputTensors,
+  method: 'contraction' | 'autodiff',
+  conditional: ContractionOptions['conditional'],
+  observer: SiteFeatures | undefined,
+): { kernel: tf.Tensor3D; features: Float64Array[] | null } {
+  const opts: ContractionOptions = { ...(readout ? { split: readout.prefix } : {}), ...(conditional ? { conditional } : {}) };
+  // The features come from the pass that computes Θ when it runs the reverse pass by hand (its
+  // forward draws are the estimator's); otherwise from a plain forward over the same weights.
+  const inPass = method === 'contraction' && stack.forwardBack !== undefined;
+  const { theta, part, features: passFeatures } = (method === 'autodiff' ? ntkByAutodiff : ntkByContraction)(stack, batch, params, n, input, {
+    ...opts,
+    ...(observer && inPass ? { observer } : {}),
+  });
+  let features = passFeatures ?? null;
+  if (observer && !inPass)
+    tf.tidy(() => {
+      const { x, ctx } = input();
+      stack.forward(x, params, { ...ctx, observer });
+      features = observer.features(n);
+    });
+  if (!readout || !part) return { kernel: theta, features };
+  const kernel = tf.tidy(() => {
+    const w = params[readout.weight];
+    const factor = tf.div(readout.width, w.square().sum(w.shape.slice(1).map((_, i) => i + 1))).reshape([n, 1, 1]);
+    const out = part.add(theta.sub(part).mul(factor)) as tf.Tensor3D;
+    theta.dispose();
+    part.dispose();
+    return out;
+  });
+  return { kernel, features };
 }
 
 /** Channel 0 of the full network's output for a chunk: [n, P] (the per-network scalar readout the NTK differentiates). */
@@ -220,6 +316,43 @@ export async function estimate(specOrJson: NetworkSpec, batchOrJson: InputBatch 
   if (!Number.isInteger(opts.networks) || opts.networks < (opts.keepBlocks ? 1 : 2))
     throw new Error(`networks must be a whole number ≥ 2 (standard errors need two), got ${opts.networks}`);
   await initBackend(opts.backend ?? 'auto');
+  const cv = opts.controlVariates;
+  if (!cv) return run(spec, batch, opts, null);
+  const fits = typeof cv === 'object' && cv.fits ? cv.fits : await fitControlVariatesOnPilot(spec, batch, opts, typeof cv === 'object' ? cv.pilot : undefined);
+  return run(spec, batch, opts, { fits });
+}
+
+/** Pilot networks of the control variates unless told otherwise. */
+export const DEFAULT_PILOT = 64;
+
+/** The pilot's seed: its own streams, apart from the run's. */
+export const pilotSeed = (seed: number) => seed32(`control-variates/pilot/${seed}`);
+
+/**
+ * Fits the control variates' coefficients on `pilot` networks of an independent seed (pilotSeed):
+ * the same for every shard and worker of a run, so merged results stay bit-identical.
+ */
+export async function fitControlVariatesOnPilot(spec: NetworkSpec, batch: InputBatch, opts: EstimateOptions, pilot = DEFAULT_PILOT): Promise<ControlVariateFits> {
+  if (!Number.isInteger(pilot) || pilot < 8) throw new Error(`controlVariates.pilot must be a whole number ≥ 8, got ${pilot}`);
+  await initBackend(opts.backend ?? 'auto');
+  const start = performance.now();
+  const sink: CollectSink = { nngp: { K: [], F: [], sites: [] }, ntk: { K: [], F: [], sites: [] } };
+  const { onProgress: _p, perNetwork: _n, keepBlocks: _k, firstNetwork: _f, collectOutputs: _o, ...rest } = opts;
+  const r = await run(spec, batch, { ...rest, networks: pilot, seed: pilotSeed(opts.seed) }, { collect: sink });
+  const P = r.M * r.T;
+  const valid = r.T === batch.T ? batch.mask : new Float64Array(P).fill(1);
+  const fit = (c: CollectSink["nngp"]) => (c.K.length > 0 ? fitControlVariates(c.K, c.F, c.sites, P, valid) : null);
+  return { nngp: fit(sink.nngp), ntk: fit(sink.ntk), pilotSeconds: (performance.now() - start) / 1000 };
+}
+
+interface CollectSink {
+  readonly nngp: { K: Float64Array[]; F: Float64Array[]; sites: string[] };
+  readonly ntk: { K: Float64Array[]; F: Float64Array[]; sites: string[] };
+}
+
+type ControlVariateMode = { readonly collect: CollectSink } | { readonly fits: ControlVariateFits };
+
+async function run(spec: NetworkSpec, batch: InputBatch, opts: EstimateOptions, cv: ControlVariateMode | null): Promise<EstimateResult> {
   const stack = buildNetwork(spec, batch);
   const P = batch.M * stack.T;
   const doNngp = opts.nngp ?? true;
@@ -236,10 +369,8 @@ export async function estimate(specOrJson: NetworkSpec, batchOrJson: InputBatch 
   // channel, so their network's readout has width 1 (channel 0 of any width has the same law).
   const nngpStack = head ? head.body : stack;
   const scalarStack = buildNetwork(scalarReadout(spec), batch);
+  const ntkReadout = head ? readoutOf(scalarStack) : null;
   const outputs = opts.collectOutputs ? new Float64Array(opts.networks * P) : null;
-  const kernels = opts.collectKernels
-    ? { nngp: doNngp ? new Float32Array(opts.networks * P * P) : null, ntk: doNtk ? new Float32Array(opts.networks * P * P) : null }
-    : null;
   const needed = new Map<string, ParamDecl>();
   const declKey = (d: ParamDecl) => `${d.name}#${d.shape.join('x')}`;
   if (doNngp) for (const d of nngpStack.params) needed.set(declKey(d), d);
@@ -260,6 +391,9 @@ export async function estimate(specOrJson: NetworkSpec, batchOrJson: InputBatch 
     blockN = blockT = null;
   };
   const inputs = inputCache(batch);
+  const fits = cv && 'fits' in cv ? cv.fits : null;
+  const plainN = fits?.nngp ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
+  const plainT = fits?.ntk ? new MomentAccumulator(P * P, opts.covariance ?? false) : null;
   try {
     for (let done = 0; done < opts.networks; ) {
       const global = first + done;
@@ -274,20 +408,43 @@ export async function estimate(specOrJson: NetworkSpec, batchOrJson: InputBatch 
       try {
         const scalarParams = paramsFor(scalarStack, drawn);
         const sampler = preactivations ? new ConditionalPreactivations(opts.seed, global) : undefined;
-        for (const [acc, run, keep] of [
-          [blockN, () => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler), kernels?.nngp],
+        for (const [acc, kind, pass] of [
+          [blockN, 'nngp', (o?: SiteFeatures) => nngpChunk(nngpStack, head, inputs.get(n), paramsFor(nngpStack, drawn), n, sampler, o)],
           [
             blockT,
-            () => (opts.ntkMethod === 'autodiff' ? ntkByAutodiff : ntkByContraction)(scalarStack, batch, scalarParams, n, () => inputs.get(n)),
-            kernels?.ntk,
+            'ntk',
+            (o?: SiteFeatures) =>
+              ntkChunk(scalarStack, ntkReadout, batch, scalarParams, n, () => inputs.get(n), opts.ntkMethod ?? 'contraction', preactivations ? { seed: opts.seed, first: global } : undefined, o),
           ],
         ] as const) {
           if (!acc) continue;
-          const t = run();
-          const data = await t.data();
-          t.dispose();
-          for (let k = 0; k < n; k++) acc.add(data.subarray(k * P * P, (k + 1) * P * P));
-          keep?.set(data.subarray(0, n * P * P), done * P * P);
+          const fit = fits ? fits[kind] : null;
+          const observer = cv && 'collect' in cv ? new SiteFeatures(batch.M, batch.T, P) : fit && fit.sites.length > 0 ? new SiteFeatures(batch.M, batch.T, P, new Set(fit.sites)) : undefined;
+          const { kernel, features } = pass(observer);
+          const data = (await kernel.data()) as Float32Array;
+          kernel.dispose();
+          for (let k = 0; k < n; k++) {
+            const values = data.subarray(k * P * P, (k + 1) * P * P);
+            if (cv && 'collect' in cv) {
+              const sink = cv.collect[kind];
+              sink.sites.splice(0, sink.sites.length, ...observer!.keys);
+              sink.K.push(Float64Array.from(values));
+              sink.F.push(features![k]);
+            }
+            if (fit && observer) {
+              if (observer.keys.join() !== fit.sites.join())
+                throw new Error(`control variates: the pass saw sites [${observer.keys.join(', ')}], the fit has [${fit.sites.join(', ')}]`);
+              (kind === 'nngp' ? plainN : plainT)!.add(values);
+              const adjusted = applyControlVariates(values, features![k], fit);
+              opts.perNetwork?.(global + k, kind, values, adjusted);
+              acc.add(adjusted);
+            } else {
+              // No site earned its cost on the pilot: the plain estimator, recorded as such too.
+              if (fit) (kind === 'nngp' ? plainN : plainT)!.add(values);
+              opts.perNetwork?.(global + k, kind, values, fit ? Float64Array.from(values) : undefined);
+              acc.add(values);
+            }
+          }
         }
         if (outputs) {
           const t = outputChunk(scalarStack, batch, inputs.get(n), scalarParams, n);
@@ -321,7 +478,7 @@ export async function estimate(specOrJson: NetworkSpec, batchOrJson: InputBatch 
     seconds: (performance.now() - start) / 1000,
     accumulators: { nngp: accN, ntk: accT },
     outputs,
-    kernels,
+    controlVariates: fits ? { fits, plain: { nngp: plainN, ntk: plainT } } : null,
     blocks: opts.keepBlocks ? blocks : null,
     memory: { start: memoryStart, end: { numTensors: tf.memory().numTensors, rssMB: process.memoryUsage().rss / 2 ** 20 } },
   };

@@ -11,7 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
-import type { EstimateOptions } from './ensemble.ts';
+import { fitControlVariatesOnPilot, type EstimateOptions } from './ensemble.ts';
 import { mergeShards, type MergedEstimate, type ShardFile } from './shards.ts';
 import type { ShardJob, WorkerJob } from './shardWorker.ts';
 
@@ -123,10 +123,17 @@ export async function runOnWorkers<R>(workers: number, jobFor: (w: number) => Om
 export async function estimateParallel(
   spec: NetworkSpec,
   batch: InputBatch,
-  opts: Omit<EstimateOptions, 'firstNetwork' | 'keepBlocks'> & { readonly workers: number },
+  opts: Omit<EstimateOptions, 'firstNetwork' | 'keepBlocks' | 'perNetwork'> & { readonly workers: number },
 ): Promise<MergedEstimate & { seconds: number }> {
   const start = performance.now();
-  const { onProgress, workers, ...rest } = opts;
+  const { onProgress, workers, ...options } = opts;
+  // Control variates: one pilot here, its coefficients to every worker (identical fits, so the
+  // merged result is the single-threaded one).
+  const cv = options.controlVariates;
+  const rest =
+    cv && !(typeof cv === 'object' && cv.fits)
+      ? { ...options, controlVariates: { fits: await fitControlVariatesOnPilot(spec, batch, options, typeof cv === 'object' ? cv.pilot : undefined) } }
+      : options;
   const p = pool(workers);
   const done = new Array<number>(workers).fill(0);
   const plainBatch = { ...batch, x: Array.from(batch.x), mask: Array.from(batch.mask) };

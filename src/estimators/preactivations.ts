@@ -9,8 +9,50 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PreactivationSampler } from '../layers/types.ts';
-import { pivotedRowFactor } from '../numerics/pivotedRowFactor.ts';
+import { pivotedRowFactor } from '../linalg/pivotedCholesky.ts';
 import { fillNormals, parameterKey } from '../random/normals.ts';
+
+/** x xᵀ per network, [N, R, R]. An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop). */
+export function rowGram(x: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => tf.matMul(x, x.transpose([0, 2, 1])));
+}
+
+/** Row factors of N Gram matrices, packed to the largest rank (zero columns beyond each network's own). */
+export interface RowFactors {
+  /** [N, R, rMax] row-major: network k's F (F Fᵀ = G_k) in its first ranks[k] columns. */
+  readonly F: Float32Array;
+  readonly ranks: readonly number[];
+  readonly rMax: number;
+  /** Per network, the row taken at each step of the pivoted factorisation (pivotedRowFactor). */
+  readonly pivots: readonly Int32Array[];
+}
+
+/**
+ * Factors N Gram matrices g ([N, R, R], float32 products of length-n rows) at their numerical rank:
+ * a row whose squared sine to the span of the rows taken is at most n·2⁻²³ is within the rounding of
+ * a float32 length-n dot product, so every entry of G − F Fᵀ is below G's own rounding at the scale
+ * of its rows (src/linalg/pivotedCholesky.ts). Null when g is not finite (the caller then lets the plain
+ * product carry the NaN to the output rather than hide it).
+ */
+export function rowFactors(g: Float32Array, N: number, R: number, n: number): RowFactors | null {
+  for (let i = 0; i < g.length; i++) if (g[i] - g[i] !== 0) return null;
+  const relTol = n * 2 ** -23;
+  // Factors go into an R-column buffer, then are packed to the largest rank found.
+  const full = new Float32Array(N * R * R);
+  const ranks: number[] = [];
+  const pivots: Int32Array[] = [];
+  for (let k = 0; k < N; k++) {
+    const p = new Int32Array(R);
+    ranks.push(pivotedRowFactor(g, k * R * R, R, relTol, full, k * R * R, R, p));
+    pivots.push(p);
+  }
+  const rMax = Math.max(1, ...ranks);
+  if (rMax === R) return { F: full, ranks, rMax, pivots };
+  const F = new Float32Array(N * R * rMax);
+  for (let k = 0; k < N; k++)
+    for (let i = 0; i < R; i++) F.set(full.subarray((k * R + i) * R, (k * R + i) * R + rMax), (k * R + i) * rMax);
+  return { F, ranks, rMax, pivots };
+}
 
 interface Factor {
   /** [N, R, rMax], network k's factor in its first ranks[k] columns. */
@@ -59,27 +101,9 @@ export class ConditionalPreactivations implements PreactivationSampler {
   }
 
   private factor(x: tf.Tensor3D, N: number, R: number, n: number): Factor | null {
-    // An explicit transpose keeps WASM on its XNNPACK GEMM (a transposed operand takes a scalar loop).
-    const xt = x.transpose([0, 2, 1]);
-    const gram = tf.matMul(x, xt);
-    xt.dispose();
-    const g = gram.dataSync() as Float32Array;
+    const gram = rowGram(x);
+    const f = rowFactors(gram.dataSync() as Float32Array, N, R, n);
     gram.dispose();
-    // Not finite: let the plain product carry the NaN to the output rather than hide it.
-    for (let i = 0; i < g.length; i++) if (g[i] - g[i] !== 0) return null;
-    // Stop at the numerical rank: a row whose squared sine to the span of the rows taken is at most
-    // n·2⁻²³ is within the rounding of a float32 length-n dot product, so every entry of G − F Fᵀ is
-    // below G's own rounding at the scale of its rows (pivotedRowFactor.ts).
-    const relTol = n * 2 ** -23;
-    // Factors go into an R-column buffer, then are packed to the largest rank found.
-    const full = new Float32Array(N * R * R);
-    const ranks: number[] = [];
-    for (let k = 0; k < N; k++) ranks.push(pivotedRowFactor(g, k * R * R, R, relTol, full, k * R * R, R));
-    const rMax = Math.max(1, ...ranks);
-    if (rMax === R) return { F: tf.tensor3d(full, [N, R, R]), ranks };
-    const F = new Float32Array(N * R * rMax);
-    for (let k = 0; k < N; k++)
-      for (let i = 0; i < R; i++) F.set(full.subarray((k * R + i) * R, (k * R + i) * R + rMax), (k * R + i) * rMax);
-    return { F: tf.tensor3d(F, [N, R, rMax]), ranks };
+    return f && { F: tf.tensor3d(f.F, [N, R, f.rMax]), ranks: f.ranks };
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { MomentAccumulator, type AccumulatorJSON } from './accumulator.ts';
-import { BLOCK, estimate, type EstimateOptions } from './ensemble.ts';
+import { BLOCK, DEFAULT_PILOT, estimate, fitControlVariatesOnPilot, type EstimateOptions } from './ensemble.ts';
 
 export const SHARD_FORMAT = 'infinite-attention/shard@1';
 
@@ -60,6 +60,10 @@ export async function runShard(
   opts: Omit<EstimateOptions, 'firstNetwork' | 'keepBlocks'> & { readonly shard: ShardSpec },
 ): Promise<ShardFile> {
   const blocks: ShardFile['blocks'] = [];
+  // Control variates: one pilot for all of this shard's blocks (the same fit every shard makes).
+  const cv = opts.controlVariates;
+  if (cv && !(typeof cv === 'object' && cv.fits))
+    opts = { ...opts, controlVariates: { fits: await fitControlVariatesOnPilot(spec, batch, opts, typeof cv === 'object' ? cv.pilot : undefined) } };
   let M = batch.M;
   let T = batch.T;
   let backend = '';
@@ -72,8 +76,10 @@ export async function runShard(
 }
 
 /** What must agree for shards to merge: the spec, the inputs and the sampler's choices that change its draws. */
-export function runKey(spec: NetworkSpec, batch: InputBatch, opts: Pick<EstimateOptions, 'preactivations' | 'averageReadout'> = {}): string {
-  const sampler = { preactivations: opts.preactivations !== false, averageReadout: opts.averageReadout !== false };
+export function runKey(spec: NetworkSpec, batch: InputBatch, opts: Pick<EstimateOptions, 'preactivations' | 'averageReadout' | 'controlVariates'> = {}): string {
+  const cv = opts.controlVariates;
+  const pilot = !cv ? null : typeof cv === 'object' ? (cv.fits ? ((cv.fits.nngp ?? cv.fits.ntk)?.pilot ?? null) : (cv.pilot ?? DEFAULT_PILOT)) : DEFAULT_PILOT;
+  const sampler = { preactivations: opts.preactivations !== false, averageReadout: opts.averageReadout !== false, controlVariatesPilot: pilot };
   return JSON.stringify({ spec, x: Array.from(batch.x), mask: Array.from(batch.mask), sampler });
 }
 

@@ -22,6 +22,21 @@ export const finite: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = {
   tanh: (x) => tf.tanh(x),
 };
 
+/**
+ * φ′ of each built-in activation, for the reverse pass written out (Layer.forwardBack): given the
+ * input x and the output y = φ(x), the factor that multiplies ∂f/∂y elementwise.
+ */
+export const finiteDerivative: Record<ActivationName, ((x: tf.Tensor, y: tf.Tensor) => tf.Tensor) | null> = {
+  // φ′(0) = 0 as in tfjs's own gradient; a.s. irrelevant for Gaussian pre-activations.
+  relu: (x) => tf.step(x),
+  erf: (x) => tf.exp(tf.neg(tf.square(x))).mul(2 / Math.sqrt(Math.PI)),
+  abs: (x) => tf.sign(x),
+  identity: null,
+  // d/dx x·Φ(x) = Φ(x) + x·φ(x).
+  gelu: (x) => tf.erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5).add(x.mul(tf.exp(x.square().mul(-0.5))).mul(1 / Math.sqrt(2 * Math.PI))),
+  tanh: (_x, y) => tf.sub(1, tf.square(y)),
+};
+
 export function activationKernel(s: KernelState, math: ActivationMath, path: string): KernelState {
   if (math.name === 'identity') return s;
   const P = s.M * s.T;
@@ -65,5 +80,10 @@ export const activation: LayerFactory<ActivationSpec> = (spec, site) => {
     params: [],
     kernel: (s) => activationKernel(s, math, site.path),
     forward: (x, _p, ctx) => ({ y: f(x) as tf.Tensor4D, ctx }),
+    forwardBack(x, _p, ctx) {
+      const y = f(x) as tf.Tensor4D;
+      const dphi = finiteDerivative[spec.type];
+      return { y, ctx, back: (dy, needInput) => (needInput ? (dphi ? (dy.mul(dphi(x, y)) as tf.Tensor4D) : dy) : null) };
+    },
   };
 };

@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseSpec } from '../spec/types.ts';
 import type { KernelState } from '../kernels/state.ts';
-import type { LayerFactory } from './types.ts';
-import { addBias, deferred, linear } from './sites.ts';
+import type { FiniteContext, ForwardBack, Layer, LayerFactory, ParamMap } from './types.ts';
+import { biasSite, deferred, linearSite } from './sites.ts';
 
 export function denseKernel(s: KernelState, wStd: number, bStd: number, outWidth: number): KernelState {
   const w2 = wStd * wStd;
@@ -19,7 +19,7 @@ export function denseKernel(s: KernelState, wStd: number, bStd: number, outWidth
 export const dense: LayerFactory<DenseSpec> = (spec, site) => {
   const { width, wStd, bStd } = spec;
   const n = site.inWidth;
-  return {
+  const layer: Layer = {
     type: 'dense',
     path: site.path,
     inWidth: n,
@@ -31,11 +31,26 @@ export const dense: LayerFactory<DenseSpec> = (spec, site) => {
       ...(bStd > 0 ? [{ name: 'b', shape: [width], trainable: true }] : []),
     ],
     kernel: (s) => denseKernel(s, wStd, bStd, width),
-    forward(x, p, ctx) {
-      const [N, M, T] = x.shape;
-      let y = linear(ctx, 'W', x.reshape([N, M * T, n]), deferred(p, 'W', width), wStd / Math.sqrt(n));
-      if (bStd > 0) y = addBias(ctx, 'b', y, p.b as tf.Tensor2D, bStd);
-      return { y: y.reshape([N, M, T, width]) as tf.Tensor4D, ctx };
-    },
+    forward: (x, p, ctx) => run(x, p, ctx),
+    forwardBack: (x, p, ctx) => run(x, p, ctx),
   };
+
+  /** The forward pass and its reverse step: ∂f/∂x = s · dy Wᵀ, the sites' signals dy (sites.ts). */
+  function run(x: tf.Tensor4D, p: ParamMap, ctx: FiniteContext): ForwardBack {
+    const [N, M, T] = x.shape;
+    const w = linearSite(ctx, 'W', x.reshape([N, M * T, n]), deferred(p, 'W', width), wStd / Math.sqrt(n));
+    const b = bStd > 0 ? biasSite(ctx, 'b', w.y, p.b as tf.Tensor2D, bStd) : null;
+    const y = (b ? b.y : w.y).reshape([N, M, T, width]) as tf.Tensor4D;
+    return {
+      y,
+      ctx,
+      back(dy, needInput) {
+        const d = dy.reshape([N, M * T, width]) as tf.Tensor3D;
+        b?.back(d, false);
+        const dx = w.back(d, needInput);
+        return dx ? (dx.reshape([N, M, T, n]) as tf.Tensor4D) : null;
+      },
+    };
+  }
+  return layer;
 };

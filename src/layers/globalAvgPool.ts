@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GlobalAvgPoolSpec } from '../spec/types.ts';
 import type { KernelState } from '../kernels/state.ts';
-import type { LayerFactory } from './types.ts';
+import type { FiniteContext, ForwardBack, LayerFactory } from './types.ts';
 
 export function poolKernel(s: KernelState): KernelState {
   const { M, T } = s;
@@ -50,12 +50,29 @@ export const globalAvgPool: LayerFactory<GlobalAvgPoolSpec> = (_spec, site) => (
   sampled: false,
   params: [],
   kernel: poolKernel,
-  forward(x, _p, ctx) {
-    // Padded positions are zero already (the stack masks), so the sum needs no mask; without padding
-    // every input has T positions and the mean is the sum over T.
-    const y = (ctx.masked ? x.sum(2, true).div(ctx.mask.sum(2, true)) : x.mean(2, true)) as tf.Tensor4D;
-    // Created inside the caller's tidy scope, so it lives exactly as long as the forward pass.
-    const mask = tf.ones([1, ctx.M, 1, 1]) as tf.Tensor4D;
-    return { y, ctx: { ...ctx, T: 1, mask, masked: false } };
-  },
+  forward: (x, _p, ctx) => pool(x, ctx),
+  forwardBack: (x, _p, ctx) => pool(x, ctx),
 });
+
+/** The mean over valid positions, and its reverse step: dy spread evenly over them. */
+function pool(x: tf.Tensor4D, ctx: FiniteContext): ForwardBack {
+  const T = x.shape[2];
+  const M = ctx.M;
+  // Padded positions are zero already (the stack masks), so the sum needs no mask; without padding
+  // every input has T positions and the mean is the sum over T divided by T.
+  const counts = ctx.masked ? ctx.mask.sum(2, true) : null;
+  // A sum and a division: WASM's Mean over a middle axis costs three times as much.
+  const y = x.sum(2, true).div(counts ?? T) as tf.Tensor4D;
+  // Created inside the caller's tidy scope, so it lives exactly as long as the forward pass.
+  const mask = tf.ones([1, ctx.M, 1, 1]) as tf.Tensor4D;
+  return {
+    y,
+    ctx: { ...ctx, T: 1, mask, masked: false },
+    back(dy, needInput) {
+      if (!needInput) return null;
+      // [N, M, 1, n] × [1, M, T, 1] broadcasts to [N, M, T, n]: 1/count at valid positions, 0 at
+      // padded ones (a broadcast product; WASM's Tile, which broadcastTo uses, is slow).
+      return dy.mul(counts ? ctx.mask.div(counts) : tf.fill([1, M, T, 1], 1 / T)) as tf.Tensor4D;
+    },
+  };
+}

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerNormSpec } from '../spec/types.ts';
 import { featureGram, featureMeans, type KernelState } from '../kernels/state.ts';
-import type { LayerFactory } from './types.ts';
+import type { FiniteContext, ForwardBack, LayerFactory } from './types.ts';
 
 export function layerNormKernel(s: KernelState, eps: number): KernelState {
   const P = s.M * s.T;
@@ -62,8 +62,24 @@ export const layerNorm: LayerFactory<LayerNormSpec> = (spec, site) => ({
   sampled: false,
   params: [],
   kernel: (s) => layerNormKernel(s, spec.eps),
-  forward(x, _p, ctx) {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return { y: x.sub(mean).div(variance.add(spec.eps).sqrt()) as tf.Tensor4D, ctx };
-  },
+  forward: (x, _p, ctx) => normalise(x, spec.eps, ctx),
+  forwardBack: (x, _p, ctx) => normalise(x, spec.eps, ctx),
 });
+
+/**
+ * y = (x − μ)/σ over channels, σ = √(var + ε) (the ops of tf.moments, so both passes give the same
+ * y), and its reverse step ∂f/∂x = (dy − mean_c dy − y · mean_c(dy ⊙ y))/σ.
+ */
+function normalise(x: tf.Tensor4D, eps: number, ctx: FiniteContext): ForwardBack {
+  const centred = x.sub(x.mean(-1, true));
+  const sd = centred.square().mean(-1, true).add(eps).sqrt();
+  const y = centred.div(sd) as tf.Tensor4D;
+  return {
+    y,
+    ctx,
+    back(dy, needInput) {
+      if (!needInput) return null;
+      return dy.sub(dy.mean(-1, true)).sub(y.mul(dy.mul(y).mean(-1, true))).div(sd) as tf.Tensor4D;
+    },
+  };
+}

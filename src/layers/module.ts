@@ -2,7 +2,7 @@
  * A layer module: everything about one layer that the rest of the package reads by its type name —
  * its spec type, its factory (both halves, the layer contract of types.ts), the spec to check, how
  * that spec scales with width and heads, and whether its output is Gaussian only as its heads grow.
- * A layer file for `check-layer` default-exports one (README, "Adding a layer"; docs/check-layer.md):
+ * A layer file for `check-layer` default-exports one (docs/check-layer.md):
  *
  * ```ts
  * export default {
@@ -64,7 +64,7 @@ export interface LayerModule<S extends { readonly type: string } = { readonly ty
   readonly headLimit?: (spec: S) => boolean;
 }
 
-const shape = `a default export { type: string, factory: LayerFactory, sample?: spec, broken?: { name: { bug, factory } }, scale?: (spec, ctx) => spec, headLimit?: (spec) => boolean } (README, "Adding a layer")`;
+const shape = `a default export { type: string, factory: LayerFactory, sample?: spec, broken?: { name: { bug, factory } }, scale?: (spec, ctx) => spec, headLimit?: (spec) => boolean } (docs/check-layer.md)`;
 
 /** The module's shape, checked before anything runs; throws LayerModuleError saying what the file should export. */
 export function asLayerModule(value: unknown, source: string): LayerModule {

@@ -6,7 +6,8 @@
 import type { ResidualSpec } from '../spec/types.ts';
 import { KernelError, type KernelState } from '../kernels/state.ts';
 import { SpecError } from '../spec/schema.ts';
-import { renameParams, type LayerFactory, type ParamMap } from './types.ts';
+import type * as tf from '@tensorflow/tfjs';
+import { renameParams, type FiniteContext, type ForwardBack, type LayerFactory, type ParamMap } from './types.ts';
 import { buildStack } from './sequential.ts';
 
 const zeroMeanTypes = new Set(['dense', 'attention']);
@@ -46,5 +47,21 @@ export const residual: LayerFactory<ResidualSpec> = (spec, site) => {
       const { y } = block.forward(x, full, ctx);
       return { y: x.add(y), ctx };
     },
+    ...(block.forwardBack
+      ? {
+          forwardBack(x: tf.Tensor4D, p: ParamMap, ctx: FiniteContext): ForwardBack {
+            const full = renameParams(p, block.params.map((d) => [d.name, local(d.name)]));
+            const b = block.forwardBack!(x, full, ctx);
+            return {
+              y: x.add(b.y),
+              ctx,
+              back(dy, needInput) {
+                const dx = b.back(dy, needInput);
+                return dx ? dy.add(dx) : null;
+              },
+            };
+          },
+        }
+      : {}),
   };
 };

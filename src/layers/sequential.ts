@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LayerSpec } from '../spec/types.ts';
 import { applyMask, type KernelState } from '../kernels/state.ts';
 import { SpecError } from '../spec/schema.ts';
-import { renameParams, type FiniteContext, type KernelContext, type Layer, type LayerSite, type ParamDecl, type ParamMap } from './types.ts';
+import { renameParams, type FiniteContext, type ForwardBack, type KernelContext, type Layer, type LayerSite, type ParamDecl, type ParamMap } from './types.ts';
 import { layerFactories } from './factoryTable.ts';
 
 export interface Stack {
@@ -19,6 +19,8 @@ export interface Stack {
   readonly sampled: boolean;
   kernel(state: KernelState, ctx: Omit<KernelContext, 'path'>): KernelState;
   forward(x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext): { y: tf.Tensor4D; ctx: FiniteContext };
+  /** Present when every layer has `forwardBack` (types.ts): the forward pass and its reverse step. */
+  readonly forwardBack?: (x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext) => ForwardBack;
 }
 
 export const paramKey = (layer: Layer, name: string) => `${layer.path}|${name}`;
@@ -44,6 +46,33 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
     if (spec.type === 'globalAvgPool') T = 1;
   });
   const params = layers.flatMap((l) => l.params.map((p) => ({ ...p, name: paramKey(l, p.name) })));
+  const localParams = (l: Layer, p: ParamMap) => renameParams(p, l.params.map((d) => [d.name, paramKey(l, d.name)]));
+  const forwardBack = (x: tf.Tensor4D, p: ParamMap, ctx: FiniteContext): ForwardBack => {
+    const steps: { back: ForwardBack['back']; mask: tf.Tensor4D | null }[] = [];
+    let y = x;
+    let c = ctx;
+    for (const l of layers) {
+      if (c.signals) c.signals.prefix = l.path;
+      if (c.observer) c.observer.prefix = l.path;
+      const r = l.forwardBack!(y, localParams(l, p), c);
+      ({ y, ctx: c } = r);
+      const mask = c.masked && !l.keepsZeroRows ? c.mask : null;
+      if (mask) y = y.mul(mask);
+      steps.push({ back: r.back, mask });
+    }
+    return {
+      y,
+      ctx: c,
+      back(dy, needInput) {
+        let d: tf.Tensor4D | null = dy;
+        for (let i = steps.length - 1; i >= 0 && d; i--) {
+          const { back, mask } = steps[i];
+          d = back(mask ? d.mul(mask) : d, i > 0 || needInput);
+        }
+        return d;
+      },
+    };
+  };
   return {
     layers,
     outWidth: width,
@@ -55,13 +84,15 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
       for (const l of layers) s = applyMask(l.kernel(s, { ...ctx, path: l.path }));
       return s;
     },
+    ...(layers.every((l) => l.forwardBack) ? { forwardBack } : {}),
     forward(x, p, ctx) {
       let y = x;
       let c = ctx;
       for (const l of layers) {
-        const local = renameParams(p, l.params.map((d) => [d.name, paramKey(l, d.name)]));
+        const local = localParams(l, p);
         if (c.tape) c.tape.prefix = l.path;
         if (c.preactivations) c.preactivations.prefix = l.path;
+        if (c.observer) c.observer.prefix = l.path;
         ({ y, ctx: c } = l.forward(y, local, c));
         if (c.masked && !l.keepsZeroRows) y = y.mul(c.mask);
       }

@@ -10,11 +10,12 @@
  *   Σ_θ ∂f_o/∂θ ∂f_o′/∂θ = s² Σ_{rows r, r′} A[r, r′] · <δ^o_r, δ^o′_r′>
  * with A = x xᵀ (right), 1 (bias), R_tt′ · mask · mask (left). The sampler gets every δ from one
  * reverse pass per output position by adding a zero "probe" to each site's output and
- * differentiating with respect to the probes (docs/estimators.md).
+ * differentiating with respect to the probes (docs/estimators.md), or, for layers whose reverse pass
+ * is written out (`Layer.forwardBack`), from that pass directly (a `SignalTape`).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FiniteContext, ParamMap } from './types.ts';
-import { matMul, matMulConstB } from '../tensors/matMul.ts';
+import { scaledParam, type FiniteContext, type ParamMap } from './types.ts';
+import { matMul, matMulConstB, signalBack } from '../tensors/matMul.ts';
 
 export type SiteKind = 'right' | 'bias' | 'left';
 
@@ -27,8 +28,12 @@ export interface SiteRecord {
   readonly trainable: boolean;
   /** right: the input rows x, [N, R, n]. */
   readonly input?: tf.Tensor3D;
+  /** right: the site's output y = s x W, [N, R, m]. */
+  readonly output?: tf.Tensor3D;
   /** left: the row Gram R ⊗ (mask mask ᵀ) over (input, position) rows, [R, R] with R = M·T. */
   readonly rowGram?: tf.Tensor2D;
+  /** right: x xᵀ, [N, R, R], when the site has computed it already (the contraction reuses it). */
+  readonly gram?: tf.Tensor3D;
   /** Shape of the site's output, [N, R, m]. */
   readonly shape: readonly number[];
 }
@@ -41,16 +46,92 @@ export interface SiteTape {
   observe(site: SiteRecord, y: tf.Tensor3D): tf.Tensor3D;
 }
 
+/**
+ * Records sites during a forward pass whose reverse pass is written out by hand (Layer.forwardBack):
+ * no probes; each site reports ∂f/∂y at its output from the reverse pass through `signal`.
+ */
+export interface SignalTape {
+  /** The layer path currently running (set by the stack). */
+  prefix: string;
+  /** Registers a site of the forward pass; returns the id its reverse step reports under. */
+  site(site: SiteRecord): number;
+  /** ∂f/∂y at site `id` (y its output, [N, R, m]), reported by the reverse pass. */
+  signal(id: number, delta: tf.Tensor3D): void;
+}
+
+/** A site's forward output and its reverse step. */
+export interface SiteResult {
+  readonly y: tf.Tensor3D;
+  /**
+   * The reverse step: reports dy (∂f/∂y) as the site's signal to the SignalTape and returns ∂f/∂x,
+   * or null when `needInput` is false (or the site has no input). Valid only under a SignalTape.
+   */
+  readonly back: (dy: tf.Tensor3D, needInput: boolean) => tf.Tensor3D | null;
+  /** Set when sites of one `group` have a cheaper reverse step together (backTogether). */
+  readonly shared?: SharedReverse;
+}
+
+/** A reverse step that sites reading one input can take together. */
+export interface SharedReverse {
+  readonly group: object;
+  /** Σ_i back_i(dy_i) over sites of this group, each part's `shared` being of this group. */
+  readonly backTogether: (parts: readonly (readonly [SharedReverse, tf.Tensor3D])[], needInput: boolean) => tf.Tensor3D | null;
+}
+
+/**
+ * Σ_i ∂f/∂x through sites that read the same x (attention's W^Q, W^K, W^V): their reverse steps
+ * taken together when they share one (weights drawn given their input share one draw of what the
+ * forward pass did not see: conditionalSites.ts), else one by one. Null when `needInput` is false.
+ */
+export function backTogether(parts: readonly (readonly [SiteResult, tf.Tensor3D])[], needInput: boolean): tf.Tensor3D | null {
+  const first = parts[0]?.[0].shared;
+  if (first && parts.length > 1 && parts.every(([s]) => s.shared?.group === first.group))
+    return first.backTogether(
+      parts.map(([s, dy]) => [s.shared!, dy] as const),
+      needInput,
+    );
+  let sum: tf.Tensor3D | null = null;
+  for (const [s, dy] of parts) {
+    const dx = s.back(dy, needInput);
+    if (dx) sum = sum ? (sum.add(dx) as tf.Tensor3D) : dx;
+  }
+  return sum;
+}
+
+/**
+ * Sees every site y = s x W whose weight is used there alone (passed `deferred`), with its input
+ * and output: the control variates' features (src/estimators/controlVariates.ts).
+ */
+export interface SiteObserver {
+  /** The layer path currently running (set by the stack). */
+  prefix: string;
+  observe(param: string, scale: number, x: tf.Tensor3D, y: tf.Tensor3D): void;
+}
+
+/**
+ * Draws a `linear` site's weight given its input during the contraction NTK's forward pass, when
+ * that is cheaper than drawing W (src/estimators/conditionalSites.ts); null to draw W.
+ */
+export interface ConditionalWeights {
+  site(param: string, x: tf.Tensor3D, outWidth: number, scale: number): SiteResult | null;
+}
+
+const noReverse = (): never => {
+  throw new Error('a site reverse step ran outside a SignalTape pass (Layer.forwardBack needs ctx.signals)');
+};
+
 /** A weight read only when needed: for a site the weight enters the network through and nowhere else. */
 export interface DeferredWeight {
   /** m, the weight's output width. */
   readonly outWidth: number;
   readonly get: () => tf.Tensor3D;
+  /** s · W, drawn scaled when the parameter map can (types.ts, SCALED). */
+  readonly getScaled?: (s: number) => tf.Tensor3D;
 }
 
 /** `p[name]` (shape [N, n, m]) deferred; the parameter map draws it when read (estimators/params.ts). */
 export function deferred(p: ParamMap, name: string, outWidth: number): DeferredWeight {
-  return { outWidth, get: () => p[name] as tf.Tensor3D };
+  return { outWidth, get: () => p[name] as tf.Tensor3D, getScaled: (s) => scaledParam(p, name, s) as tf.Tensor3D };
 }
 
 /**
@@ -61,24 +142,71 @@ export function deferred(p: ParamMap, name: string, outWidth: number): DeferredW
  * the tensor when W is used anywhere else too, so that the uses stay tied.
  */
 export function linear(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): tf.Tensor3D {
+  return linearSite(ctx, param, x, W, scale).y;
+}
+
+/**
+ * `linear` with its reverse step: under a SignalTape, back(dy) reports dy as the site's signal and
+ * returns ∂f/∂x = s · dy Wᵀ.
+ */
+export function linearSite(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): SiteResult {
+  const r = linearSiteOf(ctx, param, x, W, scale);
+  // Only a weight used at this site alone is independent of x: E[y yᵀ | x] = s² m x xᵀ holds there.
+  if (ctx.observer && !(W instanceof tf.Tensor)) ctx.observer.observe(param, scale, x, r.output ?? r.y);
+  return r;
+}
+
+function linearSiteOf(ctx: FiniteContext, param: string, x: tf.Tensor3D, W: tf.Tensor3D | DeferredWeight, scale: number): SiteResult & { output?: tf.Tensor3D } {
   const isDeferred = !(W instanceof tf.Tensor);
-  if (!ctx.tape && ctx.preactivations && isDeferred) {
+  if (!ctx.tape && !ctx.signals && ctx.preactivations && isDeferred) {
     const drawn = ctx.preactivations.sample(param, x, (W as DeferredWeight).outWidth, scale);
+    if (drawn) return { y: drawn, back: noReverse };
+  }
+  if (ctx.signals && ctx.conditional && isDeferred) {
+    const drawn = ctx.conditional.site(param, x, (W as DeferredWeight).outWidth, scale);
     if (drawn) return drawn;
   }
-  const weights = isDeferred ? (W as DeferredWeight).get() : (W as tf.Tensor3D);
+  // A deferred weight is used here only, so its scale can be folded into its draw: y = x (sW).
+  const folded = isDeferred && scale !== 1 && (W as DeferredWeight).getScaled !== undefined;
+  const weights = isDeferred ? (folded ? (W as DeferredWeight).getScaled!(scale) : (W as DeferredWeight).get()) : (W as tf.Tensor3D);
   // Under the contraction tape only the signals are differentiated, so W's gradient is skipped.
   const product = ctx.tape ? matMulConstB(x, weights) : matMul(x, weights);
-  const y = (scale === 1 ? product : product.mul(scale)) as tf.Tensor3D;
-  return ctx.tape ? ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y) : y;
+  const y = (scale === 1 || folded ? product : product.mul(scale)) as tf.Tensor3D;
+  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'right', scale, trainable: true, input: x, shape: y.shape }, y), back: noReverse, output: y };
+  const signals = ctx.signals;
+  if (!signals) return { y, back: noReverse };
+  const id = signals.site({ param, kind: 'right', scale, trainable: true, input: x, output: y, shape: y.shape });
+  return {
+    y,
+    back(dy, needInput) {
+      signals.signal(id, dy);
+      if (!needInput) return null;
+      const dx = signalBack(dy, weights);
+      return (scale === 1 || folded ? dx : dx.mul(scale)) as tf.Tensor3D;
+    },
+  };
 }
 
 /** y + s · b for every network: y [N, R, m], b [N, m]. */
 export function addBias(ctx: FiniteContext, param: string, y: tf.Tensor3D, b: tf.Tensor2D, scale: number): tf.Tensor3D {
+  return biasSite(ctx, param, y, b, scale).y;
+}
+
+/** `addBias` with its reverse step (reports dy; the sum passes dy on to y unchanged, so it returns null). */
+export function biasSite(ctx: FiniteContext, param: string, y: tf.Tensor3D, b: tf.Tensor2D, scale: number): SiteResult {
   const out = y.add(b.reshape([b.shape[0], 1, b.shape[1]]).mul(scale)) as tf.Tensor3D;
-  if (!ctx.tape) return out;
   // The probe sits on the sum; δ there equals δ of the bias term.
-  return ctx.tape.observe({ param, kind: 'bias', scale, trainable: true, shape: out.shape }, out);
+  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'bias', scale, trainable: true, shape: out.shape }, out), back: noReverse };
+  const signals = ctx.signals;
+  if (!signals) return { y: out, back: noReverse };
+  const id = signals.site({ param, kind: 'bias', scale, trainable: true, shape: out.shape });
+  return {
+    y: out,
+    back(dy) {
+      signals.signal(id, dy);
+      return null;
+    },
+  };
 }
 
 /**
@@ -93,6 +221,27 @@ export function leftShared(
   scale: number,
   trainable: boolean,
 ): tf.Tensor3D {
-  if (!ctx.tape || !trainable) return y;
-  return ctx.tape.observe({ param, kind: 'left', scale, trainable, rowGram: rowGram(), shape: y.shape }, y);
+  return leftSharedSite(ctx, param, y, rowGram, scale, trainable).y;
+}
+
+/** `leftShared` with its reverse step (reports dy for a trainable parameter; returns null). */
+export function leftSharedSite(
+  ctx: FiniteContext,
+  param: string,
+  y: tf.Tensor3D,
+  rowGram: () => tf.Tensor2D,
+  scale: number,
+  trainable: boolean,
+): SiteResult {
+  if (!trainable || (!ctx.tape && !ctx.signals)) return { y, back: () => null };
+  if (ctx.tape) return { y: ctx.tape.observe({ param, kind: 'left', scale, trainable, rowGram: rowGram(), shape: y.shape }, y), back: noReverse };
+  const signals = ctx.signals!;
+  const id = signals.site({ param, kind: 'left', scale, trainable, rowGram: rowGram(), shape: y.shape });
+  return {
+    y,
+    back(dy) {
+      signals.signal(id, dy);
+      return null;
+    },
+  };
 }

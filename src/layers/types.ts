@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { KernelState } from '../kernels/state.ts';
-import type { SiteTape } from './sites.ts';
+import type { ConditionalWeights, SignalTape, SiteObserver, SiteTape } from './sites.ts';
 
 /** A parameter of one network: drawn N(0, 1) elementwise (NTK parameterisation; scales live in the forward pass). */
 export interface ParamDecl {
@@ -23,10 +23,27 @@ export interface ParamDecl {
  */
 export type ParamMap = Readonly<Record<string, tf.Tensor>>;
 
+/**
+ * Optional on a parameter map: `p[SCALED](name, s)` gives s · p[name], drawn scaled where the map
+ * draws (estimators/params.ts) instead of multiplied as one more tensor op. Views forward it.
+ */
+export const SCALED: unique symbol = Symbol('scaled parameter');
+
+/** s · p[name]: drawn scaled when the map can (SCALED), else one multiplication. */
+export function scaledParam(p: ParamMap, name: string, s: number): tf.Tensor {
+  const scaled = (p as { [SCALED]?: (name: string, s: number) => tf.Tensor })[SCALED];
+  return scaled ? scaled(name, s) : s === 1 ? p[name] : p[name].mul(s);
+}
+
 /** A view of `p` under other names, [newName, oldName] pairs; reading through it reads `p` then, not now. */
 export function renameParams(p: ParamMap, names: readonly (readonly [string, string])[]): ParamMap {
-  const view: Record<string, tf.Tensor> = {};
-  for (const [to, from] of names) Object.defineProperty(view, to, { get: () => p[from], enumerable: true });
+  const view: Record<string, tf.Tensor> & { [SCALED]?: (name: string, s: number) => tf.Tensor } = {};
+  const from = new Map<string, string>();
+  for (const [to, f] of names) {
+    from.set(to, f);
+    Object.defineProperty(view, to, { get: () => p[f], enumerable: true });
+  }
+  view[SCALED] = (name: string, s: number) => scaledParam(p, from.get(name) ?? name, s);
   return view;
 }
 
@@ -46,6 +63,18 @@ export interface FiniteContext {
    * NTK (`ntkMethod: 'autodiff'`), and `check-layer` compares the two.
    */
   readonly tape?: SiteTape;
+  /**
+   * Present while the sampler runs the contraction NTK's reverse pass by hand (`Layer.forwardBack`):
+   * sites register with it in the forward pass and report their signals from the reverse steps.
+   */
+  readonly signals?: SignalTape;
+  /**
+   * Present with `signals` when the NTK has a single reverse pass: a `linear` site given its weight
+   * lazily may draw it given its input instead (src/estimators/conditionalSites.ts).
+   */
+  readonly conditional?: ConditionalWeights;
+  /** Present while the sampler computes control-variate features: sites report their input and output. */
+  readonly observer?: SiteObserver;
   /**
    * Present while the sampler estimates the NNGP without a tape: a `linear` site given its weight
    * lazily may draw its output rows directly from their conditional law instead of drawing W
@@ -106,6 +135,22 @@ export interface Layer {
   kernel(state: KernelState, ctx: KernelContext): KernelState;
   /** The finite map on x: [N, M, T, inWidth] → [N, M, T', outWidth]. Called inside tf.tidy by the network. */
   forward(x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext): { y: tf.Tensor4D; ctx: FiniteContext };
+  /**
+   * Optional: the same forward pass with its reverse pass written out, for the contraction NTK
+   * (which then needs no tfjs autodiff: no tape, no saved-tensor copies, fused reverse steps).
+   * `back(dy, needInput)` maps ∂f/∂y to ∂f/∂x (null when `needInput` is false) and reports every
+   * site's signal to `ctx.signals` (apply parameters through the `*Site` helpers of sites.ts).
+   * It may be called once per output position, so it must not dispose what it reads. Layers
+   * without it are differentiated by tfjs; `ntkMethod: 'autodiff'` checks either.
+   */
+  forwardBack?(x: tf.Tensor4D, params: ParamMap, ctx: FiniteContext): ForwardBack;
+}
+
+/** A forward pass and its reverse step (Layer.forwardBack). */
+export interface ForwardBack {
+  readonly y: tf.Tensor4D;
+  readonly ctx: FiniteContext;
+  readonly back: (dy: tf.Tensor4D, needInput: boolean) => tf.Tensor4D | null;
 }
 
 /** What a factory knows about where its layer sits. */

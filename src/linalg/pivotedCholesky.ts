@@ -147,6 +147,7 @@ let corr = new Float64Array(0);
 let scale = new Float64Array(0);
 let diag = new Float64Array(0);
 let taken = new Uint8Array(0);
+let steps = new Int32Array(0);
 
 /**
  * A factor F (R × r) with F Fᵀ ≈ G for a Gram matrix G = x xᵀ known only to working precision,
@@ -163,7 +164,9 @@ let taken = new Uint8Array(0);
  *
  * Factors the R × R matrix G[offset …] and writes F into `out` (row i at out[outOffset + i·outStride],
  * columns 0 … rank − 1; the caller zeroes the rest). Returns the rank. Rows stay in their order;
- * F is lower-triangular only up to that row permutation.
+ * F is lower-triangular only up to that row permutation: `pivots`, when given, receives the row
+ * taken at each step (pivots[k] for column k), so the rows pivots[0 … rank − 1] of F form a lower
+ * triangular matrix (conditionalSites.ts solves with it).
  */
 export function pivotedRowFactor(
   G: ArrayLike<number>,
@@ -173,6 +176,7 @@ export function pivotedRowFactor(
   out: Float32Array | Float64Array,
   outOffset: number,
   outStride: number,
+  pivots?: Int32Array,
 ): number {
   if (work.length < R * R) {
     work = new Float64Array(R * R);
@@ -180,6 +184,7 @@ export function pivotedRowFactor(
     scale = new Float64Array(R);
     diag = new Float64Array(R);
     taken = new Uint8Array(R);
+    steps = new Int32Array(R);
   }
   const c = corr;
   for (let i = 0; i < R; i++) {
@@ -191,7 +196,10 @@ export function pivotedRowFactor(
   }
   for (let i = 0; i < R; i++)
     for (let j = 0; j < R; j++) c[i * R + j] = scale[i] > 0 && scale[j] > 0 ? G[offset + i * R + j] / (scale[i] * scale[j]) : 0;
-  const rank = pivotedRecursion(c, 0, R, relTol, diag, taken, work, null, true);
+  if (pivots) steps.fill(0, 0, R);
+  const rank = pivotedRecursion(c, 0, R, relTol, diag, taken, work, pivots ? steps : null, true);
+  // The recursion records step k + 1 for the row it pivots at step k.
+  if (pivots) for (let i = 0; i < R; i++) if (steps[i] > 0) pivots[steps[i] - 1] = i;
   for (let i = 0; i < R; i++) {
     const o = outOffset + i * outStride;
     const li = i * R;

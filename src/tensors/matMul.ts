@@ -36,7 +36,9 @@ export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = fal
  * Bᵀ (n × m), and the transposes move dy and the result (rows × ·) rather than the weight (n × m).
  * Pays when B has more rows than dy (a weight against the 64 rows of one network's batch).
  */
-function signalBack(dy: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+export function signalBack(dy: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  // One output column (a scalar readout): dy bᵀ is a broadcast product, no GEMM and no transposes.
+  if (b.shape[2] === 1) return dy.mul(b.reshape([b.shape[0], 1, b.shape[1]])) as tf.Tensor3D;
   if (b.shape[1] <= dy.shape[1]) return tf.matMul(dy, swapLast(b) as tf.Tensor3D);
   return swapLast(tf.matMul(b, swapLast(dy) as tf.Tensor3D)) as tf.Tensor3D;
 }

@@ -35,7 +35,7 @@ async function networkAt(spec: typeof mlp, seed: number, k: number) {
     const mask = tf.tensor4d(Float32Array.from(joint.mask), [1, joint.M, joint.T, 1]);
     return { x: tf.tensor4d(Float32Array.from(joint.x), [1, joint.M, joint.T, joint.d]).mul(mask) as tf.Tensor4D, ctx: { N: 1, M: joint.M, T: joint.T, mask, masked: joint.masked } };
   };
-  const ntk = ntkByAutodiff(stack, joint, params, 1, inputs);
+  const { theta: ntk } = ntkByAutodiff(stack, joint, params, 1, inputs);
   const theta = Float64Array.from(await ntk.data());
   const y = tf.tidy(() => {
     const { x, ctx } = inputs();

@@ -36,7 +36,13 @@ export interface CaseDefinition {
 export interface CaseResult {
   readonly name: string;
   readonly kernel: KernelResult;
-  readonly estimates: readonly { readonly scale: number; readonly seed: number; readonly result: EstimateResult }[];
+  readonly estimates: readonly {
+    readonly scale: number;
+    readonly seed: number;
+    readonly result: EstimateResult;
+    /** With `keepNetworks`: every network's NNGP and NTK, [networks, P²] row-major float32; else null. */
+    readonly kernels: { readonly nngp: Float32Array | null; readonly ntk: Float32Array | null } | null;
+  }[];
   readonly verdicts: { readonly nngp?: KernelAgreement; readonly ntk?: KernelAgreement };
   /** Exponent of the relative bias against the width factor (expected −1); diagnostics, not in the family. */
   readonly rates: { readonly nngp?: ConvergenceRate; readonly ntk?: ConvergenceRate };
@@ -52,7 +58,7 @@ export interface RunOptions {
   readonly onProgress?: (message: string, fraction: number) => void;
   /** Monte-Carlo draws of the joint null (kernelAgreement). */
   readonly draws?: number;
-  /** Keep every network's kernels in the estimates (`result.kernels`), e.g. for offline re-analysis. */
+  /** Keep every network's kernels in the estimates (`estimates[f].kernels`), e.g. for offline re-analysis. */
   readonly keepNetworks?: boolean;
   /** Options of the analytic kernel (sampled layers: seed, precision, sample cap). */
   readonly kernel?: KernelOptions;
@@ -92,21 +98,24 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const checks = c.checks ?? ['nngp', 'ntk'];
   const kernel = computeKernel(c.spec, c.inputs, opts.kernel);
-  const estimates: { scale: number; seed: number; result: EstimateResult }[] = [];
+  const estimates: { scale: number; seed: number; result: EstimateResult; kernels: { nngp: Float32Array | null; ntk: Float32Array | null } | null }[] = [];
   for (const [k, scale] of c.scales.entries()) {
     const spec = scaleSpec(c.spec, { width: scale, heads: c.scaleHeads ? scale : 1, layer: c.scaleLayer });
     const seed = widthSeed(c.seed, k);
+    const kept: { nngp: Float32Array | null; ntk: Float32Array | null } = { nngp: null, ntk: null };
     const result = await estimate(spec, c.inputs, {
       networks: c.networks,
       seed,
       nngp: checks.includes('nngp'),
       ntk: checks.includes('ntk'),
       covariance: true,
-      collectKernels: opts.keepNetworks,
+      perNetwork: opts.keepNetworks
+        ? (network, kind, values) => (kept[kind] ??= new Float32Array(c.networks * values.length)).set(values, network * values.length)
+        : undefined,
       backend: opts.backend,
       onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`, (k + done / total) / c.scales.length),
     });
-    estimates.push({ scale, seed, result });
+    estimates.push({ scale, seed, result, kernels: opts.keepNetworks ? kept : null });
   }
   const mask = new Float64Array(kernel.M * kernel.T);
   // After pooling every row is valid; before it, padded positions are excluded.

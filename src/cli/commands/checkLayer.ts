@@ -86,7 +86,7 @@ export function checkLayerCommand(): Command {
     .description(
       'validate a layer module (default export { type, factory, sample?, broken?, scale?, headLimit? }) in compositions that cover every input state of the layer contract (docs/check-layer.md); exit 1 on failure',
     )
-    .argument('<file>', 'the layer module, .ts or .js (README, "Adding a layer")')
+    .argument('<file>', 'the layer module, .ts or .js (docs/check-layer.md)')
     .option('--variant <name>', "check one of the module's broken variants instead (it must fail)")
     .option('--quick', `a first look: width ${q.width}, ${q.networks} networks, no random compositions (each row states the power it has)`)
     .option('--inputs <file>', 'inputs JSON', resolve(root, 'fixtures/layers/inputs.json'))

@@ -62,6 +62,7 @@ export const attention: LayerFactory<AttentionSpec> = (spec, site) => {
         throw new KernelError(ctx.path, `the kernel state has T = ${s.T}, the embedding was built for T = ${site.T}`);
       return attentionKernel(s, spec, ctx);
     },
-    forward: (x, p, ctx) => ({ y: attentionForward(spec, g, LR, x, p, ctx), ctx }),
+    forward: (x, p, ctx) => attentionForward(spec, g, LR, x, p, ctx),
+    forwardBack: (x, p, ctx) => attentionForward(spec, g, LR, x, p, ctx),
   };
 };
