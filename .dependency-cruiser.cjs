@@ -52,32 +52,10 @@ const layering = floors.slice(0, -1).map((names, i) => ({
 }));
 
 /**
- * Imports against the rules that only a file this branch could not edit can remove. The check
- * reports them as known, and fails once one is gone so that the list stays true.
+ * Imports against the rules that are tolerated for now (none today). The check reports them as
+ * known, and fails once one is gone so that the list stays true.
  */
-const knownViolations = [
-  {
-    // Type-only (erased at run time, so it cannot throw), but a circle all the same: the site tape
-    // type belongs with the layer contract. Needs src/layers/types.ts.
-    type: 'cycle',
-    rule: { name: 'no-circular', severity: 'error' },
-    from: 'src/layers/sites.ts',
-    to: 'src/layers/types.ts',
-    cycle: [
-      { name: 'src/layers/types.ts', dependencyTypes: ['local', 'type-only', 'import'] },
-      { name: 'src/layers/sites.ts', dependencyTypes: ['local', 'type-only', 'import'] },
-    ],
-  },
-  {
-    // Kept so that src/index.ts, src/validation/case.ts, bench/task.ts, checkLayerEngine.ts and
-    // suites/package.test.ts go on importing computeKernel from its old place; remove once they
-    // import src/pipeline/kernel.ts.
-    type: 'dependency',
-    rule: { name: 'floor-1-imports-upward', severity: 'error' },
-    from: 'src/kernels/compute.ts',
-    to: 'src/pipeline/kernel.ts',
-  },
-];
+const knownViolations = [];
 
 module.exports = {
   forbidden: [

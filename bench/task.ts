@@ -14,7 +14,7 @@ import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { estimate, fitControlVariatesOnPilot, type ControlVariateFits } from '../src/estimators/ensemble.ts';
 import { closeWorkerPools, estimateParallel } from '../src/estimators/parallel.ts';
-import { relativePrecision } from '../src/kernels/compute.ts';
+import { relativePrecision } from '../src/pipeline/kernel.ts';
 import { normalsDrawn } from '../src/random/ziggurat.ts';
 import type { BackendChoice } from '../src/backend.ts';
 import { configByName, inputBatch, SEED, taskFlops, taskSpec, type Task } from './configs.ts';

@@ -11,7 +11,7 @@
  *
  * Control variates' ratios come from `npm run bench` itself (`rel.sd/net plain→cv`).
  * The ratio is that of the worst entry's per-network variance, the quantity the bench's time to
- * 1 % uses (relativePrecision, src/kernels/compute.ts), and also of the summed variances.
+ * 1 % uses (relativePrecision, src/pipeline/kernel.ts), and also of the summed variances.
  *
  *   tsx bench/variance.ts [--networks 512] [--configs R1,R2] [--out bench/results/variance.json]
  */

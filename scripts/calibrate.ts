@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util';
 import { architectures as baseArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf, suiteArchitectures, type Architecture } from './calibration/architectures.ts';
 import { readResults, runJobs, workerLoop } from './calibration/runner.ts';
 import { runCase, widthEstimate } from '../src/validation/case.ts';
-import { computeKernel } from '../src/kernels/compute.ts';
+import { computeKernel } from '../src/pipeline/kernel.ts';
 import { MomentAccumulator } from '../src/estimators/accumulator.ts';
 import { kernelAgreement, type KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
 import { overrideLayer } from '../src/layers/registry.ts';

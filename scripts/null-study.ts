@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { architectures, DEFAULT_SCALES, inputsFor, specOf } from './calibration/architectures.ts';
 import { readResults, runJobs, workerLoop } from './calibration/runner.ts';
 import { runCase } from '../src/validation/case.ts';
-import { computeKernel } from '../src/kernels/compute.ts';
+import { computeKernel } from '../src/pipeline/kernel.ts';
 import type { KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');

@@ -15,7 +15,7 @@ export { readSpec, readInputs } from './io.ts';
 export { scaleSpec } from './spec/scale.ts';
 
 // Analytic kernels and finite ensembles.
-export { computeKernel, type KernelOptions, type KernelResult } from './kernels/compute.ts';
+export { computeKernel, type KernelOptions, type KernelResult } from './pipeline/kernel.ts';
 export { estimate, type EstimateOptions, type EstimateResult } from './estimators/ensemble.ts';
 export { MomentAccumulator } from './estimators/accumulator.ts';
 export { initBackend, type BackendChoice } from './backend.ts';

@@ -213,9 +213,11 @@ describe('through bin/infinite-attention.js', () => {
     for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
 
     const quiet = cli(['validate', '--suite', suite, '--max-detectable', '1e-6', '--quiet']);
-    expect(quiet.status, 'inconclusive alone does not fail the run').toBe(0);
+    // Nothing passes on nothing: a run whose every verdict stayed inconclusive decided nothing and exits 1.
+    expect(quiet.status, 'a run that decided nothing is not a pass').toBe(1);
     expect(quiet.stderr).toBe('');
     expect(quiet.stdout).toMatch(/0 passed, 0 failed, 2 inconclusive/);
+    expect(quiet.stdout).toContain('INCONCLUSIVE: none of the 2 verdicts could decide; nothing passes on nothing');
     expect(quiet.stdout).toContain('--require-power makes them fail the run');
   });
 });
@@ -259,12 +261,14 @@ describe('--json progress on stderr, and where kernel is the H → ∞ limit', (
   });
 });
 
-describe('inconclusive states: 0 alone, 1 under --require-power', () => {
+describe('inconclusive states: 1 under --require-power, and 1 when nothing was decided', () => {
   it('check-layer: a row whose verdicts cannot see --max-detectable is inconclusive', async () => {
     const args = ['check-layer', 'fixtures/layers/relu-builtin.ts', '--only', 'gaussian', '--runs', '0', '--networks', '16', '--width', '8', '--max-detectable', '1e-6', '--json', '--quiet'];
     const r = await run(args);
-    expect(r.code, r.stderr.join('\n')).toBe(0);
+    // Its only row undecided, the run decided nothing: not a pass (exit 1), with or without --require-power.
+    expect(r.code, r.stderr.join('\n')).toBe(1);
     const report = JSON.parse(r.stdout);
+    expect([report.passed, report.decided]).toEqual([false, false]);
     expect(report.table.map((x: { status: string }) => x.status)).toEqual(['inconclusive']);
     // 16 networks also leave the skewness correction unmeasured at α = 1e-3 (heavy-tails, listed first); power is among the reasons.
     expect(report.table[0].message).toMatch(/NNGP inconclusive \((heavy-tails: .*; )?power: /);

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeKernel } from '../src/kernels/compute.ts';
+import { computeKernel } from '../src/pipeline/kernel.ts';
 import { readInputs, readSpec } from '../src/io.ts';
 import type { CheckLayerReport } from '../src/checkLayer/engine.ts';
 

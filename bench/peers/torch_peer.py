@@ -358,7 +358,7 @@ class Moments:
 
 
 def relative_precision(se, mean):
-    """max SE / mean |diagonal| (src/kernels/compute.ts, relativePrecision)."""
+    """max SE / mean |diagonal| (src/pipeline/kernel.ts, relativePrecision)."""
     diag = mean.diagonal().abs().mean().item()
     worst = se.max().item()
     return worst / diag if diag > 0 else worst, diag

@@ -38,7 +38,7 @@ import type { LayerModule } from '../layers/module.ts';
 import { buildNetwork } from '../network.ts';
 import { runCase, type CaseResult, type KernelKind } from '../validation/case.ts';
 import { KernelError } from '../kernels/state.ts';
-import { precisionNote } from '../kernels/compute.ts';
+import { precisionNote } from '../pipeline/kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { FLOAT32_FLOOR, type KernelAgreement } from '../verdicts/kernelAgreement.ts';
 import { isInconclusive } from '../verdicts/types.ts';
@@ -128,6 +128,8 @@ export interface CheckLayerReport {
   /** The weakest power of the table's rows and of the random compositions' (null: no verdict decided). */
   readonly weakest: { readonly table: WeakestPower | null; readonly random: WeakestPower | null };
   readonly passed: boolean;
+  /** Whether any composition passed; a run with none (all inconclusive or refused) does not pass. */
+  readonly decided: boolean;
   readonly interrupted: boolean;
 }
 
@@ -523,6 +525,8 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
       (property?.failed ?? false) ||
       sites.status === 'fail' ||
       (table.length > 0 && table.every((r) => r.status === 'refused'));
+    // Nothing passes on nothing: a run in which no composition passed is not a pass.
+    const decided = all.some((r) => r.status === 'pass');
     return {
       type: mod.type,
       variant,
@@ -534,7 +538,8 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
       property,
       sites,
       weakest: { table: weakestPower(table), random: weakestPower(property?.rows ?? []) },
-      passed: !failed,
+      passed: !failed && decided,
+      decided,
       interrupted,
     };
   } finally {

@@ -285,7 +285,10 @@ export function buildProgram(): Command {
         if (results.length || !trained.length) console.log(formatVerdictTable(results, decision, perVerdict, { requirePower: Boolean(o.requirePower) }));
         if (trained.length) console.log(formatTrainingTable(decision, trained));
       }
-      process.exitCode = verdictExit(failed, decision.inconclusive, Boolean(o.requirePower));
+      // Nor on verdicts that all stayed inconclusive: a run that decided nothing exits 1.
+      const decided = decision.members.length + decision.extra.length - decision.inconclusive;
+      if (decided === 0 && !o.json) console.log(`INCONCLUSIVE: none of the ${decision.inconclusive} verdicts could decide; nothing passes on nothing`);
+      process.exitCode = decided === 0 ? EXIT.failed : verdictExit(failed, decision.inconclusive, Boolean(o.requirePower));
       await afterValidate(o, cases, results, decision);
     });
   addValidateExtras(validate);

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { KernelState } from '../kernels/state.ts';
-import type { ConditionalWeights, SignalTape, SiteObserver, SiteTape } from './sites.ts';
+import type { ConditionalWeights, SignalTape, SiteObserver, SiteTape } from './siteTypes.ts';
 
 /** A parameter of one network: drawn N(0, 1) elementwise (NTK parameterisation; scales live in the forward pass). */
 export interface ParamDecl {

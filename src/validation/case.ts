@@ -5,7 +5,7 @@
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { scaleSpec, type ScaleOptions } from '../spec/scale.ts';
-import { computeKernel, precisionNote, type KernelOptions, type KernelResult } from '../kernels/compute.ts';
+import { computeKernel, precisionNote, type KernelOptions, type KernelResult } from '../pipeline/kernel.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
 import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../verdicts/kernelAgreement.ts';
 import { biasByWidth } from '../verdicts/biasByWidth.ts';

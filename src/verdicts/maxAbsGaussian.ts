@@ -24,7 +24,7 @@
 import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
 import { uniformStream } from '../random/normals.ts';
-import { psdFactor } from './psdFactor.ts';
+import { psdFactor } from '../linalg/cholesky.ts';
 
 export interface MaxAbsGaussianOptions {
   /** Monte-Carlo draws; default 4000, fewer for very large m to bound the O(draws·m²) set-up. */

@@ -74,7 +74,7 @@ export function formatReport(r: CheckLayerReport, file: string): string {
       : `no verdict decided ${what}`;
   const power = `; ${weakest(r.weakest.table, 'in the table')}${r.property ? `; ${weakest(r.weakest.random, 'in the random compositions')}` : ''}`;
   out.push(
-    `${r.passed ? 'PASSED' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${count('inconclusive') ? `, ${count('inconclusive')} inconclusive (neither pass nor fail; --require-power makes them fail)` : ''}${power}${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
+    `${r.passed ? 'PASSED' : r.decided === false && !rows.some((x) => x.status === 'fail' || x.status === 'error') ? 'INCONCLUSIVE (no composition passed: nothing passes on nothing)' : 'FAILED'}: ${count('pass')} passed, ${count('fail') + count('error')} failed, ${count('refused')} refused${count('inconclusive') ? `, ${count('inconclusive')} inconclusive (neither pass nor fail; --require-power makes them fail)` : ''}${power}${r.interrupted ? ' (interrupted: the rows above are what was done)' : ''}`,
   );
   return out.join('\n');
 }

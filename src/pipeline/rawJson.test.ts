@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeKernel } from './compute.ts';
+import { computeKernel } from './kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { inputBatchFrom, networkSpecFrom, parseInputs, parseNetworkSpec, SpecError } from '../spec/schema.ts';
 import type { ResidualSpec } from '../spec/types.ts';
