@@ -23,7 +23,7 @@
  */
 import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
-import { uniformStream } from '../random/normals.ts';
+import { normalStream, uniformStream } from '../random/normals.ts';
 import { psdFactor } from '../linalg/cholesky.ts';
 
 export interface MaxAbsGaussianOptions {
@@ -54,6 +54,8 @@ export class MaxAbsGaussian {
     this.draws = opts.draws ?? Math.max(500, Math.min(4000, Math.floor(2e9 / (m * m))));
     const L = psdFactor(corr, m);
     const rand = uniformStream(this.seed);
+    // The project's one normal stream (keyed ziggurat), under its own key beside the uniforms.
+    const normal = normalStream(`${this.seed}/normals`);
     const D = this.draws;
     this.w = new Float64Array(D * m);
     this.event = new Int32Array(D);
@@ -61,13 +63,7 @@ export class MaxAbsGaussian {
     this.u = new Float64Array(D);
     const g = new Float64Array(m);
     for (let k = 0; k < D; k++) {
-      // Box–Muller (1958) normals from the keyed uniform stream.
-      for (let i = 0; i < m; i += 2) {
-        const r = Math.sqrt(-2 * Math.log(1 - rand()));
-        const th = 2 * Math.PI * rand();
-        g[i] = r * Math.cos(th);
-        if (i + 1 < m) g[i + 1] = r * Math.sin(th);
-      }
+      for (let i = 0; i < m; i++) g[i] = normal();
       const row = k * m;
       for (let i = 0; i < m; i++) {
         let s = 0;

@@ -36,7 +36,7 @@ export interface MonteCarloMoment {
 
 /**
  * Seeded Monte-Carlo estimates of E[φ(u)φ(v)], E[φ'(u)φ'(v)] and E[φ(u)]
- * from `samples` Box–Muller pairs (u, v) = (√k11 z1, ρ√k22 z1 + √(1−ρ²)√k22 z2).
+ * from `samples` pairs (u, v) = (√k11 z1, ρ√k22 z1 + √(1−ρ²)√k22 z2), z1, z2 from the keyed normal stream.
  */
 export function monteCarloPair(
   act: Pick<ActivationMath, 'phi' | 'dphi'>,
