@@ -7,7 +7,7 @@
  * power, and sqrt attention followed by LayerNorm is only Gaussian as H → ∞): the cases scale the
  * heads with the width, keep σQσK modest and run four or more width factors, so the verdict
  * engine fits the bias K∞ + a/width and tests its fit rather than tolerating it. One Holm family
- * at α = 1e-3; fixed seeds. The full profile adds fixtures/suites/attention-encoder-full.json.
+ * at α = 1e-3, plus the fits asserted at the verdicts' level: false-failure rate ≤ 2e-3 (suites/family.ts); fixed seeds. The full profile adds fixtures/suites/attention-encoder-full.json.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';

@@ -8,7 +8,8 @@
  * verdicts on a case where its bug matters.
  *
  * All verdicts of the file form one Holm family at α = 1e-3 (src/validation/family.ts); each is run
- * (and states its power) at Holm's worst-case level. Seeds are fixed, so the outcome is
+ * (and states its power) at Holm's worst-case level. Each case also asserts its bias-model fit at
+ * that level, so the suite's false-failure rate is at most 2e-3 (suites/family.ts). Seeds are fixed, so the outcome is
  * reproducible. The full profile (SUITES_PROFILE=full) adds fixtures/suites/attention-full.json.
  */
 import { afterAll, describe, expect, it } from 'vitest';
