@@ -205,8 +205,9 @@ describe.skipIf(suiteProfile().name !== 'full')('every correct built-in wrapped 
     ...(['relu', 'erf', 'abs', 'gelu', 'tanh', 'identity'] as const).map((a): [string, Record<string, unknown>] => [a, { type: a }]),
     ['layerNorm', { type: 'layerNorm', eps: 1e-5 }],
     ['globalAvgPool', { type: 'globalAvgPool' }],
-    ['residual(dense → relu → dense)', { type: 'residual', block: [{ type: 'dense', width: 32, wStd: 1.2, bStd: 0.2 }, { type: 'relu' }, { type: 'dense', width: 32, wStd: 1, bStd: 0.1 }] }],
-    ['residual(attention)', { type: 'residual', block: [att({ scaling: 'linear', mechanism: 'softmax' })] }],
+    // A residual block keeps its input width: 64, the dense lead-in's (the raw-input rows are refused).
+    ['residual(dense → relu → dense)', { type: 'residual', block: [{ type: 'dense', width: 32, wStd: 1.2, bStd: 0.2 }, { type: 'relu' }, { type: 'dense', width: 64, wStd: 1, bStd: 0.1 }] }],
+    ['residual(attention)', { type: 'residual', block: [att({ scaling: 'linear', mechanism: 'softmax', outWidth: 64 })] }],
     ...(['linear', 'sqrt'] as const).flatMap((scaling) =>
       (['softmax', 'identity', 'relu', 'abs'] as const).map((mechanism): [string, Record<string, unknown>] => [`attention ${scaling} ${mechanism}`, att({ scaling, mechanism })]),
     ),

@@ -85,6 +85,22 @@ describe('the sample, checked before anything is sampled', () => {
   });
 });
 
+describe('a sample that fits some slots only', () => {
+  // A residual block keeps its input width: width 8 fits after the dense lead-in (8 channels), not
+  // the raw inputs (2 channels), whose rows are then refused; width 5 fits no slot.
+  const residual = (width: number): LayerModule => ({
+    type: 'residual',
+    factory: builtInLayers.residual as LayerModule['factory'],
+    sample: { type: 'residual', block: [{ type: 'dense', width }] } as never,
+  });
+  it('is accepted when it fits one slot', () => {
+    expect(checkedSample(residual(8), residual(8).factory as never, inputs, 8)).toMatchObject({ type: 'residual' });
+  });
+  it('is refused, naming every slot, when it fits none', () => {
+    expect(() => checkedSample(residual(5), residual(5).factory as never, inputs, 8)).toThrow(/cannot build a layer from its "sample" spec .* in any slot: on the raw inputs: .*; after a dense layer \(8 channels, T = 2\): .*; after a dense layer \(8 channels, T = 1\): /);
+  });
+});
+
 describe('the weakest power', () => {
   const row = (name: string, d: [number, number][], inconclusive = false) =>
     ({

@@ -218,14 +218,23 @@ export function checkedSample(mod: LayerModule, factory: LayerFactory<never>, in
     { path: 'sample(after dense)', inWidth: width, T: inputs.T, rawWidth: false },
     { path: 'sample(pooled)', inWidth: width, T: 1, rawWidth: false },
   ];
+  // A spec that does not fit one slot (a SpecError: a residual block must keep its input width, and
+  // the raw inputs and the dense lead-in differ) leaves the rows of that slot refused; any other
+  // error, or a spec that fits no slot, is the module's fault and stops the check here.
+  const misfits: string[] = [];
   for (const site of sites) {
+    const at = `${site.rawWidth ? 'on the raw inputs' : `after a dense layer (${site.inWidth} channels, T = ${site.T})`}`;
     try {
       factory(spec as never, site);
     } catch (e) {
-      const at = `${site.rawWidth ? 'on the raw inputs' : `after a dense layer (${site.inWidth} channels, T = ${site.T})`}`;
+      if (e instanceof SpecError) {
+        misfits.push(`${at}: ${e.message.split('\n')[0]}`);
+        continue;
+      }
       throw new CheckLayerError(`the factory cannot build a layer from ${where} ${at}: ${(e as Error).name}: ${(e as Error).message.split('\n')[0]}`);
     }
   }
+  if (misfits.length === sites.length) throw new CheckLayerError(`the factory cannot build a layer from ${where} in any slot: ${misfits.join('; ')}`);
   return spec;
 }
 
