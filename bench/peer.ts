@@ -3,6 +3,7 @@
  * it reads (the very specs and inputs our sampler runs), and its two modes, `bench` and `verify`.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { lineReader } from './lines.ts';
 import type { Readable, Writable } from 'node:stream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,10 +104,8 @@ export type PeerHeader = Omit<PeerOutput, 'results' | 'peakRssBytes'>;
 export class PeerServer {
   private readonly child: ChildProcessByStdio<Writable, Readable, null>;
   private readonly dir: string;
-  private buffer = '';
-  private waiting: ((line: string) => void)[] = [];
-  private lines: string[] = [];
-  private failed: Error | null = null;
+  private readonly next: () => Promise<string>;
+  private exitCode: number | null = null;
   peakRssBytes = 0;
 
   constructor(python: string, job: object, extra: string[] = []) {
@@ -114,28 +113,8 @@ export class PeerServer {
     const file = join(this.dir, 'job.json');
     writeFileSync(file, JSON.stringify(job));
     this.child = spawn(python, [PEER_SCRIPT, 'serve', '--input', file, ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.child.stdout.on('data', (d: Buffer) => {
-      this.buffer += d.toString();
-      let i: number;
-      while ((i = this.buffer.indexOf('\n')) >= 0) {
-        const line = this.buffer.slice(0, i);
-        this.buffer = this.buffer.slice(i + 1);
-        const w = this.waiting.shift();
-        if (w) w(line);
-        else this.lines.push(line);
-      }
-    });
-    this.child.on('close', (code) => {
-      this.failed = new Error(`the torch peer (serve) exited with ${code}`);
-      for (const w of this.waiting.splice(0)) w('');
-    });
-  }
-
-  private next(): Promise<string> {
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.failed) return Promise.reject(this.failed);
-    return new Promise((resolve, reject) => this.waiting.push((l) => (this.failed && !l ? reject(this.failed) : resolve(l))));
+    this.child.on('exit', (code) => (this.exitCode = code));
+    this.next = lineReader(this.child.stdout, () => new Error(`the torch peer (serve) exited${this.exitCode === null ? '' : ` with ${this.exitCode}`}`));
   }
 
   /** Torch's version, threads and matmul ceiling (the first line the server writes). */

@@ -7,6 +7,7 @@
  * Benchmarks report; nothing here fails on time.
  */
 import * as tf from '@tensorflow/tfjs';
+import { lineReader } from './lines.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -124,30 +125,13 @@ async function matmulProbes(ceiling: Ceiling, reps = 7): Promise<MatmulProbe[]> 
 // Ours: one child process per (config, task), answering rounds on request (bench/task.ts)
 
 class OursServer {
-  private buffer = '';
-  private readonly lines: string[] = [];
-  private readonly waiting: ((l: string | null) => void)[] = [];
-  private closed = false;
+  private readonly next: () => Promise<string>;
 
   private constructor(
     private readonly child: ChildProcessByStdio<Writable, Readable, null>,
-    private readonly what: string,
+    what: string,
   ) {
-    child.stdout.on('data', (d: Buffer) => {
-      this.buffer += d.toString();
-      let i: number;
-      while ((i = this.buffer.indexOf('\n')) >= 0) {
-        const line = this.buffer.slice(0, i);
-        this.buffer = this.buffer.slice(i + 1);
-        const w = this.waiting.shift();
-        if (w) w(line);
-        else this.lines.push(line);
-      }
-    });
-    child.on('close', () => {
-      this.closed = true;
-      for (const w of this.waiting.splice(0)) w(null);
-    });
+    this.next = lineReader(child.stdout, () => new Error(`${what} exited early`));
   }
 
   /** Starts bench/task.ts for `req` and waits for its warm-up (and control-variate pilot). */
@@ -157,13 +141,6 @@ class OursServer {
     const server = new OursServer(child, `bench/task.ts ${req.config} ${req.task}`);
     await server.next();
     return server;
-  }
-
-  private next(): Promise<string> {
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.closed) return Promise.reject(new Error(`${this.what} exited early`));
-    return new Promise((resolve, reject) => this.waiting.push((l) => (l === null ? reject(new Error(`${this.what} exited early`)) : resolve(l))));
   }
 
   async round(round: number): Promise<TaskResult> {
