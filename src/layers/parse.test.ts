@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseInputs, SpecError } from './schema.ts';
-import { parseNetworkSpec } from '../layers/parse.ts';
-import { attention, dense, network, relu, residual } from '../layers/builder.ts';
+import { parseInputs, SpecError } from '../spec/schema.ts';
+import { parseNetworkSpec } from './parse.ts';
+import { attention, dense, network, relu, residual } from './builder.ts';
 
 const issuesOf = (f: () => unknown): readonly string[] => {
   try {
