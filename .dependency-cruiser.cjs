@@ -11,13 +11,14 @@
  */
 const floors = [
   // 0: foundations that import nothing of the project's above them.
-  ['spec', 'numerics', 'stats', 'random', 'linalg', 'tensors', 'backend.ts', 'io.ts', 'format.ts'],
+  ['spec', 'numerics', 'stats', 'random', 'linalg', 'tensors', 'backend.ts', 'format.ts'],
   // 1: analytic kernel maps and their state.
   ['kernels'],
-  // 2: layers, both halves (finite pass and kernel map).
+  // 2: layers, both halves (finite pass and kernel map), and their registry with the walkers of a
+  // spec that read it (parsing, scaling, the head-limit rule).
   ['layers'],
-  // 3: whole networks, the infinite-width laws built on layers, the training tasks.
-  ['network.ts', 'limits', 'tasks'],
+  // 3: whole networks, the infinite-width laws built on layers, the training tasks, spec files.
+  ['network.ts', 'limits', 'tasks', 'io.ts'],
   // 4: Monte-Carlo estimators of a finite network's NNGP and NTK.
   ['estimators'],
   // 5: drivers: a network's analytic kernel to a requested precision.

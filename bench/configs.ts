@@ -6,7 +6,7 @@
  * JSON: the two implementations can then only differ in how they run a network, never in which.
  */
 import seedrandom from 'seedrandom';
-import { attention, dense, globalAvgPool, layerNorm, network, relu, residual } from '../src/spec/builder.ts';
+import { attention, dense, globalAvgPool, layerNorm, network, relu, residual } from '../src/layers/builder.ts';
 import { parseInputs } from '../src/spec/schema.ts';
 import type { InputBatch, InputsSpec, LayerSpec, NetworkSpec } from '../src/spec/types.ts';
 

@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { isSoftwareAdapter, probeWebgpuAdapter, type GpuAdapterSummary } from './backend.ts';
 import { estimate } from './estimators/ensemble.ts';
-import { abs, attention, dense, erf, gelu, globalAvgPool, layerNorm, network, relu, residual, tanh } from './spec/builder.ts';
+import { abs, attention, dense, erf, gelu, globalAvgPool, layerNorm, network, relu, residual, tanh } from './layers/builder.ts';
 import { parseInputs } from './spec/schema.ts';
 import type { NetworkSpec } from './spec/types.ts';
 

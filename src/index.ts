@@ -9,10 +9,12 @@ export * as tf from '@tensorflow/tfjs';
 
 // Specs and inputs: types, the typed builder, validation, files, width scaling.
 export * from './spec/types.ts';
-export * from './spec/builder.ts';
-export { parseNetworkSpec, parseAttentionSpec, parseInputs, networkSpecFrom, inputBatchFrom, SpecError } from './spec/schema.ts';
+export * from './layers/builder.ts';
+export { parseInputs, inputBatchFrom, SpecError } from './spec/schema.ts';
+export { parseNetworkSpec, networkSpecFrom, layerSchema } from './layers/parse.ts';
+export { parseAttentionSpec } from './layers/attention/schema.ts';
 export { readSpec, readInputs } from './io.ts';
-export { scaleSpec } from './spec/scale.ts';
+export { scaleSpec, scaleWidth, describeWidths } from './layers/scale.ts';
 
 // Analytic kernels and finite ensembles.
 export { computeKernel, type KernelOptions, type KernelResult } from './pipeline/kernel.ts';
@@ -21,15 +23,19 @@ export { MomentAccumulator } from './estimators/accumulator.ts';
 export { initBackend, type BackendChoice } from './backend.ts';
 
 // Writing a layer: the factory interface, the kernel state and its helpers, activation maths,
-// parameter sites, the registry (and the original built-in factories, for a layer that wraps one),
-// and the module shape `check-layer` loads.
+// parameter sites, the layer registry (one entry per layer type: schema, factory, scaling, …; and
+// the original built-in factories, for a layer that wraps one), elementwise layers in one call, and
+// the module shape `check-layer` loads.
 export type { Layer, LayerFactory, LayerSite, ParamDecl, ParamMap, FiniteContext, KernelContext, PreactivationSampler } from './layers/types.ts';
 export { KernelError, featureGram, featureMeans, stateSize, type KernelState, type Distribution } from './kernels/state.ts';
 export { quadratureActivation, DEFAULT_ACTIVATION_QUADRATURE, activations, type QuadratureActivationOptions, type ActivationMath, type PairMoments } from './kernels/activations/index.ts';
 export { linear, addBias, leftShared, deferred, type DeferredWeight } from './layers/sites.ts';
-export { registerLayer, overrideLayer, layerFactories, builtInLayers } from './layers/registry.ts';
+export { registerLayer, unregisterLayer, overrideLayer, layerTypes, layerTypeOf, builtInLayers, builtInLayerTypes, type LayerType } from './layers/registry.ts';
+export type { Field } from './layers/table.ts';
+export { elementwise, type ElementwiseOptions } from './layers/activation.ts';
+export { needsHeadScaling, headLimitLayers } from './layers/heads.ts';
 export type { LayerModule, BrokenVariant } from './layers/module.ts';
-export type { ScaleContext } from './spec/scale.ts';
+export type { ScaleContext } from './layers/scale.ts';
 
 // check-layer from code: the same engine the command runs (docs/check-layer.md).
 export { checkLayer, checkProfiles, CheckLayerError, type CheckLayerOptions, type CheckLayerReport, type CompositionRow, type CheckSettings } from './checkLayer/engine.ts';

@@ -1,6 +1,7 @@
 /** Reading user files with errors that say which file and what is wrong. */
 import { readFileSync } from 'node:fs';
-import { parseInputs, parseNetworkSpec, SpecError } from './spec/schema.ts';
+import { parseInputs, SpecError } from './spec/schema.ts';
+import { parseNetworkSpec } from './layers/parse.ts';
 import type { InputBatch, NetworkSpec } from './spec/types.ts';
 
 export function readJson(path: string, what: string): unknown {

@@ -28,7 +28,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { estimate } from '../src/estimators/ensemble.ts';
 import { readInputs } from '../src/io.ts';
-import { attention, network } from '../src/spec/builder.ts';
+import { attention, network } from '../src/layers/builder.ts';
 import type { AttentionSpec, NetworkSpec } from '../src/spec/types.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
 import { inputState } from '../src/kernels/state.ts';

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { readInputs } from '../src/io.ts';
 import { loadLayerModule } from '../src/checkLayer/load.ts';
 import type { LayerModule } from '../src/layers/module.ts';
-import { builtInLayers, layerFactories } from '../src/layers/registry.ts';
+import { builtInLayers, layerTypes } from '../src/layers/registry.ts';
 import type { LayerFactory } from '../src/layers/types.ts';
 import { checkLayer, CheckLayerError, type CheckLayerOptions, type CheckLayerReport } from '../src/checkLayer/engine.ts';
 import { suiteProfile } from './profile.ts';
@@ -124,15 +124,15 @@ describe('the layer under test, and only it', () => {
     // The probes of the sample, layers[1] in "gaussian" and the NTK site check, layers[3] in
     // "residual" (after dense, relu, residual(dense)); never the lead-in, the readout or the block's dense.
     expect(new Set(built)).toEqual(new Set(['sample(raw inputs)', 'sample(after dense)', 'sample(pooled)', 'layers[1]', 'layers[3]']));
-    expect(layerFactories.dense).toBe(builtInLayers.dense);
+    expect(layerTypes.dense.factory).toBe(builtInLayers.dense);
   });
 
   it('a wrapper that builds the built-in it wraps through the registry gets the original, not itself', async () => {
-    const wrapper: LayerFactory<never> = (spec, site) => ({ ...layerFactories.relu(spec, site), type: 'relu' });
+    const wrapper: LayerFactory<never> = (spec, site) => ({ ...layerTypes.relu.factory(spec, site), type: 'relu' });
     const mod: LayerModule = { type: 'relu', factory: wrapper as LayerModule['factory'] };
     const r = await checkLayer(mod, { inputs, maskedInputs, ...cheap, only: ['gaussian'] });
     expect(statuses(r)).toEqual([['gaussian', 'pass']]);
-    expect(layerFactories.relu).toBe(builtInLayers.relu);
+    expect(layerTypes.relu.factory).toBe(builtInLayers.relu);
   });
 
   it('an unusable sample is one error before anything is sampled', async () => {

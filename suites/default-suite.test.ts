@@ -49,7 +49,7 @@ describe('the default suite', () => {
 describe('every suite file', () => {
   const dir = resolve(import.meta.dirname, '../fixtures/suites');
   it.each(readdirSync(dir).filter((f) => f.endsWith('.json')))('%s: where a kernel is the H → ∞ limit, the heads grow with the width', async (f) => {
-    const { needsHeadScaling } = await import('../src/spec/heads.ts');
+    const { needsHeadScaling } = await import('../src/layers/heads.ts');
     for (const c of loadSuite(resolve(dir, f))) if (needsHeadScaling(c.spec)) expect(c.scaleHeads, c.name).toBe(true);
   });
 });

@@ -28,12 +28,12 @@ describe('layer modules load in any order', () => {
     const out = runFresh(`
       const { residual } = await import('./src/layers/residual.ts');
       const { buildNetwork } = await import('./src/network.ts');
-      const { layerFactories } = await import('./src/layers/registry.ts');
+      const { layerTypes } = await import('./src/layers/registry.ts');
       const stack = buildNetwork(
         { layers: [{ type: 'dense', width: 3, wStd: 1, bStd: 0 }, { type: 'residual', block: [{ type: 'relu' }, { type: 'dense', width: 3, wStd: 1, bStd: 0 }] }] },
         { d: 2, T: 1 },
       );
-      console.log(JSON.stringify({ same: layerFactories.residual === residual, types: stack.layers.map((l) => l.type), width: stack.outWidth }));
+      console.log(JSON.stringify({ same: layerTypes.residual.factory === residual, types: stack.layers.map((l) => l.type), width: stack.outWidth }));
     `);
     expect(JSON.parse(out)).toEqual({ same: true, types: ['dense', 'residual'], width: 3 });
   });

@@ -56,7 +56,7 @@ const require = createRequire(import.meta.url);
 const read = (p) => JSON.parse(readFileSync(require.resolve('infinite-attention/package.json').replace(/package\\.json$/, p), 'utf8'));
 const k = api.computeKernel(read('fixtures/specs/mlp-residual.json'), read('fixtures/inputs/seq3x4x6-masked.json'));
 const names = ['tf', 'computeKernel', 'estimate', 'parseNetworkSpec', 'parseInputs', 'network', 'dense', 'attention', 'registerLayer',
-  'KernelError', 'featureGram', 'featureMeans', 'quadratureActivation', 'linear', 'addBias', 'deferred', 'layerFactories', 'builtInLayers', 'checkLayer', 'runCase'];
+  'KernelError', 'featureGram', 'featureMeans', 'quadratureActivation', 'linear', 'addBias', 'deferred', 'layerTypes', 'elementwise', 'builtInLayers', 'checkLayer', 'runCase'];
 console.log(JSON.stringify({ nngp: Array.from(k.nngp), ntk: Array.from(k.ntk), missing: names.filter((n) => api[n] === undefined) }));
 `;
 

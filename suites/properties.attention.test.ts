@@ -8,14 +8,14 @@
  */
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { layerFactories } from '../src/layers/registry.ts';
+import { layerTypes } from '../src/layers/registry.ts';
 import { architectureArb, inputsArb } from './arbitraries.ts';
 import { suiteProfile } from './profile.ts';
 import { runProperty, seedRange } from './propertySupport.ts';
 
 const profile = suiteProfile();
 
-describe.skipIf(!('attention' in layerFactories))(`random attention architectures (${profile.name} profile)`, () => {
+describe.skipIf(!('attention' in layerTypes))(`random attention architectures (${profile.name} profile)`, () => {
   test.prop(
     [
       architectureArb({

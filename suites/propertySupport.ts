@@ -1,5 +1,6 @@
 /** Shared by the property suites: run one random case through the verdict engine and explain a failure. */
-import { parseInputs, parseNetworkSpec } from '../src/spec/schema.ts';
+import { parseInputs } from '../src/spec/schema.ts';
+import { parseNetworkSpec } from '../src/layers/parse.ts';
 import type { InputsSpec } from '../src/spec/types.ts';
 import { runCase, type CaseResult } from '../src/validation/case.ts';
 import { decideSuite, type SuiteDecision } from '../src/validation/family.ts';

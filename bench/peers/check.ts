@@ -17,7 +17,7 @@ import { estimate } from '../../src/estimators/ensemble.ts';
 import { drawParams, disposeParams } from '../../src/estimators/params.ts';
 import { buildNetwork } from '../../src/network.ts';
 import { initBackend } from '../../src/backend.ts';
-import { attention, dense, erf, globalAvgPool, layerNorm, network, relu, residual } from '../../src/spec/builder.ts';
+import { attention, dense, erf, globalAvgPool, layerNorm, network, relu, residual } from '../../src/layers/builder.ts';
 import { parseInputs } from '../../src/spec/schema.ts';
 import type { InputsSpec, LayerSpec, NetworkSpec } from '../../src/spec/types.ts';
 import { peerUnavailable, runPeerMode, type PeerOutput } from '../peer.ts';

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
-import { parseInputs, parseNetworkSpec } from '../../src/spec/schema.ts';
+import { parseInputs } from '../../src/spec/schema.ts';
+import { parseNetworkSpec } from '../../src/layers/parse.ts';
 import type { InputBatch, NetworkSpec } from '../../src/spec/types.ts';
 
 export interface Architecture {

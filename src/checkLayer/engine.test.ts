@@ -3,12 +3,13 @@
  * head-limit hooks as scaleSpec and needsHeadScaling apply them, the sample checks, the weakest power.
  * (suites/check-layer.test.ts runs compositions.)
  */
-import { describe, expect, it } from 'vitest';
-import { scaleSpec } from '../spec/scale.ts';
-import { needsHeadScaling } from '../spec/heads.ts';
-import { networkSpecFrom } from '../spec/schema.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scaleSpec } from '../layers/scale.ts';
+import { needsHeadScaling } from '../layers/heads.ts';
+import { networkSpecFrom } from '../layers/parse.ts';
 import { parseInputs } from '../spec/schema.ts';
-import { builtInLayers } from '../layers/registry.ts';
+import * as v from 'valibot';
+import { builtInLayers, registerLayer, unregisterLayer } from '../layers/registry.ts';
 import type { LayerModule } from '../layers/module.ts';
 import { asLayerModule, LayerModuleError } from '../layers/module.ts';
 import { checkedSample, CheckLayerError, weakestPower, type CompositionRow } from './engine.ts';
@@ -37,6 +38,9 @@ describe('the table', () => {
 });
 
 describe("a layer module's hooks", () => {
+  // A type with no rules of its own: its spec passes as written, it keeps its input's width, it counts as non-linear.
+  registerLayer('mine', builtInLayers.relu);
+  afterAll(() => unregisterLayer('mine'));
   const spec = networkSpecFrom({
     layers: [{ type: 'dense', width: 8, wStd: 1, bStd: 0 }, { type: 'mine', width: 6, heads: 1 }, { type: 'relu' }, { type: 'dense', width: 1, wStd: 1, bStd: 0 }],
   });
@@ -70,6 +74,15 @@ describe('the sample, checked before anything is sampled', () => {
     expect(checkedSample(mod, mod.factory as never, inputs, 8)).toMatchObject({ scaling: 'sqrt', mechanism: 'softmax', posEmb: null });
     const bad: LayerModule = { ...mod, sample: { type: 'attention', heads: 1, keyWidth: 4, valueWidth: 4, outWidth: 4, gain: 2 } as never };
     expect(() => checkedSample(bad, bad.factory as never, inputs, 8)).toThrow(/sample\.gain: unknown key.*a layer with keys of its own needs a name of its own/);
+  });
+
+  it("a new type's sample goes through the module's own schema, defaults filled in", () => {
+    const schema = v.strictObject({ type: v.literal('gained'), gain: v.optional(v.number(), 2) });
+    const mod: LayerModule = { type: 'gained', factory: builtInLayers.relu as LayerModule['factory'], schema: schema as never };
+    expect(checkedSample(mod, mod.factory as never, inputs, 8)).toEqual({ type: 'gained', gain: 2 });
+    const bad: LayerModule = { ...mod, sample: { type: 'gained', gian: 1 } as never };
+    expect(() => checkedSample(bad, bad.factory as never, inputs, 8)).toThrow(/its "sample" spec .* does not pass the module's schema: sample\.gian: unknown key/);
+    expect(() => asLayerModule({ type: 'x', factory: () => null, schema: { type: 'object' } }, 'f.ts')).toThrow(/"schema" must be a valibot schema/);
   });
 
   it('a factory that throws on the sample is one CheckLayerError naming the spec and the site', () => {

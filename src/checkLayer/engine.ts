@@ -28,11 +28,12 @@
  */
 import fc from 'fast-check';
 import type { InputBatch, LayerSpec, NetworkSpec } from '../spec/types.ts';
-import { networkSpecFrom, SpecError } from '../spec/schema.ts';
+import { parseWith, SpecError } from '../spec/schema.ts';
+import { networkSpecFrom } from '../layers/parse.ts';
 import { surroundingsArb } from '../spec/arbitraries.ts';
-import { needsHeadScaling } from '../spec/heads.ts';
-import type { ScaleOptions } from '../spec/scale.ts';
-import { builtInLayers, layerFactories, overrideLayer } from '../layers/registry.ts';
+import { needsHeadScaling } from '../layers/heads.ts';
+import type { ScaleOptions } from '../layers/scale.ts';
+import { builtInLayerTypes, builtInLayers, layerTypeOf, overrideLayer, registerLayer, unregisterLayer } from '../layers/registry.ts';
 import type { LayerFactory, LayerSite } from '../layers/types.ts';
 import type { LayerModule } from '../layers/module.ts';
 import { buildNetwork } from '../network.ts';
@@ -201,14 +202,18 @@ export function checkedSample(mod: LayerModule, factory: LayerFactory<never>, in
   const raw: Readonly<Record<string, unknown>> = mod.sample ?? { type: mod.type };
   const where = given ? `its "sample" spec ${JSON.stringify(raw)}` : `{ type: ${JSON.stringify(mod.type)} } (the module has no "sample"; give one with the keys the factory reads)`;
   let spec = raw;
-  if (mod.type in builtInLayers) {
+  // A built-in name's spec is a built-in spec; a new type's is read by its own schema, if it has one.
+  const schema = mod.type in builtInLayerTypes ? builtInLayerTypes[mod.type].schema : mod.schema;
+  if (schema) {
     try {
-      spec = networkSpecFrom({ layers: [raw] }).layers[0] as unknown as Record<string, unknown>;
+      spec = parseWith(schema, raw, 'sample') as Record<string, unknown>;
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      const issues = e.issues.map((l) => l.replace(/^layers\[0\]\.?/, 'sample.')).join('; ');
+      const issues = e.issues.map((l) => `sample.${l.replace(/^\(root\)(: )?/, '')}`).join('; ');
       throw new CheckLayerError(
-        `the layer has the built-in name "${mod.type}", so its spec is a built-in ${mod.type} spec, but ${where} is not: ${issues} (a layer with keys of its own needs a name of its own)`,
+        mod.type in builtInLayerTypes
+          ? `the layer has the built-in name "${mod.type}", so its spec is a built-in ${mod.type} spec, but ${where} is not: ${issues} (a layer with keys of its own needs a name of its own)`
+          : `${where} does not pass the module's schema: ${issues}`,
       );
     }
   }
@@ -239,12 +244,15 @@ export function checkedSample(mod: LayerModule, factory: LayerFactory<never>, in
 }
 
 /**
- * Puts `factory` in the registry under `type` for the layer at the current slot path only: every
- * other layer of that type (and a build of the same type from inside the factory: a wrapper calling
- * the registry) gets the factory that was there before. Returns the slot setter and the restorer.
+ * Puts the module in the registry for the layer at the current slot path only: every other layer of
+ * its type (and a build of the same type from inside the factory: a wrapper calling the registry)
+ * gets the factory that was there before. A new type joins with its whole entry (schema, positions,
+ * zero-mean, …); a built-in name keeps the built-in's entry but for the factory. Returns the slot
+ * setter and the restorer.
  */
-function placeAtSlot(type: string, factory: LayerFactory<never>): { setSlot: (path: string) => void; restore: () => void } {
-  const reference = layerFactories[type];
+function placeAtSlot(mod: LayerModule, factory: LayerFactory<never>): { setSlot: (path: string) => void; restore: () => void } {
+  const type = mod.type;
+  const reference = layerTypeOf(type)?.factory;
   let slot: string | null = null;
   let building = false;
   const dispatch: LayerFactory<never> = (spec, site) => {
@@ -259,7 +267,13 @@ function placeAtSlot(type: string, factory: LayerFactory<never>): { setSlot: (pa
     if (!reference) throw new SpecError(`${site.path}: layer type ${JSON.stringify(type)} is only the layer under test, at ${slot}`);
     return reference(spec, site);
   };
-  const restore = overrideLayer(type, dispatch);
+  let restore: () => void;
+  if (reference) restore = overrideLayer(type, dispatch);
+  else {
+    const { sample: _s, broken: _b, ...entry } = mod;
+    registerLayer({ ...entry, factory: dispatch as LayerFactory<{ readonly type: string }> });
+    restore = () => unregisterLayer(type);
+  }
   return { setSlot: (p) => (slot = p), restore };
 }
 
@@ -443,7 +457,7 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
   let step = 0;
   const tick = (label: string) => o.onProgress?.(step / total, label);
 
-  const { setSlot, restore } = placeAtSlot(mod.type, factory);
+  const { setSlot, restore } = placeAtSlot(mod, factory);
   const x: RunContext = { mod, spec, settings, alphaPerVerdict, setSlot, o };
   try {
     const table: CompositionRow[] = [];

@@ -11,7 +11,7 @@ import { loadSuite } from '../validation/suite.ts';
 import { runCase, type CaseResult } from '../validation/case.ts';
 import { decideSuite, verdictCount } from '../validation/family.ts';
 import { holmWorstCaseLevel } from '../verdicts/holmFamily.ts';
-import { headLimitLayers, describeHeadLimits } from '../spec/heads.ts';
+import { headLimitLayers, describeHeadLimits } from '../layers/heads.ts';
 import { formatMatrix, formatVerdictTable } from './format.ts';
 import { registerCommands } from './commands/index.ts';
 import { addValidateExtras, afterValidate } from './commands/validateExtras.ts';

@@ -12,7 +12,7 @@ import { drawParams } from './params.ts';
 import { MomentAccumulator } from './accumulator.ts';
 import { compareIndependent } from '../validation/pairedTest.ts';
 import { initBackend } from '../backend.ts';
-import { attention, dense, globalAvgPool, network, relu } from '../spec/builder.ts';
+import { attention, dense, globalAvgPool, network, relu } from '../layers/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 import { buildNetwork } from '../network.ts';
 import type { SignalTape, SiteRecord } from '../layers/sites.ts';

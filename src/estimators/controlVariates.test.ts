@@ -11,7 +11,7 @@ import { fitControlVariates, SiteFeatures } from './controlVariates.ts';
 import { PairedKernels } from '../validation/pairedTest.ts';
 import { mergeShards, parseShard, runShard } from './shards.ts';
 import { initBackend } from '../backend.ts';
-import { attention, dense, globalAvgPool, network, relu } from '../spec/builder.ts';
+import { attention, dense, globalAvgPool, network, relu } from '../layers/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { estimate, scalarReadout } from './ensemble.ts';
 import { drawParams } from './params.ts';
-import { network, dense, relu, globalAvgPool, identity } from '../spec/builder.ts';
+import { network, dense, relu, globalAvgPool, identity } from '../layers/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 import { buildNetwork } from '../network.ts';
 import { PairedKernels } from '../validation/pairedTest.ts';

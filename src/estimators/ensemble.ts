@@ -5,10 +5,12 @@
  * Networks are batched inside every tensor op; network k's weights depend only on (seed, k).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { InputBatch, InputsSpec, NetworkSpec } from '../spec/types.ts';
+import type { InputBatch, InputsSpec, LayerSpec, NetworkSpec } from '../spec/types.ts';
 import { buildNetwork } from '../network.ts';
-import { inputBatchFrom, networkSpecFrom } from '../spec/schema.ts';
+import { inputBatchFrom } from '../spec/schema.ts';
+import { networkSpecFrom } from '../layers/parse.ts';
 import type { Stack } from '../layers/sequential.ts';
+import { layerTypeOf } from '../layers/table.ts';
 import { renameParams, type FiniteContext, type ParamDecl, type ParamMap, type PreactivationSampler } from '../layers/types.ts';
 import { activeBackend, initBackend, type BackendChoice } from '../backend.ts';
 import { MomentAccumulator } from './accumulator.ts';
@@ -204,8 +206,8 @@ function nngpChunk(
 /** The spec with its last layer narrowed to one output channel (the scalar readout of the NTK). */
 export function scalarReadout(spec: NetworkSpec): NetworkSpec {
   const last = spec.layers[spec.layers.length - 1];
-  const one =
-    last.type === 'dense' ? { ...last, width: 1 } : last.type === 'attention' ? { ...last, outWidth: 1 } : last;
+  const out = layerTypeOf(last.type)?.outWidth;
+  const one = out ? (out.set(last as never, 1) as LayerSpec) : last;
   return { layers: [...spec.layers.slice(0, -1), one] };
 }
 

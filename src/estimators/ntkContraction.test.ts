@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { estimate } from './ensemble.ts';
-import { abs, attention, dense, erf, gelu, globalAvgPool, identity, layerNorm, network, relu, residual, tanh } from '../spec/builder.ts';
+import { abs, attention, dense, erf, gelu, globalAvgPool, identity, layerNorm, network, relu, residual, tanh } from '../layers/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 import type { NetworkSpec } from '../spec/types.ts';
 import { overrideLayer } from '../layers/registry.ts';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConditionalPreactivations } from './preactivations.ts';
 import { estimate } from './ensemble.ts';
 import { initBackend } from '../backend.ts';
-import { attention, dense, globalAvgPool, network, relu } from '../spec/builder.ts';
+import { attention, dense, globalAvgPool, network, relu } from '../layers/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 import { deferred, linear } from '../layers/sites.ts';
 import type { FiniteContext } from '../layers/types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimate } from './ensemble.ts';
 import { mergeShards, parseShard, runShard } from './shards.ts';
-import { dense, globalAvgPool, network, relu } from '../spec/builder.ts';
+import { dense, globalAvgPool, network, relu } from '../layers/builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 
 const batch = parseInputs({ inputs: [[[0.5, -1], [1, 0.5]], [[-0.3, 0.8], [0.2, 0.1]]] });

@@ -3,9 +3,12 @@
  * NNGP σw² K + σb², NTK σw² Θ + (σw² K + σb²) (docs/kernels.md §2–§3).
  */
 import * as tf from '@tensorflow/tfjs';
+import * as v from 'valibot';
 import type { DenseSpec } from '../spec/types.ts';
 import type { KernelState } from '../kernels/state.ts';
+import { std, width as wholeWidth } from '../spec/schema.ts';
 import type { FiniteContext, ForwardBack, Layer, LayerFactory, ParamMap } from './types.ts';
+import type { LayerType } from './table.ts';
 import { biasSite, deferred, linearSite } from './sites.ts';
 
 export function denseKernel(s: KernelState, wStd: number, bStd: number, outWidth: number): KernelState {
@@ -53,4 +56,20 @@ export const dense: LayerFactory<DenseSpec> = (spec, site) => {
     };
   }
   return layer;
+};
+
+export const denseLayer: LayerType<DenseSpec> = {
+  type: 'dense',
+  factory: dense,
+  schema: v.strictObject({
+    type: v.literal('dense'),
+    width: wholeWidth('width'),
+    wStd: v.optional(std('wStd'), 1),
+    bStd: v.optional(std('bStd'), 0),
+  }),
+  outWidth: { of: (s) => s.width, set: (s, width) => ({ ...s, width }) },
+  // Zero-mean weights: the output is centred and, in the limit, uncorrelated with the input.
+  zeroMean: true,
+  linear: true,
+  describe: (s) => String(s.width),
 };

@@ -3,9 +3,11 @@
  * over valid (position, position) pairs, and the state continues with T = 1.
  */
 import * as tf from '@tensorflow/tfjs';
+import * as v from 'valibot';
 import type { GlobalAvgPoolSpec } from '../spec/types.ts';
 import type { KernelState } from '../kernels/state.ts';
 import type { FiniteContext, ForwardBack, LayerFactory } from './types.ts';
+import type { LayerType } from './table.ts';
 
 export function poolKernel(s: KernelState): KernelState {
   const { M, T } = s;
@@ -76,3 +78,11 @@ function pool(x: tf.Tensor4D, ctx: FiniteContext): ForwardBack {
     },
   };
 }
+
+export const globalAvgPoolLayer: LayerType<GlobalAvgPoolSpec> = {
+  type: 'globalAvgPool',
+  factory: globalAvgPool,
+  schema: v.strictObject({ type: v.literal('globalAvgPool') }),
+  positions: () => 1,
+  linear: true,
+};

@@ -10,9 +10,12 @@
  * O(1/width) (docs/kernels.md §3).
  */
 import * as tf from '@tensorflow/tfjs';
+import * as v from 'valibot';
 import type { LayerNormSpec } from '../spec/types.ts';
 import { featureGram, featureMeans, type KernelState } from '../kernels/state.ts';
+import { std } from '../spec/schema.ts';
 import type { FiniteContext, ForwardBack, LayerFactory } from './types.ts';
+import type { LayerType } from './table.ts';
 
 export function layerNormKernel(s: KernelState, eps: number): KernelState {
   const P = s.M * s.T;
@@ -83,3 +86,9 @@ function normalise(x: tf.Tensor4D, eps: number, ctx: FiniteContext): ForwardBack
     },
   };
 }
+
+export const layerNormLayer: LayerType<LayerNormSpec> = {
+  type: 'layerNorm',
+  factory: layerNorm,
+  schema: v.strictObject({ type: v.literal('layerNorm'), eps: v.optional(std('eps'), 1e-6) }),
+};

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { finite } from './activation.ts';
+import { builtInActivations } from './activation.ts';
 import { buildNetwork } from '../network.ts';
-import { attention, dense, layerNorm, network, relu, residual } from '../spec/builder.ts';
+import { attention, dense, layerNorm, network, relu, residual } from './builder.ts';
 import { parseInputs } from '../spec/schema.ts';
 import { drawParams } from '../estimators/params.ts';
 import type { FiniteContext } from './types.ts';
 
 describe('keepsZeroRows: layers that say so map a zero row to a zero row', () => {
-  it('every built-in activation has φ(0) = 0', () => {
-    for (const [name, f] of Object.entries(finite)) expect([name, f(tf.zeros([3])).dataSync()[0]]).toEqual([name, 0]);
+  it('every built-in activation has φ(0) = 0 in its finite pass, and says so', () => {
+    const ctx: FiniteContext = { N: 1, M: 1, T: 1, mask: tf.ones([1, 1, 1, 1]), masked: false };
+    for (const [name, e] of Object.entries(builtInActivations)) {
+      const layer = e.factory({ type: e.type } as never, { path: 'x', inWidth: 3, T: 1 });
+      expect([name, layer.forward(tf.zeros([1, 1, 1, 3]), {}, ctx).y.dataSync()[0], layer.keepsZeroRows]).toEqual([name, 0, true]);
+    }
   });
 
   it('a masked network whose stack skips re-masking still has exact zeros at padded positions', () => {

@@ -1,8 +1,8 @@
 /**
- * A layer module: everything about one layer that the rest of the package reads by its type name —
- * its spec type, its factory (both halves, the layer contract of types.ts), the spec to check, how
- * that spec scales with width and heads, and whether its output is Gaussian only as its heads grow.
- * A layer file for `check-layer` default-exports one (docs/check-layer.md):
+ * A layer module: a layer type's registry entry (table.ts: its spec type, factory with both halves,
+ * schema, scaling, output positions, zero-mean and head-limit rules) plus what check-layer needs to
+ * check it — the spec to check and deliberately broken variants. A layer file for `check-layer`
+ * default-exports one (docs/check-layer.md):
  *
  * ```ts
  * export default {
@@ -13,12 +13,12 @@
  * } satisfies LayerModule<SwishSpec>;
  * ```
  *
- * The per-layer properties (`scale`, `headLimit`) are the hooks a registry entry per layer type
- * would hold for the built-ins too; the built-ins' rules live in src/spec/scale.ts and
- * src/spec/heads.ts, and a module whose `type` is a built-in name gets those unless it declares its own.
+ * A module whose type is a new name is registered with every property it declares while it is
+ * checked; one whose `type` is a built-in name keeps the built-in's entry except for `factory`,
+ * `scale` and `headLimit`, which apply at the slot under test.
  */
 import type { LayerFactory } from './types.ts';
-import type { ScaleContext } from '../spec/scale.ts';
+import type { LayerType, ScaleContext } from './table.ts';
 
 /** A layer file that cannot be loaded or does not have the expected shape (a usage error). */
 export class LayerModuleError extends Error {
@@ -36,35 +36,20 @@ export interface BrokenVariant<S> {
   readonly headLimit?: (spec: S) => boolean;
 }
 
-export interface LayerModule<S extends { readonly type: string } = { readonly type: string }> {
+export interface LayerModule<S extends { readonly type: string } = { readonly type: string }> extends LayerType<S> {
   /**
    * Spec type name, e.g. 'swish'. A built-in name ('dense', 'attention', …) puts this factory in
    * place of the built-in only where check-layer puts the layer under test; every other layer of
    * the composition stays the built-in.
    */
   readonly type: string;
-  readonly factory: LayerFactory<S>;
   /** The spec checked (its `type` must equal `type`); default `{ type }`. */
   readonly sample?: S;
   /** Deliberately broken variants by name; `check-layer --variant NAME` checks one, and it must fail. */
   readonly broken?: Readonly<Record<string, BrokenVariant<S>>>;
-  /**
-   * How the spec scales with the width and head factors of a convergence run (src/spec/scale.ts):
-   * multiply the widths of the spec's own by `ctx.width`, and the heads by `ctx.heads` if the layer
-   * has heads whose limit its kernel is. Without it a built-in name scales by the built-in's rule
-   * and any other type keeps its spec as written (hidden widths derived from `site.inWidth` still
-   * grow with the layer before it).
-   */
-  readonly scale?: (spec: S, ctx: ScaleContext) => S;
-  /**
-   * Whether the layer's output is Gaussian only as its heads grow (sqrt attention, docs/kernels.md
-   * §6): then a non-linearity after it sees the H → ∞ kernel, and a convergence run grows its heads
-   * with the width (`ctx.heads` in `scale`). Default: the built-in rule for a built-in name, else false.
-   */
-  readonly headLimit?: (spec: S) => boolean;
 }
 
-const shape = `a default export { type: string, factory: LayerFactory, sample?: spec, broken?: { name: { bug, factory } }, scale?: (spec, ctx) => spec, headLimit?: (spec) => boolean } (docs/check-layer.md)`;
+const shape = `a default export { type: string, factory: LayerFactory, sample?: spec, broken?: { name: { bug, factory } }, and optionally the registry entry's schema, scale, headLimit, outWidth, positions, zeroMean, linear (docs/check-layer.md)`;
 
 /** The module's shape, checked before anything runs; throws LayerModuleError saying what the file should export. */
 export function asLayerModule(value: unknown, source: string): LayerModule {
@@ -78,7 +63,17 @@ export function asLayerModule(value: unknown, source: string): LayerModule {
   for (const [name, v] of Object.entries(m.broken ?? {}))
     if (!v || typeof v.factory !== 'function' || typeof v.bug !== 'string' || (v.scale !== undefined && typeof v.scale !== 'function') || (v.headLimit !== undefined && typeof v.headLimit !== 'function'))
       throw new LayerModuleError(`${source}: broken.${name} must be { bug: string, factory: LayerFactory, scale?: function, headLimit?: function }`);
-  for (const hook of ['scale', 'headLimit'] as const)
+  for (const hook of ['scale', 'headLimit', 'positions', 'describe'] as const)
     if (m[hook] !== undefined && typeof m[hook] !== 'function') throw new LayerModuleError(`${source}: "${hook}" must be a function; expected ${shape}`);
+  for (const flag of ['zeroMean', 'linear'] as const)
+    if (m[flag] !== undefined && typeof m[flag] !== 'boolean') throw new LayerModuleError(`${source}: "${flag}" must be true or false; expected ${shape}`);
+  for (const field of ['outWidth', 'block'] as const) {
+    const f = m[field] as { of?: unknown; set?: unknown } | undefined;
+    if (f !== undefined && (typeof f !== 'object' || f === null || typeof f.of !== 'function' || typeof f.set !== 'function'))
+      throw new LayerModuleError(`${source}: "${field}" must be { of: (spec) => value, set: (spec, value) => spec }; expected ${shape}`);
+  }
+  // A valibot schema is an object with kind 'schema' (what v.strictObject returns).
+  if (m.schema !== undefined && (typeof m.schema !== 'object' || m.schema === null || (m.schema as { kind?: unknown }).kind !== 'schema'))
+    throw new LayerModuleError(`${source}: "schema" must be a valibot schema (v.strictObject({ type: v.literal(…), … })); expected ${shape}`);
   return m as LayerModule;
 }

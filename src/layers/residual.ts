@@ -7,10 +7,10 @@ import type { ResidualSpec } from '../spec/types.ts';
 import { KernelError, type KernelState } from '../kernels/state.ts';
 import { SpecError } from '../spec/schema.ts';
 import type * as tf from '@tensorflow/tfjs';
+import * as v from 'valibot';
 import { renameParams, type FiniteContext, type ForwardBack, type LayerFactory, type ParamMap } from './types.ts';
 import { buildStack } from './sequential.ts';
-
-const zeroMeanTypes = new Set(['dense', 'attention']);
+import { layerSchema, layerTypeOf, type LayerType } from './table.ts';
 
 export const residual: LayerFactory<ResidualSpec> = (spec, site) => {
   const block = buildStack(spec.block, site, (i) => `${site.path}.block[${i}]`);
@@ -30,10 +30,10 @@ export const residual: LayerFactory<ResidualSpec> = (spec, site) => {
     keepsZeroRows: true,
     params: block.params.map((p) => ({ ...p, name: local(p.name) })),
     kernel(s, ctx): KernelState {
-      if (!zeroMeanTypes.has(last.type))
+      if (!layerTypeOf(last.type)?.zeroMean)
         throw new KernelError(
           `${site.path}.block`,
-          `a residual block must end in a zero-mean layer (dense or attention) for K + K_block to hold; it ends in ${last.type}`,
+          `a residual block must end in a zero-mean layer (dense, attention, or a type registered with zeroMean) for K + K_block to hold; it ends in ${last.type}`,
         );
       const b = block.kernel(s, ctx);
       const nngp = s.nngp.map((k, i) => k + b.nngp[i]);
@@ -64,4 +64,19 @@ export const residual: LayerFactory<ResidualSpec> = (spec, site) => {
         }
       : {}),
   };
+};
+
+export const residualLayer: LayerType<ResidualSpec> = {
+  type: 'residual',
+  factory: residual,
+  schema: v.strictObject({
+    type: v.literal('residual'),
+    block: v.pipe(v.array(layerSchema, 'residual.block must be an array of layers'), v.minLength(1, 'residual.block must not be empty')),
+  }),
+  // The block keeps the width it is given: on the raw inputs as written, else as scaled.
+  scale: (s, ctx) => ({ ...s, block: ctx.scaleBlock(s.block, (j) => `${ctx.path}.block[${j}]`, true) }),
+  block: { of: (s) => s.block, set: (s, block) => ({ ...s, block }) },
+  // x + block(x): the sum is linear; the block's own layers are judged one by one.
+  linear: true,
+  describe: (s, inner) => `res(${inner(s.block)})`,
 };

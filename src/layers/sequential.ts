@@ -8,7 +8,7 @@ import type { LayerSpec } from '../spec/types.ts';
 import { applyMask, type KernelState } from '../kernels/state.ts';
 import { SpecError } from '../spec/schema.ts';
 import { renameParams, type FiniteContext, type ForwardBack, type KernelContext, type Layer, type LayerSite, type ParamDecl, type ParamMap } from './types.ts';
-import { layerFactories } from './factoryTable.ts';
+import { knownLayerTypes, layerTypeOf } from './table.ts';
 
 export interface Stack {
   readonly layers: readonly Layer[];
@@ -26,9 +26,9 @@ export interface Stack {
 export const paramKey = (layer: Layer, name: string) => `${layer.path}|${name}`;
 
 export function buildLayer(spec: LayerSpec, site: LayerSite): Layer {
-  const factory = layerFactories[spec.type];
-  if (!factory) throw new SpecError(`${site.path}: unknown layer type ${JSON.stringify(spec.type)}`);
-  return factory(spec as never, site);
+  const entry = layerTypeOf(spec.type);
+  if (!entry) throw new SpecError(`${site.path}: unknown layer type ${JSON.stringify(spec.type)}; expected one of ${knownLayerTypes().join(', ')}`);
+  return entry.factory(spec as never, site);
 }
 
 /** Builds layers in order; `pathOf(i)` names layer i, e.g. `layers[3]`. */
@@ -40,10 +40,11 @@ export function buildStack(specs: readonly LayerSpec[], site: LayerSite, pathOf:
   specs.forEach((spec, i) => {
     const layer = buildLayer(spec, { path: pathOf(i), inWidth: width, T, rawWidth: raw });
     layers.push(layer);
-    // Dense and attention project onto channels of their own; elementwise and per-position layers keep the input's.
-    raw = raw && spec.type !== 'dense' && spec.type !== 'attention' && layer.outWidth === width;
+    const entry = layerTypeOf(spec.type);
+    // A type with output channels of its own (dense, attention) projects onto them; elementwise and per-position layers keep the input's.
+    raw = raw && !entry?.outWidth && layer.outWidth === width;
     width = layer.outWidth;
-    if (spec.type === 'globalAvgPool') T = 1;
+    T = entry?.positions?.(T) ?? T;
   });
   const params = layers.flatMap((l) => l.params.map((p) => ({ ...p, name: paramKey(l, p.name) })));
   const localParams = (l: Layer, p: ParamMap) => renameParams(p, l.params.map((d) => [d.name, paramKey(l, d.name)]));

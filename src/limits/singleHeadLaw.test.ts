@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AttentionOutputLaw, mixtureMoments } from './singleHeadLaw.ts';
-import { attention } from '../spec/builder.ts';
+import { attention } from '../layers/builder.ts';
 import { inputState, type KernelState } from '../kernels/state.ts';
 import { attentionKernel } from '../layers/attention/kernel.ts';
 import { NormalStream } from '../random/ziggurat.ts';
-import type { AttentionOptions } from '../spec/builder.ts';
+import type { AttentionOptions } from '../layers/builder.ts';
 
 const M = 2;
 const T = 3;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeKernel, precisionNote } from './kernel.ts';
 import { parseInputs } from '../spec/schema.ts';
-import { network, dense, attention } from '../spec/builder.ts';
+import { network, dense, attention } from '../layers/builder.ts';
 import { inputState } from '../kernels/state.ts';
 import { buildNetwork } from '../network.ts';
 import { SqrtAttentionSampler } from '../layers/attention/kernel.ts';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeKernel } from './kernel.ts';
 import { parseInputs } from '../spec/schema.ts';
-import { network, dense, relu, erf, layerNorm, globalAvgPool, residual, abs } from '../spec/builder.ts';
+import { network, dense, relu, erf, layerNorm, globalAvgPool, residual, abs } from '../layers/builder.ts';
 import { KernelError } from '../kernels/state.ts';
 
 type Mat = number[][];

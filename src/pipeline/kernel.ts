@@ -13,7 +13,8 @@
  * precision is not reached the result says so (`reached`, `limitedBy`) and carries its real SE.
  */
 import type { InputBatch, InputsSpec, NetworkSpec } from '../spec/types.ts';
-import { inputBatchFrom, networkSpecFrom } from '../spec/schema.ts';
+import { inputBatchFrom } from '../spec/schema.ts';
+import { networkSpecFrom } from '../layers/parse.ts';
 import { buildNetwork } from '../network.ts';
 import { inputState } from '../kernels/state.ts';
 import type { SamplingMethod } from '../layers/types.ts';

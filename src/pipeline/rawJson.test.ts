@@ -9,8 +9,14 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeKernel } from './kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
-import { inputBatchFrom, networkSpecFrom, parseInputs, parseNetworkSpec, SpecError } from '../spec/schema.ts';
+import { inputBatchFrom, parseInputs, SpecError } from '../spec/schema.ts';
+import { networkSpecFrom, parseNetworkSpec } from '../layers/parse.ts';
 import type { ResidualSpec } from '../spec/types.ts';
+import { registerLayer, unregisterLayer } from '../layers/registry.ts';
+import { elementwise } from '../layers/activation.ts';
+import { quadratureActivation } from '../kernels/activations/index.ts';
+import * as v from 'valibot';
+import * as tf from '@tensorflow/tfjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const json = (path: string): unknown => JSON.parse(readFileSync(resolve(root, path), 'utf8'));
@@ -105,16 +111,32 @@ describe('networkSpecFrom and inputBatchFrom', () => {
     expect(networkSpecFrom(attentionJson)).toEqual(parseNetworkSpec(attentionJson));
   });
 
-  it('pass a layer of a type registered at run time through as given, inside a residual block too', () => {
-    // Not a built-in type: its factory (registerLayer, check-layer) reads it, so it is not validated here.
+  it('parse a type registered at run time like a built-in: as written without a schema, by its schema with one', () => {
     const custom = { type: 'softsign', anything: [1, 2] };
-    const spec = networkSpecFrom({ layers: [{ type: 'dense', width: 3 }, { type: 'residual', block: [custom, { type: 'dense', width: 3 }] }] });
-    expect(spec.layers[1]).toEqual({ type: 'residual', block: [custom, { type: 'dense', width: 3, wStd: 1, bStd: 0 }] });
-    expect((spec.layers[1] as ResidualSpec).block[0]).toBe(custom);
-    // Unregistered, it fails where the network is built, naming the layer.
-    const e = errorOf(() => computeKernel({ layers: [custom, { type: 'dense', width: 1 }] } as never, json('fixtures/inputs/seq3x4x6.json') as never));
-    expect(e).toBeInstanceOf(SpecError);
-    expect(e.message).toBe('layers[0]: unknown layer type "softsign"');
+    const raw = { layers: [{ type: 'dense', width: 3 }, { type: 'residual', block: [custom, { type: 'dense', width: 3 }] }] };
+    // Unregistered, the type is refused where the spec is parsed, with the types that exist.
+    const unknown = errorOf(() => networkSpecFrom(raw));
+    expect(unknown).toBeInstanceOf(SpecError);
+    expect(unknown.message).toMatch(/^invalid network spec: layers\[1\]\.block\[0\]: unknown layer type "softsign"; expected one of dense, relu, .*attention/);
+    const math = quadratureActivation('softsign', (x) => x / (1 + Math.abs(x)), (x) => 1 / (1 + Math.abs(x)) ** 2);
+    const entry = elementwise('softsign', (x) => x.div(tf.abs(x).add(1)), math);
+    // Without a schema the factory reads the spec as written.
+    registerLayer({ ...entry, schema: undefined });
+    try {
+      const spec = networkSpecFrom(raw);
+      expect(spec.layers[1]).toEqual({ type: 'residual', block: [custom, { type: 'dense', width: 3, wStd: 1, bStd: 0 }] });
+      expect((spec.layers[1] as ResidualSpec).block[0]).toBe(custom);
+    } finally {
+      unregisterLayer('softsign');
+    }
+    // With one, a misspelt key is an error at its path and defaults are filled in.
+    registerLayer({ ...entry, schema: v.strictObject({ type: v.literal('softsign'), gain: v.optional(v.number(), 1) }) } as never);
+    try {
+      expect(networkSpecFrom({ layers: [{ type: 'softsign' }] }).layers[0]).toEqual({ type: 'softsign', gain: 1 });
+      expect(errorOf(() => networkSpecFrom(raw)).message).toBe('invalid network spec: layers[1].block[0].anything: unknown key (check its spelling; docs/specs.md lists each layer\'s keys)');
+    } finally {
+      unregisterLayer('softsign');
+    }
   });
 
   it('return a parsed batch as it is', () => {

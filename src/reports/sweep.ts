@@ -8,7 +8,7 @@
  * product and show nothing more: theory predicts separate 1/H and 1/width terms.
  */
 import type { AttentionScaling, InputBatch, LayerSpec, NetworkSpec } from '../spec/types.ts';
-import { describeWidths, scaleSpec } from '../spec/scale.ts';
+import { describeWidths, scaleSpec } from '../layers/scale.ts';
 import { computeKernel } from '../pipeline/kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { MomentAccumulator } from '../estimators/accumulator.ts';

@@ -13,7 +13,7 @@ import { toNested, type Check, type Estimate, type Results } from './schema.ts';
 import { stepLabelJSON, stepToJSON, type StepJSON, type TrainConfigResult, type TrainSection } from './trainSchema.ts';
 import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
-import { describeWidths, scaleSpec } from '../spec/scale.ts';
+import { describeWidths, scaleSpec } from '../layers/scale.ts';
 import type { TrainingCaseDefinition, TrainingCaseResult } from '../training/case.ts';
 import type { ExtraMember } from '../validation/family.ts';
 import { predictFromKernel } from '../training/analytic.ts';

@@ -8,7 +8,7 @@
  * against another predictor (a broken fixture) without training anything again.
  */
 import type { NetworkSpec } from '../spec/types.ts';
-import { scaleSpec } from '../spec/scale.ts';
+import { scaleSpec } from '../layers/scale.ts';
 import { checkScales, widthSeed } from '../validation/case.ts';
 import type { BackendChoice } from '../backend.ts';
 import { DEFAULT_ALPHA } from '../verdicts/types.ts';

@@ -4,8 +4,9 @@
  * with the width wherever attention is sqrt-scaled: its limit is H → ∞). Each configuration has
  * its own seed, so their ensembles are independent and can be compared by z-tests.
  */
-import type { AttentionScaling, LayerSpec, NetworkSpec } from '../spec/types.ts';
+import type { AttentionScaling, NetworkSpec } from '../spec/types.ts';
 import { seed32 } from '../random/normals.ts';
+import { everyLayer, mapLayers } from '../layers/walk.ts';
 import type { TrainingCaseDefinition } from './case.ts';
 
 export interface GridConfig {
@@ -17,10 +18,6 @@ export interface GridConfig {
   readonly spec: NetworkSpec;
 }
 
-const mapLayers = (layers: readonly LayerSpec[], f: (l: LayerSpec) => LayerSpec): LayerSpec[] =>
-  layers.map((l) => (l.type === 'residual' ? { ...l, block: mapLayers(l.block, f) } : f(l)));
-
-const everyLayer = (layers: readonly LayerSpec[]): LayerSpec[] => layers.flatMap((l) => (l.type === 'residual' ? [l, ...everyLayer(l.block)] : [l]));
 
 export function hasAttention(spec: NetworkSpec): boolean {
   return everyLayer(spec.layers).some((l) => l.type === 'attention');
@@ -30,8 +27,13 @@ export function hasPosEmb(spec: NetworkSpec): boolean {
   return everyLayer(spec.layers).some((l) => l.type === 'attention' && l.posEmb !== null);
 }
 
-/** Whether any attention layer is sqrt-scaled: then heads must grow with the width factor. */
-export function needsHeadScaling(spec: NetworkSpec): boolean {
+/**
+ * Whether any attention layer is sqrt-scaled: then a training run grows heads with the width
+ * factor. Wider than the kernel's rule (src/layers/heads.ts, which asks for a non-linearity after
+ * it): under sqrt scaling the logits, and so each network's empirical NTK, stay random at fixed
+ * heads, and gradient descent follows the mean NTK only as the empirical one concentrates.
+ */
+export function trainingScalesHeads(spec: NetworkSpec): boolean {
   return everyLayer(spec.layers).some((l) => l.type === 'attention' && l.scaling === 'sqrt');
 }
 
@@ -52,7 +54,7 @@ export function gridConfigs(spec: NetworkSpec, opts: { readonly scalings?: reado
     for (const posEmb of embeddings) {
       let s = scaling ? withScaling(spec, scaling) : spec;
       if (!posEmb) s = withoutPosEmb(s);
-      const parts = [scaling ?? (hasAttention(spec) ? (needsHeadScaling(spec) ? 'sqrt' : 'linear') : 'spec'), ...(embeddings.length > 1 ? [posEmb ? 'pos-emb' : 'no pos-emb'] : [])];
+      const parts = [scaling ?? (hasAttention(spec) ? (trainingScalesHeads(spec) ? 'sqrt' : 'linear') : 'spec'), ...(embeddings.length > 1 ? [posEmb ? 'pos-emb' : 'no pos-emb'] : [])];
       out.push({ name: parts.join(', '), scaling, posEmb, spec: s });
     }
   return out;
@@ -64,7 +66,7 @@ export function gridCase(base: Omit<TrainingCaseDefinition, 'name' | 'spec' | 's
     ...base,
     name: config.name,
     spec: config.spec,
-    scaleHeads: scaleHeads ?? needsHeadScaling(config.spec),
+    scaleHeads: scaleHeads ?? trainingScalesHeads(config.spec),
     seed: seed32(`train/${base.seed}/${config.name}`),
   };
 }

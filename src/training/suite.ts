@@ -12,7 +12,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import * as v from 'valibot';
-import { parseInputs, parseNetworkSpec, SpecError } from '../spec/schema.ts';
+import { parseInputs, SpecError } from '../spec/schema.ts';
+import { parseNetworkSpec } from '../layers/parse.ts';
 import { readJson, readSpec } from '../io.ts';
 import { sequenceTask } from '../tasks/sequence.ts';
 import type { TrainingTask } from './task.ts';

@@ -4,7 +4,7 @@
  * convergence rate of the finite-width bias as a diagnostic.
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
-import { scaleSpec, type ScaleOptions } from '../spec/scale.ts';
+import { scaleSpec, type ScaleOptions } from '../layers/scale.ts';
 import { computeKernel, precisionNote, type KernelOptions, type KernelResult } from '../pipeline/kernel.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
 import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../verdicts/kernelAgreement.ts';

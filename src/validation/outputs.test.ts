@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outputGaussianity } from './outputs.ts';
-import { parseInputs, parseNetworkSpec } from '../spec/schema.ts';
+import { parseInputs } from '../spec/schema.ts';
+import { parseNetworkSpec } from '../layers/parse.ts';
 
 const inputs = parseInputs({ inputs: [[[1, 0.5, -0.3]], [[0.2, -1, 0.4]]] });
 

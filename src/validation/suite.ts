@@ -1,10 +1,11 @@
 /** A suite file: named cases whose spec and inputs are file paths (relative to the suite) or inline JSON. */
 import { dirname, resolve } from 'node:path';
 import * as v from 'valibot';
-import { parseInputs, parseNetworkSpec, SpecError } from '../spec/schema.ts';
+import { parseInputs, SpecError } from '../spec/schema.ts';
+import { parseNetworkSpec } from '../layers/parse.ts';
 import { readInputs, readJson, readSpec } from '../io.ts';
-import { needsHeadScaling } from '../spec/heads.ts';
-import { scaleSpec } from '../spec/scale.ts';
+import { needsHeadScaling } from '../layers/heads.ts';
+import { scaleSpec } from '../layers/scale.ts';
 import type { CaseDefinition } from './case.ts';
 
 const caseSchema = v.strictObject({
@@ -15,7 +16,7 @@ const caseSchema = v.strictObject({
     v.array(v.pipe(v.number(), v.finite(), v.minValue(0.01))),
     v.check((s) => new Set(s).size === s.length && s.length >= 3, 'scales must hold at least three distinct width factors (to fit and test the 1/width bias model)'),
   ),
-  // Default: the rule of src/spec/heads.ts (sqrt attention before a non-linearity needs heads that grow).
+  // Default: the rule of src/layers/heads.ts (sqrt attention before a non-linearity needs heads that grow).
   scaleHeads: v.optional(v.boolean()),
   networks: v.pipe(v.number(), v.integer(), v.minValue(2)),
   seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1),

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { attention } from './index.ts';
 import { batchInputs, empiricalNngp, empiricalNtk, finiteContext, forwardOf, sampleParams, structuredInputs, type Empirical } from './testHelpers.ts';
-import { attention as attentionSpec, type AttentionOptions } from '../../spec/builder.ts';
+import { attention as attentionSpec, type AttentionOptions } from '../builder.ts';
 import { inputState, type KernelState } from '../../kernels/state.ts';
 import { expectAgrees, type ExpectedVector, type MonteCarloVector } from '../../verdicts/testSupport.ts';
 

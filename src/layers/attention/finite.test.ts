@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
 import { attention } from './index.ts';
 import { decayFactor, embeddingWidths } from './posEmb.ts';
 import { batchInputs, finiteContext, sampleParams } from './testHelpers.ts';
-import { attention as attentionSpec, type AttentionOptions } from '../../spec/builder.ts';
+import { attention as attentionSpec, type AttentionOptions } from '../builder.ts';
 import type { AttentionSpec } from '../../spec/types.ts';
 
 tf.env().set('IS_TEST', true);

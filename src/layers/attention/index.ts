@@ -4,6 +4,9 @@
  */
 import type { AttentionSpec } from '../../spec/types.ts';
 import { KernelError } from '../../kernels/state.ts';
+import { SpecError } from '../../spec/schema.ts';
+import { scaleWidth, type LayerType, type ScaleContext } from '../table.ts';
+import { attentionSchema } from './schema.ts';
 import type { LayerFactory } from '../types.ts';
 import { attentionForward, attentionParams, type AttentionGeometry } from './finite.ts';
 import { attentionKernel, isSampled } from './kernel.ts';
@@ -11,6 +14,7 @@ import { decayFactor, embeddingWidths } from './posEmb.ts';
 
 export { attentionKernel, attentionKernelPass, sqrtAttentionTerms, SqrtAttentionSampler, isSampled, type AttentionKernelEstimate, type SqrtExpectations, type SamplerOptions } from './kernel.ts';
 export { decayMatrix, decayFactor, embeddedKernels, embeddingWidths } from './posEmb.ts';
+export { attentionSchema, parseAttentionSpec } from './schema.ts';
 export { attentionForward, attentionParams, type AttentionGeometry } from './finite.ts';
 
 export const attention: LayerFactory<AttentionSpec> = (spec, site) => {
@@ -65,4 +69,46 @@ export const attention: LayerFactory<AttentionSpec> = (spec, site) => {
     forward: (x, p, ctx) => attentionForward(spec, g, LR, x, p, ctx),
     forwardBack: (x, p, ctx) => attentionForward(spec, g, LR, x, p, ctx),
   };
+};
+
+/**
+ * n_pe of a concat embedding at a width factor: scaled by the factor the layer's INPUT width got,
+ * n'/n, so that n/(n + n_pe), which the kernel sees (docs/attention-ntk.md), is the same at every
+ * factor. An input width scaling does not touch (the raw inputs, or layers that keep their
+ * channels on them) keeps n_pe; a factor for which n_pe·n'/n is not whole is refused, since no
+ * integer n_pe keeps the kernel (e.g. n = 33 at ×0.5).
+ */
+function concatChannels(channels: number, ctx: ScaleContext): number {
+  const input = ctx.input;
+  if (input === null || input.scaled === input.written) return channels;
+  const c = (channels * input.scaled) / input.written;
+  if (!Number.isInteger(c))
+    throw new SpecError(
+      `${ctx.path}.posEmb.channels: width factor ${ctx.width} turns the layer's input width ${input.written} into ${input.scaled}, and no whole n_pe keeps n/(n + n_pe) = ${input.written}/${input.written + channels} (n_pe would be ${c.toFixed(3)}); use widths that the factor maps to whole multiples of ${input.written / gcd(input.written, channels)}`,
+    );
+  return c;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+export const attentionLayer: LayerType<AttentionSpec> = {
+  type: 'attention',
+  factory: attention,
+  schema: attentionSchema,
+  outWidth: { of: (s) => s.outWidth, set: (s, outWidth) => ({ ...s, outWidth }) },
+  scale: (s, ctx) => ({
+    ...s,
+    heads: scaleWidth(s.heads, ctx.heads),
+    keyWidth: scaleWidth(s.keyWidth, ctx.width),
+    valueWidth: scaleWidth(s.valueWidth, ctx.width),
+    outWidth: scaleWidth(s.outWidth, ctx.width),
+    posEmb: s.posEmb?.type === 'concat' && s.posEmb.channels ? { ...s.posEmb, channels: concatChannels(s.posEmb.channels, ctx) } : s.posEmb,
+  }),
+  // W_O is zero-mean: the output is centred and, in the limit, uncorrelated with the input.
+  zeroMean: true,
+  // Under sqrt scaling the logits stay random: Gaussian only as H → ∞ (heads.ts).
+  headLimit: (s) => s.scaling === 'sqrt',
+  describe: (s) => `H${s.heads}×${s.keyWidth}/${s.valueWidth}→${s.outWidth}`,
 };

@@ -15,7 +15,7 @@ import seedrandom from 'seedrandom';
 import * as tf from '@tensorflow/tfjs';
 import { attentionKernel, SqrtAttentionSampler, sqrtAttentionTerms, type SqrtExpectations } from './kernel.ts';
 import { attention } from './index.ts';
-import { attention as attentionSpec, type AttentionOptions } from '../../spec/builder.ts';
+import { attention as attentionSpec, type AttentionOptions } from '../builder.ts';
 import type { DecaySpec } from '../../spec/types.ts';
 import { featureGram, inputState, type KernelState } from '../../kernels/state.ts';
 import type { KernelContext } from '../types.ts';

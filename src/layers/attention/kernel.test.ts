@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { attentionKernel, SqrtAttentionSampler, softmaxLogitContraction } from './kernel.ts';
 import { pivotedCholesky } from '../../linalg/pivotedCholesky.ts';
-import { attention as attentionSpec, type AttentionOptions } from '../../spec/builder.ts';
+import { attention as attentionSpec, type AttentionOptions } from '../builder.ts';
 import type { KernelState } from '../../kernels/state.ts';
 import type { KernelContext } from '../types.ts';
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { SqrtAttentionSampler, softmaxLogitContraction } from './kernel.ts';
 import { rowContraction } from './softmaxRows.ts';
-import { attention as attentionSpec, type AttentionOptions } from '../../spec/builder.ts';
+import { attention as attentionSpec, type AttentionOptions } from '../builder.ts';
 import { featureGram, type KernelState } from '../../kernels/state.ts';
 import { studentTQuantile } from '../../stats/studentTQuantile.ts';
 

@@ -2,7 +2,8 @@
  * A typed builder that produces exactly the objects the JSON schema accepts, defaults filled in:
  * `network(dense(256), relu(), globalAvgPool(), dense(1))`.
  */
-import { parseAttentionSpec, parseNetworkSpec } from './schema.ts';
+import { parseAttentionSpec } from './attention/schema.ts';
+import { parseNetworkSpec } from './parse.ts';
 import type {
   ActivationName,
   ActivationSpec,
@@ -14,7 +15,7 @@ import type {
   NetworkSpec,
   PosEmbSpec,
   ResidualSpec,
-} from './types.ts';
+} from '../spec/types.ts';
 
 export const dense = (width: number, opts: { wStd?: number; bStd?: number } = {}): DenseSpec => ({
   type: 'dense',

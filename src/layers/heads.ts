@@ -12,7 +12,10 @@
  * One rule for everything that depends on it: suites grow the heads with the width factor where it
  * fires (`scaleHeads`, src/validation/suite.ts), check-layer does the same, and `kernel` says so.
  */
-import type { LayerSpec, NetworkSpec } from './types.ts';
+import type { LayerSpec, NetworkSpec } from '../spec/types.ts';
+import { layerTypeOf } from './table.ts';
+// The built-in types join the registry when it loads.
+import './registry.ts';
 
 export interface HeadLimit {
   /** The sqrt attention layer, e.g. `layers[1]` or `layers[2].block[0]`. */
@@ -22,12 +25,10 @@ export interface HeadLimit {
   readonly after: string;
 }
 
-const linear = new Set(['dense', 'globalAvgPool', 'identity', 'residual']);
-
 /**
  * Whether a layer's output is Gaussian only as its heads grow, as sqrt attention's is: true/false,
- * or undefined for the built-in rule (sqrt attention). check-layer passes the layer module's
- * `headLimit` hook (src/layers/module.ts) for the layer under test.
+ * or undefined for its type's rule (the registry entry's `headLimit`, table.ts). check-layer passes
+ * the layer module's `headLimit` hook for the slot under test.
  */
 export type HeadLimitRule = (spec: LayerSpec, path: string) => boolean | undefined;
 
@@ -38,14 +39,16 @@ export function headLimitLayers(spec: Pick<NetworkSpec, 'layers'>, rule?: HeadLi
   const visit = (layers: readonly LayerSpec[], pathOf: (i: number) => string) => {
     layers.forEach((l, i) => {
       const path = pathOf(i);
-      // A residual's block runs on its input in order; the sum x + block(x) is linear.
-      if (l.type === 'residual') visit(l.block, (j) => `${path}.block[${j}]`);
-      else if (!linear.has(l.type)) {
-        // Layer types this file does not know (a user's layer) count as non-linear: the safe side.
+      const entry = layerTypeOf(l.type);
+      // A nested block (residual's) runs on the layer's input in order; the layer itself (x + block(x)) is then judged by `linear`.
+      const block = entry?.block?.of(l as never);
+      if (block) visit(block, (j) => `${path}.block[${j}]`);
+      if (!entry?.linear) {
+        // A type that does not say it is linear (a user's layer) counts as non-linear: the safe side.
         for (const p of pending) found.push({ ...p, after: `${path} (${l.type})` });
         pending = [];
       }
-      if (rule?.(l, path) ?? (l.type === 'attention' && l.scaling === 'sqrt')) pending.push({ path, heads: (l as { heads?: number }).heads ?? 1 });
+      if (rule?.(l, path) ?? entry?.headLimit?.(l as never) ?? false) pending.push({ path, heads: (l as { heads?: number }).heads ?? 1 });
     });
   };
   visit(spec.layers, (i) => `layers[${i}]`);

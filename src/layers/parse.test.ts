@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInputs, parseNetworkSpec, SpecError } from './schema.ts';
+import { parseInputs, SpecError } from '../spec/schema.ts';
+import { parseNetworkSpec } from './parse.ts';
 import { attention, dense, network, relu, residual } from './builder.ts';
 
 const issuesOf = (f: () => unknown): readonly string[] => {
