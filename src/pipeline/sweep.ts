@@ -9,13 +9,13 @@
  */
 import type { AttentionScaling, InputBatch, LayerSpec, NetworkSpec } from '../spec/types.ts';
 import { describeWidths, scaleSpec } from '../spec/scale.ts';
-import { computeKernel } from '../pipeline/kernel.ts';
+import { computeKernel } from './kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { MomentAccumulator } from '../estimators/accumulator.ts';
 import type { BackendChoice } from '../backend.ts';
 import { predictedOutputKurtosis } from '../limits/outputKurtosis.ts';
-import { excessKurtosis, jackknife, kernelSpread, skewness } from './metrics.ts';
-import { toNested, toNestedOrNull, type AnalyticKernel, type SweepPoint, type SweepSection } from './schema.ts';
+import { excessKurtosis, jackknife, kernelSpread, skewness } from '../estimators/shardStats.ts';
+import { toNested, toNestedOrNull, type AnalyticKernel, type SweepPoint, type SweepSection } from '../results/schema.ts';
 
 export interface SweepOptions {
   readonly spec: NetworkSpec;
