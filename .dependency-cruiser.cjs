@@ -5,13 +5,14 @@
  * Floors, lowest first: a module may import its own floor and the floors below it, never a floor
  * above. The data path reads upwards: a spec is parsed (spec/), analytic kernels are float64 maps
  * (kernels/), layers hold both halves (layers/), a network is a stack of them (network.ts), the
- * estimators sample finite networks (estimators/), the pipeline drives a network's kernel
- * (pipeline/), the verdict engine judges (verdicts/), validation and training run cases and
- * suites, reports render them, and the CLI parses and prints on top.
+ * estimators sample finite networks (estimators/), the pipeline drives a network's kernel and
+ * sweeps (pipeline/), the verdict engine judges (verdicts/), validation and training run cases and
+ * suites, reports render them (in the results/ format), and the CLI parses and prints on top.
  */
 const floors = [
   // 0: foundations that import nothing of the project's above them.
-  ['spec', 'numerics', 'stats', 'random', 'linalg', 'tensors', 'backend.ts', 'format.ts'],
+  // results/ is the results.json format, which the drivers fill and reports/ renders.
+  ['spec', 'numerics', 'stats', 'random', 'linalg', 'tensors', 'results', 'backend.ts', 'format.ts'],
   // 1: analytic kernel maps and their state.
   ['kernels'],
   // 2: layers, both halves (finite pass and kernel map), and their registry with the walkers of a
@@ -21,7 +22,7 @@ const floors = [
   ['network.ts', 'limits', 'tasks', 'io.ts'],
   // 4: Monte-Carlo estimators of a finite network's NNGP and NTK.
   ['estimators'],
-  // 5: drivers: a network's analytic kernel to a requested precision.
+  // 5: drivers: a network's analytic kernel to a requested precision, a sweep over heads and widths.
   ['pipeline'],
   // 6: the statistical verdict engine.
   ['verdicts'],

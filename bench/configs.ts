@@ -5,10 +5,10 @@
  * Everything here is plain data so the PyTorch peer can read the very same specs and inputs from
  * JSON: the two implementations can then only differ in how they run a network, never in which.
  */
-import seedrandom from 'seedrandom';
 import { attention, dense, globalAvgPool, layerNorm, network, relu, residual } from '../src/layers/builder.ts';
 import { parseInputs } from '../src/spec/schema.ts';
 import type { InputBatch, InputsSpec, LayerSpec, NetworkSpec } from '../src/spec/types.ts';
+import { normalStream } from '../src/random/normals.ts';
 
 export type Task = 'nngp' | 'ntk';
 export const tasks: readonly Task[] = ['nngp', 'ntk'];
@@ -86,10 +86,9 @@ export function taskSpec(c: BenchConfig, task: Task): NetworkSpec {
 /** Valid lengths of the masked batch: a mix of full and padded sequences, the shortest 3 of 8. */
 const maskedLengths = [8, 6, 8, 5, 8, 7, 3, 8];
 
-/** The inputs as JSON (the schema's format), deterministic: seedrandom's Alea, Box–Muller normals. */
+/** The inputs as JSON (the schema's format), deterministic: the keyed normal stream of src/random/. */
 export function inputsJson(masked: boolean): InputsSpec {
-  const u = seedrandom.alea(`infinite-attention/bench/inputs/M${M}T${T}d${D}`);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const normal = normalStream(`infinite-attention/bench/inputs/M${M}T${T}d${D}`);
   const inputs = Array.from({ length: M }, () => Array.from({ length: T }, () => Array.from({ length: D }, normal)));
   if (!masked) return { inputs };
   return { inputs, mask: maskedLengths.map((L) => Array.from({ length: T }, (_, t) => (t < L ? 1 : 0))) };

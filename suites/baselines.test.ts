@@ -25,7 +25,7 @@ import { loadSuite } from '../src/validation/suite.ts';
 import { compareWithBaseline } from '../src/baselines/compare.ts';
 import { suiteResults } from '../src/cli/commands/validateExtras.ts';
 import { readResults } from '../src/reports/write.ts';
-import { flatten } from '../src/reports/schema.ts';
+import { flatten } from '../src/results/schema.ts';
 import { withCorruptKernel } from '../fixtures/broken/types.ts';
 
 const inputs = readInputs(resolve(import.meta.dirname, '../fixtures/inputs/vec4x8.json'));

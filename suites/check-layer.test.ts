@@ -157,6 +157,18 @@ describe('the random compositions', () => {
     expect(r.property!.counterexamplePath).toMatch(/^\d+(:\d+)*$/);
     expect(r.passed).toBe(false);
   });
+
+  it('a failure whose shrink budget is spent still fails, with the composition shrunk so far and its replay path', async () => {
+    const r = await checkLayer(await load('swish.ts'), { inputs, maskedInputs, variant: 'gaussian-on-raw-inputs', only: ['gaussian'], runs: 6, networks: 16, width: 8, fcSeed: 4, maxShrinks: 1 });
+    const p = r.property!;
+    expect(p.failed).toBe(true);
+    expect(p.counterexample?.status).toBe('fail');
+    // One candidate tried: the composition is the first failure or its first shrink, one step at most.
+    expect([p.shrinkCandidates, p.maxShrinks]).toEqual([1, 1]);
+    expect(p.shrinks).toBeLessThanOrEqual(1);
+    expect(p.counterexamplePath).toMatch(/^\d+(:\d+)?$/);
+    expect(r.passed).toBe(false);
+  });
 });
 
 /**

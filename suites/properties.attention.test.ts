@@ -11,7 +11,7 @@ import { test, fc } from '@fast-check/vitest';
 import { layerTypes } from '../src/layers/registry.ts';
 import { architectureArb, inputsArb } from './arbitraries.ts';
 import { suiteProfile } from './profile.ts';
-import { runProperty, seedRange } from './propertySupport.ts';
+import { boundedProperty, runProperty, seedRange } from './propertySupport.ts';
 
 const profile = suiteProfile();
 
@@ -28,7 +28,7 @@ describe.skipIf(!('attention' in layerTypes))(`random attention architectures ($
       inputsArb({ M: [2, 2], T: [2, 3], d: [2, 3], masks: true }),
       fc.integer(seedRange),
     ],
-    { numRuns: profile.attentionRuns },
+    boundedProperty(profile.attentionRuns, profile.timeout),
   )(
     'finite ensembles agree with the kernel (NNGP and NTK)',
     async (arch, inputs, seed) => {

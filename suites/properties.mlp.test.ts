@@ -1,8 +1,9 @@
 /**
  * Property: for ANY valid MLP architecture (dense, relu/erf/abs/gelu/tanh, LayerNorm, residual
  * blocks, pooling, masks) and any inputs, the finite ensembles agree with the analytic kernels by
- * the calibrated verdict (src/verdicts/, docs/calibration.md). A failure shrinks to a minimal
- * architecture; fast-check prints its seed and path, which replay it exactly
+ * the calibrated verdict (src/verdicts/, docs/calibration.md). A failure shrinks towards a minimal
+ * architecture for at most 80 % of the test's timeout (boundedProperty); fast-check then prints
+ * the counterexample shrunk so far with its seed and path, which replay it exactly
  * (`test.prop(..., { seed, path, endOnFailure: true })`); the run's seed is pinned in the quick
  * profile and drawn fresh in the full one (suites/profile.ts, propertySeed).
  */
@@ -10,7 +11,7 @@ import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { architectureArb, inputsArb } from './arbitraries.ts';
 import { suiteProfile } from './profile.ts';
-import { runProperty, seedRange } from './propertySupport.ts';
+import { boundedProperty, runProperty, seedRange } from './propertySupport.ts';
 
 const profile = suiteProfile();
 
@@ -21,7 +22,7 @@ describe(`random MLP architectures (${profile.name} profile)`, () => {
       inputsArb({ M: [2, 3], T: [1, 3], d: [2, 4], masks: true }),
       fc.integer(seedRange),
     ],
-    { numRuns: profile.mlpRuns },
+    boundedProperty(profile.mlpRuns, profile.timeout),
   )(
     'finite ensembles agree with the kernel (NNGP and NTK)',
     async (arch, inputs, seed) => {

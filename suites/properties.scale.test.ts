@@ -23,6 +23,7 @@ import { computeKernel, type KernelOptions, type KernelResult } from '../src/pip
 import { KernelError } from '../src/kernels/state.ts';
 import { buildNetwork } from '../src/network.ts';
 import type { InputsSpec, NetworkSpec } from '../src/spec/types.ts';
+import { boundedProperty } from './propertySupport.ts';
 
 const root = resolve(import.meta.dirname, '..');
 /** Width factors in use: every suite file's `scales`, and check-layer's and sweep's defaults (1, 2, 4). */
@@ -119,16 +120,23 @@ describe('scaling keeps the kernel', () => {
       ),
     );
 
-  test.prop([archAndInputs(true, [4, 6, 9, 12])], { numRuns: 60 })('closed-form kernels: equal to float64 round-off at every factor, or the factor is refused', ([arch, inputs]) => {
-    checkArchitecture(arch, inputs);
-  });
+  // Each test's timeout (ms): fast-check stops shrinking a failure in time to report it (boundedProperty).
+  const timeout = 120_000;
 
-  test.prop([archAndInputs(false, [4, 8]).filter(([a]) => a.layers.some((l) => l.type === 'attention' && l.scaling === 'sqrt' && l.mechanism !== 'identity'))], { numRuns: 6 })(
+  test.prop([archAndInputs(true, [4, 6, 9, 12])], boundedProperty(60, timeout))(
+    'closed-form kernels: equal to float64 round-off at every factor, or the factor is refused',
+    ([arch, inputs]) => {
+      checkArchitecture(arch, inputs);
+    },
+    timeout,
+  );
+
+  test.prop([archAndInputs(false, [4, 8]).filter(([a]) => a.layers.some((l) => l.type === 'attention' && l.scaling === 'sqrt' && l.mechanism !== 'identity'))], boundedProperty(6, timeout))(
     'sampled kernels: equal within their standard errors at every factor',
     ([arch, inputs]) => {
       checkArchitecture(arch, inputs);
     },
-    120_000,
+    timeout,
   );
 });
 

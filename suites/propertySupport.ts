@@ -40,5 +40,23 @@ export async function runProperty(arch: Architecture, inputs: InputsSpec, seed: 
   return { result, decision, failures };
 }
 
+/**
+ * fast-check parameters for a property that must report inside its test's `timeout` (ms).
+ *
+ * Shrinking a failure runs a full case per candidate, and an architecture has many candidates, so
+ * unbounded shrinking can outlast the test: vitest then kills it and the counterexample is lost.
+ * fast-check's own clock (`interruptAfterTimeLimit`) stops the property at 80 % of the timeout and
+ * reports the counterexample shrunk so far, with the seed and path that replay it. The other 20 %
+ * is for the case in progress at that moment (the samplers do not yield to the event loop, so the
+ * clock is read only between cases) and for the report. Running out of time before any failure
+ * fails as well (`markInterruptAsFailure`): a property that did not finish its runs has not shown
+ * what `numRuns` promises, and should not pass on fewer.
+ */
+export function boundedProperty(numRuns: number, timeout: number): { numRuns: number; interruptAfterTimeLimit: number; markInterruptAsFailure: true } {
+  if (!(Number.isInteger(numRuns) && numRuns >= 1)) throw new Error(`boundedProperty: numRuns must be a whole number ≥ 1, got ${numRuns}`);
+  if (!(timeout > 0)) throw new Error(`boundedProperty: timeout must be a positive number of milliseconds, got ${timeout}`);
+  return { numRuns, interruptAfterTimeLimit: Math.floor(0.8 * timeout), markInterruptAsFailure: true };
+}
+
 /** A network seed for tfjs: a whole number in [1, 2^31) (0 means "no seed" to tfjs). */
 export const seedRange = { min: 1, max: 2 ** 31 - 1 } as const;

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readInputs } from '../src/io.ts';
 import type { NetworkSpec } from '../src/spec/types.ts';
-import { runSweep } from '../src/reports/sweep.ts';
+import { runSweep } from '../src/pipeline/sweep.ts';
 import { sweepClaims } from '../src/reports/claims.ts';
 import { makeResults } from '../src/reports/results.ts';
 import { readResults, writeReport } from '../src/reports/write.ts';
-import { RESULTS_VERSION } from '../src/reports/schema.ts';
+import { RESULTS_VERSION } from '../src/results/schema.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const inputs = readInputs(join(root, 'reports/paper/inputs.json'));

@@ -21,7 +21,7 @@ import { attention, dense, erf, globalAvgPool, layerNorm, network, relu, residua
 import { parseInputs } from '../../src/spec/schema.ts';
 import type { InputsSpec, LayerSpec, NetworkSpec } from '../../src/spec/types.ts';
 import { peerUnavailable, runPeerMode, type PeerOutput } from '../peer.ts';
-import seedrandom from 'seedrandom';
+import { normalStream } from '../../src/random/normals.ts';
 
 interface Case {
   readonly name: string;
@@ -80,8 +80,7 @@ const cases: Case[] = [
 const spec = (c: Case, task: 'nngp' | 'ntk'): NetworkSpec => network(...c.body, dense(task === 'nngp' ? c.width : 1, { bStd: c.masked ? 0.2 : 0 }));
 
 function inputs(masked: boolean): InputsSpec {
-  const u = seedrandom.alea('infinite-attention/bench/check');
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const normal = normalStream('infinite-attention/bench/check');
   const [M, T, d] = [3, 4, 6];
   const x = Array.from({ length: M }, () => Array.from({ length: T }, () => Array.from({ length: d }, normal)));
   return masked ? { inputs: x, mask: [[1, 1, 1, 1], [1, 1, 0, 0], [1, 1, 1, 0]] } : { inputs: x };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithBaseline, canonical } from './compare.ts';
 import { makeResults } from '../reports/results.ts';
-import type { Matrix, Results, ValidateCase } from '../reports/schema.ts';
+import type { Matrix, Results, ValidateCase } from '../results/schema.ts';
 
 const K: Matrix = [
   [2, 0.5, 0.1],

@@ -1,5 +1,5 @@
 /**
- * Regression baselines: a stored `validate` results file (src/reports/schema.ts) against a new run.
+ * Regression baselines: a stored `validate` results file (src/results/schema.ts) against a new run.
  *
  * - Closed-form analytic kernels are deterministic float64 computations: they must agree to
  *   round-off. The tolerance, `exactTolerance` × max|K| per matrix (default 1e-12, ~4500 ulps of
@@ -17,7 +17,7 @@
  */
 import { holm } from '../stats/holm.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
-import type { BaselineFinding, BaselineSummary, Matrix, Results, ValidateCase } from '../reports/schema.ts';
+import type { BaselineFinding, BaselineSummary, Matrix, Results, ValidateCase } from '../results/schema.ts';
 
 export interface CompareOptions {
   /** Family-wise false-drift rate of the Monte-Carlo comparisons; default 1e-3. */

@@ -47,7 +47,7 @@ export const neighbours = {
   linearAttention: (w: number) => attentionSpec('linear', w, w),
   /**
    * Sqrt scaling, softmax: the logits stay random, so the kernel is sampled, and a non-linear
-   * layer after it sees the H → ∞ kernel; its heads grow with the width factor (src/spec/heads.ts).
+   * layer after it sees the H → ∞ kernel; its heads grow with the width factor (src/layers/heads.ts).
    * Two heads of w/8 channels each: per CPU-second the most power of the forms measured (one head
    * of w/4, two of w/8, four of w/16; relu and identity mechanisms, whose heavier-tailed weights
    * cost four to ten times more networks; docs/check-layer.md, "Speed and power").

@@ -21,7 +21,7 @@
  * built-ins, and a wrapper that builds the built-in it wraps (through `builtInLayers` or the
  * registry) gets the original. Widths scale by the module's `scale` hook (else the built-in rule
  * for a built-in name, else not at all), and heads grow with the width wherever the composition's
- * kernel is the many-heads limit (src/spec/heads.ts, with the module's `headLimit` hook).
+ * kernel is the many-heads limit (src/layers/heads.ts, with the module's `headLimit` hook).
  *
  * Calibration: every verdict runs at α / (number of verdicts planned), so a correct layer fails the
  * whole check with probability at most α (Bonferroni), whatever the verdicts' dependence.
@@ -101,6 +101,9 @@ export interface PropertyOutcome {
   readonly counterexample: CompositionRow | null;
   readonly counterexamplePath: string | null;
   readonly shrinks: number;
+  /** Shrink candidates run after the first failure, and their budget (`maxShrinks`): a counterexample that spent the budget may shrink further. */
+  readonly shrinkCandidates: number;
+  readonly maxShrinks: number;
   readonly rows: readonly CompositionRow[];
 }
 
@@ -499,12 +502,15 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
         })
         .map(({ around, seed: s, masked }): Composition => ({ before: around.before, after: around.after, seed: s, masked }));
       let index = 0;
-      const prop = fc.asyncProperty(fc.limitShrink(composition, o.maxShrinks ?? 24), async (c) => {
+      let shrinkCandidates = 0;
+      const maxShrinks = o.maxShrinks ?? 24;
+      const prop = fc.asyncProperty(fc.limitShrink(composition, maxShrinks), async (c) => {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (o.signal?.aborted) return true;
         // fast-check draws no new composition after the first failure: every later call is a shrink.
         const shrinking = last !== null;
         index++;
+        if (shrinking) shrinkCandidates++;
         if (!shrinking) tick(`random composition ${propertyRows.length + 1}/${runs}: ${describeComposition(c, mod.type)}`);
         else o.onProgress?.(step / total, `shrinking: ${describeComposition(c, mod.type)}`);
         const row = await runComposition(x, shrinking ? `shrink ${index}` : `random ${propertyRows.length + 1}`, '', c);
@@ -533,6 +539,8 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
         counterexample: ceRow && ce ? { ...ceRow, composition: ce, layers: describeComposition(ce, mod.type) } : null,
         counterexamplePath: details.counterexamplePath,
         shrinks: details.numShrinks,
+        shrinkCandidates,
+        maxShrinks,
         rows: propertyRows,
       };
       if (o.signal?.aborted) interrupted = true;

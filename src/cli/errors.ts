@@ -14,7 +14,7 @@ import { SpecError } from '../spec/schema.ts';
 import { KernelError } from '../kernels/state.ts';
 import { BackendError } from '../backend.ts';
 import { ShardError } from '../estimators/shards.ts';
-import { SweepConfigError } from '../reports/sweep.ts';
+import { SweepConfigError } from '../pipeline/sweep.ts';
 import { LayerModuleError } from '../layers/module.ts';
 import { CheckLayerError } from '../checkLayer/engine.ts';
 

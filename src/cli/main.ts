@@ -129,7 +129,7 @@ export function buildProgram(): Command {
         samples: k.samples,
         sampling,
         seconds: k.seconds,
-        // Where the kernel is the H → ∞ limit rather than the mean of networks at the spec's heads (src/spec/heads.ts).
+        // Where the kernel is the H → ∞ limit rather than the mean of networks at the spec's heads (src/layers/heads.ts).
         exactAtSpecHeads: limits.length === 0,
         headLimit: limits,
       };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideClaim, fitSlope, sweepClaims } from './claims.ts';
-import { batchMean } from './metrics.ts';
+import { batchMean } from '../estimators/shardStats.ts';
 import { NormalStream } from '../random/ziggurat.ts';
-import type { KernelSpread, SweepPoint, SweepSection } from './schema.ts';
+import type { KernelSpread, SweepPoint, SweepSection } from '../results/schema.ts';
 
 const spread = (e: number, v: number, noise = 1): KernelSpread => ({
   perNetworkError: { value: e, se: 0.02 * e * noise },

@@ -28,7 +28,7 @@
 import { powerLawFit } from '../stats/powerLawFit.ts';
 import { studentTCdf } from '../stats/studentTCdf.ts';
 import { studentTQuantile } from '../stats/studentTQuantile.ts';
-import type { Check, Estimate, SweepPoint, SweepSection } from './schema.ts';
+import type { Check, Estimate, SweepPoint, SweepSection } from '../results/schema.ts';
 
 export interface SlopeFit {
   readonly exponent: number;

@@ -3,7 +3,7 @@
  * de-facto schema (Jenkins/Ant, GitLab, GitHub test reporters): `failures`, `skipped`, `tests`,
  * `time` on suites; <failure message> and <skipped/> on cases.
  */
-import type { Check } from './schema.ts';
+import type { Check } from '../results/schema.ts';
 
 // An inconclusive check is reported as <skipped>: JUnit has no third outcome, and it did not pass.
 const xml = (s: string) =>

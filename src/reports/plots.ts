@@ -10,7 +10,7 @@ import { normalPdf } from '../stats/normalPdf.ts';
 import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalQQ } from './metrics.ts';
 import type { SlopeFit } from './claims.ts';
-import type { Matrix } from './schema.ts';
+import type { Matrix } from '../results/schema.ts';
 
 export interface Plot {
   /** File stem, e.g. `error-vs-heads`. */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULTS_SCHEMA, RESULTS_VERSION, type Check, type Results } from './schema.ts';
+import { RESULTS_SCHEMA, RESULTS_VERSION, type Check, type Results } from '../results/schema.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

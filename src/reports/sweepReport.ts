@@ -2,7 +2,7 @@
 import type { Block } from './document.ts';
 import { fitSlope, seriesPoints } from './claims.ts';
 import { errorBarPlot, heatmapTriptych, histogramPlot, logLogPlot, qqPlot, type Plot, type SeriesFit, type SeriesRow } from './plots.ts';
-import type { Results, SweepPoint, SweepSection } from './schema.ts';
+import type { Results, SweepPoint, SweepSection } from '../results/schema.ts';
 
 const KERNELS = [
   ['nngp', 'NNGP'],

@@ -8,7 +8,7 @@ import { fitSlope } from './claims.ts';
 import { heatmapTriptych, logLogPlot, type Plot, type SeriesFit, type SeriesRow } from './plots.ts';
 import { relativeDistance } from './metrics.ts';
 import { rowLabels } from './sweepReport.ts';
-import { flatten, toNested, toNestedOrNull, type Check, type Results, type ValidateCase, type ValidateSection } from './schema.ts';
+import { flatten, toNested, toNestedOrNull, type Check, type Results, type ValidateCase, type ValidateSection } from '../results/schema.ts';
 import { biasFitCell, detectsCell, pValueCell, rateCell, statisticCell, VERDICT_COLUMNS } from './verdictCells.ts';
 import type { CaseDefinition, CaseResult } from '../validation/case.ts';
 import type { InputBatch } from '../spec/types.ts';

@@ -14,7 +14,7 @@ import type { Block } from './document.ts';
 import { toHtml, toMarkdown } from './document.ts';
 import { toJUnit } from './junit.ts';
 import { renderSvg, type Plot } from './plots.ts';
-import { checkResults, type Check, type Results } from './schema.ts';
+import { checkResults, type Check, type Results } from '../results/schema.ts';
 import { stringifyResults } from './results.ts';
 import { sweepBlocks, sweepPlots } from './sweepReport.ts';
 import { validateBlocks, validatePlots } from './validateReport.ts';

@@ -58,7 +58,8 @@ export function formatReport(r: CheckLayerReport, file: string): string {
     if (p.failed && p.counterexample) {
       const c = p.counterexample;
       out.push('');
-      out.push(`FAILING COMPOSITION (shrunk in ${p.shrinks} steps): ${c.layers}`);
+      const spent = p.shrinkCandidates >= p.maxShrinks ? `; the budget of ${p.maxShrinks} shrink candidates is spent, a larger --max-shrinks may shrink it further` : '';
+      out.push(`FAILING COMPOSITION (shrunk in ${p.shrinks} steps${spent}): ${c.layers}`);
       out.push(`  network seed ${c.composition.seed}: ${c.message}`);
       out.push(`  replay: infinite-attention check-layer ${file}${r.variant ? ` --variant ${r.variant}` : ''} --fc-seed ${p.fcSeed} --fc-path ${p.counterexamplePath} --runs 1`);
     }

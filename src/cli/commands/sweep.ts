@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { readInputs, readSpec } from '../../io.ts';
 import type { BackendChoice } from '../../backend.ts';
 import type { AttentionScaling } from '../../spec/types.ts';
-import { runSweep } from '../../reports/sweep.ts';
+import { runSweep } from '../../pipeline/sweep.ts';
 import { sweepClaims } from '../../reports/claims.ts';
 import { commandLine, makeResults } from '../../reports/results.ts';
 import { checkSummary, writeReport } from '../../reports/write.ts';

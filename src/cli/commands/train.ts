@@ -25,7 +25,7 @@ import type { TrainingTask } from '../../training/task.ts';
 import { sequenceTask } from '../../tasks/sequence.ts';
 import { commandLine, makeResults, stringifyResults } from '../../reports/results.ts';
 import { trainClaims, trainConfigResult, trainVerdictChecks } from '../../reports/trainReport.ts';
-import { stepToJSON, type TrainSection } from '../../reports/trainSchema.ts';
+import { stepToJSON, type TrainSection } from '../../results/trainSchema.ts';
 import { writeReport } from '../../reports/write.ts';
 import { createProgress } from './progress.ts';
 

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { CaseDefinition, CaseResult } from '../../validation/case.ts';
 import { compareWithBaseline } from '../../baselines/compare.ts';
-import { checkResults, type Check, type Results } from '../../reports/schema.ts';
+import { checkResults, type Check, type Results } from '../../results/schema.ts';
 import { commandLine, makeResults, stringifyResults } from '../../reports/results.ts';
 import { validateSection, verdictChecks, type FamilyDecisionLike } from '../../reports/validateReport.ts';
 import { writeReport } from '../../reports/write.ts';

@@ -167,7 +167,7 @@ export interface Results {
   readonly checks: readonly Check[];
   readonly sweep?: SweepSection;
   readonly validate?: ValidateSection;
-  /** With `kind: "train"` (src/reports/trainSchema.ts). */
+  /** With `kind: "train"` (src/results/trainSchema.ts). */
   readonly train?: TrainSection;
   /** A comparison with a baseline, when one was asked for (validate --baseline). */
   readonly baseline?: BaselineSummary;

@@ -9,13 +9,14 @@
  */
 import type { AttentionScaling, InputBatch, LayerSpec, NetworkSpec } from '../spec/types.ts';
 import { describeWidths, scaleSpec } from '../layers/scale.ts';
-import { computeKernel } from '../pipeline/kernel.ts';
+import { everyLayer, mapLayers } from '../layers/walk.ts';
+import { computeKernel } from './kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import { MomentAccumulator } from '../estimators/accumulator.ts';
 import type { BackendChoice } from '../backend.ts';
 import { predictedOutputKurtosis } from '../limits/outputKurtosis.ts';
-import { excessKurtosis, jackknife, kernelSpread, skewness } from './metrics.ts';
-import { toNested, toNestedOrNull, type AnalyticKernel, type SweepPoint, type SweepSection } from './schema.ts';
+import { excessKurtosis, jackknife, kernelSpread, skewness } from '../estimators/shardStats.ts';
+import { toNested, toNestedOrNull, type AnalyticKernel, type SweepPoint, type SweepSection } from '../results/schema.ts';
 
 export interface SweepOptions {
   readonly spec: NetworkSpec;
@@ -65,13 +66,11 @@ type Scaling = AttentionScaling | 'none';
 export class SweepConfigError extends Error {}
 
 function mapAttention(layers: readonly LayerSpec[], f: (l: Extract<LayerSpec, { type: 'attention' }>) => LayerSpec): LayerSpec[] {
-  return layers.map((l) =>
-    l.type === 'attention' ? f(l) : l.type === 'residual' ? { ...l, block: mapAttention(l.block, f) } : l,
-  );
+  return mapLayers(layers, (l) => (l.type === 'attention' ? f(l) : l));
 }
 
 function attentionScalings(layers: readonly LayerSpec[]): AttentionScaling[] {
-  return layers.flatMap((l) => (l.type === 'attention' ? [l.scaling] : l.type === 'residual' ? attentionScalings(l.block) : []));
+  return everyLayer(layers).flatMap((l) => (l.type === 'attention' ? [l.scaling] : []));
 }
 
 /** The spec at one grid point: heads and scaling set on every attention layer, then widths scaled. */
