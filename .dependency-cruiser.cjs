@@ -30,9 +30,10 @@ const floors = [
   ['validation'],
   // 8: training dynamics against the NTK (runs validation's cases).
   ['training'],
-  // 9: rendering and baselines.
+  // 9: rendering.
   ['reports'],
-  ['baselines'],
+  // 10: regression baselines and check-layer's engine (they run cases; nothing below them reads them).
+  ['baselines', 'checkLayer'],
   // 11: the command line.
   ['cli'],
   // 12: the package's public face.
