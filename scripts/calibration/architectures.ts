@@ -4,8 +4,8 @@
  * counts and network counts that the suites, `validate` and `check-layer` use.
  */
 import { readFileSync } from 'node:fs';
-import seedrandom from 'seedrandom';
 import { parseInputs } from '../../src/spec/schema.ts';
+import { normalStream } from '../../src/random/normals.ts';
 import { parseNetworkSpec } from '../../src/layers/parse.ts';
 import type { InputBatch, NetworkSpec } from '../../src/spec/types.ts';
 
@@ -31,8 +31,7 @@ export function specOf(a: Architecture): NetworkSpec {
 
 /** Random inputs of a seed: M = 3 sequences of T positions, d = 4, N(0, 1) entries; masks keep ≥ 1 position. */
 export function inputsFor(seed: number, T: number, masked: boolean): InputBatch {
-  const u = seedrandom.alea(`calibrate/inputs/${seed}`);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const normal = normalStream(`calibrate/inputs/${seed}`);
   const M = 3;
   const inputs = Array.from({ length: M }, () => Array.from({ length: T }, () => Array.from({ length: 4 }, normal)));
   const mask = masked ? Array.from({ length: M }, (_, i) => Array.from({ length: T }, (_, t) => (t < T - (i % T) ? 1 : 0))) : undefined;
