@@ -564,8 +564,9 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // Bias rate. The 1/width model's null is one of several under which the kernel is right: a bias
   // a·w^(−p) with p < 1 (a kink, see DEFAULT_SLOWEST_BIAS_RATE) leaves part of itself in the
   // 1/width intercept, and max|z| reads it as a kernel error. rateTest tests "K(w) = K + a·w^(−p)"
-  // with K fixed at the kernel, by the residuals of the fitted a (level α under it). A failure must reject every
-  // such null: rejecting the union only when each member rejects at α (sup of the p-values ≤ α) is
+  // with K fixed at the kernel, by the residuals of the fitted a (level α under it). A failure must
+  // reject every such null: rejecting the union only when each member rejects at α (sup of the
+  // p-values ≤ α) is
   // an intersection–union test (Berger 1982, Technometrics 24:295–300; Berger & Hsu 1996, Stat. Sci.
   // 11:283–319) and has level α on the union, with no multiplicity correction. The grid has step
   // BIAS_RATE_STEP; the test's statistic is continuous in p, so a p between two grid points is
@@ -576,9 +577,11 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (input.biasRate !== false && tail.p <= alpha && estimates.length >= 2) {
     const exponents: number[] = [];
     for (let k = 1; 1 - k * BIAS_RATE_STEP >= slowest - 1e-9; k++) exponents.push(Math.round((1 - k * BIAS_RATE_STEP) * 1e6) / 1e6);
+    // Each test's set-up is O(draws·(F·m)²): at most ~2e8 multiply-adds per exponent.
+    const rateDraws = Math.min(input.draws ?? RATE_DRAWS, Math.max(500, Math.min(RATE_DRAWS, Math.floor(2e8 / (estimates.length * m) ** 2))));
     let best = { exponent: 1, pValue: tail.p, statistic };
     for (const p of exponents) {
-      const t = rateTest(samples, input, estimates, idx, corrected, p, Math.min(input.draws ?? RATE_DRAWS, RATE_DRAWS));
+      const t = rateTest(samples, input, estimates, idx, corrected, p, rateDraws);
       if (t.pValue > best.pValue) best = { exponent: p, ...t };
     }
     biasRate = { slowest, exponents, ...best };
