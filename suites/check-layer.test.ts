@@ -69,7 +69,7 @@ describe('check-layer on the command line', () => {
 });
 
 /** Each broken fixture, on the row for its state (docs/check-layer.md, "Which row catches what"). */
-const broken: [file: string, variant: string, row: string, status?: 'fail' | 'error', networks?: number][] = [
+const broken: [file: string, variant: string, row: string, status?: 'fail' | 'error', networks?: number, width?: number][] = [
   ['swish.ts', 'gaussian-on-raw-inputs', 'raw'],
   ['swish.ts', 'ntk-without-derivative', 'gaussian'],
   ['centre.ts', 'zeros-as-padding', 'general'],
@@ -82,16 +82,18 @@ const broken: [file: string, variant: string, row: string, status?: 'fail' | 'er
   ['swish.ts', 'claims-gaussian', 'before-relu'],
   ['swish.ts', 'no-mean', 'before-layerNorm'],
   ['multiHead.ts', 'heads-averaged', 'before-relu'],
-  // The one-head law after a ReLU is a smaller effect: twice the cheap setting's networks.
-  ['multiHead.ts', 'fixed-heads', 'before-relu', 'fail', 128],
+  // The one-head law after a ReLU is a smaller effect: the default check's width and networks. At
+  // 128 networks of width 32 the 1/width test rejects (p 2e-4), but a bias falling like width^(−1/2)
+  // explains the gap as well (p 0.11), so the verdict is inconclusive (bias-rate, docs/verdicts.md).
+  ['multiHead.ts', 'fixed-heads', 'before-relu', 'fail', 256, 64],
   // The contraction NTK counts the parameters it saw at sites against those declared: an error row.
   ['dense-wrapper.ts', 'bias-outside-sites', 'gaussian', 'error'],
   ['relu-builtin.ts', 'half-scale', 'gaussian'],
 ];
 
 describe('every broken fixture fails the row of its state', () => {
-  it.each(broken)('%s --variant %s fails "%s"', async (file, variant, row, status = 'fail', networks = cheap.networks) => {
-    const r = await checkLayer(await load(file), { inputs, maskedInputs, ...cheap, networks, variant, only: [row] });
+  it.each(broken)('%s --variant %s fails "%s"', async (file, variant, row, status = 'fail', networks = cheap.networks, width = cheap.width) => {
+    const r = await checkLayer(await load(file), { inputs, maskedInputs, ...cheap, networks, width, variant, only: [row] });
     expect(statuses(r)).toEqual([[row, status]]);
     expect(r.passed).toBe(false);
     if (file === 'dense-wrapper.ts') expect(r.sites).toMatchObject({ status: 'fail', message: expect.stringMatching(/outside the helpers of src\/layers\/sites\.ts/) });
@@ -233,6 +235,14 @@ describe.skipIf(suiteProfile().name !== 'full')('every correct built-in wrapped 
     const r = await checkLayer({ type, factory: factory as LayerModule['factory'], sample: sample as never }, { inputs, maskedInputs });
     const bad = [...r.table, ...(r.property?.rows ?? [])].filter((row) => row.status === 'fail' || row.status === 'error');
     expect(bad.map((row) => `${row.name}: ${row.layers}: ${row.message}`)).toEqual([]);
+    // "Passes" is the check's exit-0 contract: inconclusive rows are allowed beside passing ones. The
+    // one known inconclusive row is linear abs attention on the raw inputs, whose finite-width bias
+    // falls like width^(−0.55) (docs/check-layer.md): it may be undecided only for that reason.
+    if (_name === 'attention linear abs') {
+      const raw = r.table.find((row) => row.name === 'raw')!;
+      expect(['pass', 'inconclusive']).toContain(raw.status);
+      for (const v of raw.verdicts) if (v.inconclusive.length) expect(v.inconclusive.some((i) => i.startsWith('bias-rate: ')), raw.message).toBe(true);
+    }
     expect(r.sites.status).not.toBe('fail');
     expect(r.passed).toBe(true);
   }, 3_600_000);

@@ -95,8 +95,11 @@ export function trainingAgreement(input: TrainingAgreementInput): TrainingAgreem
     draws: input.draws,
     estimates: input.estimates.map((e) => momentEstimate(e.scale, e.accumulators)),
     // Training keeps its own bias-regime rule (the χ² fit below): kernelAgreement's curvature rule
-    // was calibrated on kernels at initialisation only (docs/calibration.md), not on trained means.
+    // was calibrated on kernels at initialisation only (docs/calibration.md), not on trained means,
+    // and its bias-rate rule rests on the rate of a kernel entry at initialisation (a Lipschitz
+    // function of channel averages), not on the trained output's.
     biasRegime: false,
+    biasRate: false,
   });
   const inconclusive: Inconclusive[] = [...(v.inconclusive ?? [])];
   if (!v.biasModel.adequate && !inconclusive.some((i) => i.code === 'bias-regime')) {

@@ -26,7 +26,10 @@ function errorCovariance(scale: number): Float64Array {
   return C;
 }
 
-function estimates(draw: () => number, shiftK: (k: number) => number = (k) => k): WidthEstimate[] {
+/** A correct-kernel ensemble's finite-width bias: 0.5 % of the kernel at factor 1, falling like 1/width. */
+const smallBias = (k: number, scale: number) => (0.3 * k) / (64 * scale);
+
+function estimates(draw: () => number, shiftK: (k: number) => number = (k) => k, bias = smallBias): WidthEstimate[] {
   return [1, 2, 4].map((scale) => {
     const C = errorCovariance(1e-4 / scale);
     const L = psdFactor(C, P2);
@@ -35,7 +38,7 @@ function estimates(draw: () => number, shiftK: (k: number) => number = (k) => k)
     for (let i = 0; i < P2; i++) {
       let e = 0;
       for (let j = 0; j <= i; j++) e += L[i * P2 + j] * g[j];
-      mean[i] = shiftK(K[i]) + (0.3 * K[i]) / (64 * scale) + e;
+      mean[i] = shiftK(K[i]) + bias(K[i], scale) + e;
     }
     // Symmetric estimate, as a kernel is: mirror the upper triangle.
     for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) mean[i * P + j] = mean[j * P + i];
@@ -147,5 +150,64 @@ describe('kernelAgreement', () => {
     expect(few.statistic).toBeLessThan(known.statistic);
     expect(few.pValue).toBeGreaterThan(known.pValue);
     expect(many.statistic).toBeCloseTo(known.statistic, 6);
+  });
+
+  describe('bias-rate: a rejection must survive every bias rate w^(−p), p ∈ [1/2, 1]', () => {
+    // A bias of 30 % of the kernel at factor 1 falling like width^(−1/2) (a kink, the linear-scaling
+    // abs attention of docs/check-layer.md): the 1/width fit leaves about a third of it in K∞.
+    const slow = (k: number, scale: number) => (0.3 * k) / Math.sqrt(scale);
+
+    it('a correct kernel with a width^(−1/2) bias: the 1/width test rejects, the verdict is inconclusive, not failed', () => {
+      const v = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-half'), undefined, slow), alpha: 1e-3 });
+      expect(v.rejected).toBe(true);
+      expect(v.inconclusive?.map((i) => i.code)).toEqual(['bias-rate']);
+      expect(v.biasRate!.pValue).toBeGreaterThan(1e-3);
+      expect(v.biasRate!.exponent).toBeLessThan(1);
+      expect(v.biasRate!.exponents[v.biasRate!.exponents.length - 1]).toBeCloseTo(0.5, 12);
+      expect(v.inconclusive![0].reason).toContain(`width^(−${v.biasRate!.exponent})`);
+      expect(v.inconclusive![0].remedy).toMatch(/wider networks/);
+      // The engine without the rule reads the same bias as a kernel error.
+      expect(kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-half'), undefined, slow), alpha: 1e-3, biasRate: false }).inconclusive).toBeUndefined();
+    });
+
+    it('a kernel wrong by a constant 25 % (the gap does not fall) still fails, beside either bias', () => {
+      for (const [name, bias] of [['1/width', smallBias], ['width^(−1/2)', slow]] as const) {
+        const v = kernelAgreement({ analytic: K.map((k) => k / 1.25), mask, estimates: estimates(normals(`agreement/rate-constant/${name}`), undefined, bias), alpha: 1e-3 });
+        expect(v.rejected, name).toBe(true);
+        expect(v.inconclusive, name).toBeUndefined();
+        expect(v.biasRate!.pValue, name).toBeLessThanOrEqual(1e-3);
+      }
+    });
+
+    it('a 1/width bias leaves the verdict as it was: no rule on a pass, a 10 % error still fails', () => {
+      const pass = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-one')), alpha: 1e-3 });
+      expect(pass.rejected).toBe(false);
+      expect(pass.biasRate).toBeNull();
+      expect(pass.inconclusive).toBeUndefined();
+      const fail = kernelAgreement({ analytic: K.map((k) => 1.1 * k), mask, estimates: estimates(normals('agreement/alt')), alpha: 1e-3 });
+      const before = kernelAgreement({ analytic: K.map((k) => 1.1 * k), mask, estimates: estimates(normals('agreement/alt')), alpha: 1e-3, biasRate: false });
+      expect(fail.rejected).toBe(true);
+      expect(fail.inconclusive).toBeUndefined();
+      expect([fail.statistic, fail.pValue]).toEqual([before.statistic, before.pValue]);
+    });
+
+    it('holds α for a failure under a width^(−1/2) bias (intersection–union), where the 1/width test alone does not', () => {
+      const draw = normals('agreement/rate-null');
+      const reps = 150;
+      let failed = 0;
+      let rejected = 0;
+      for (let r = 0; r < reps; r++) {
+        const v = kernelAgreement({ analytic: K, mask, estimates: estimates(draw, undefined, (k, scale) => (0.05 * k) / Math.sqrt(scale)), alpha: 0.05, draws: 1000 });
+        if (v.rejected) rejected++;
+        if (v.rejected && !v.inconclusive) failed++;
+      }
+      // 99.9 % Clopper–Pearson intervals: the failures stay at or below α, the bare 1/width test does not.
+      expect(binomialInterval(failed, reps, 0.999).lower).toBeLessThanOrEqual(0.05);
+      expect(binomialInterval(rejected, reps, 0.999).lower).toBeGreaterThan(0.05);
+    });
+
+    it('refuses a slowest rate outside (0, 1]', () => {
+      expect(() => kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-bad')), biasRateSlowest: 0 })).toThrow(/biasRateSlowest/);
+    });
   });
 });

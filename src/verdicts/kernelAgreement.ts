@@ -21,13 +21,15 @@
  * 4. Skewed per-network kernels (tails.ts): each entry's normal score carries the second-order
  *    Edgeworth excess of its two-sided tail, from the per-network third cumulants.
  * 5. Inconclusive (types.ts): where a 1/width² term of the natural size would lift the level above
- *    2α (`bias-regime`, with how much wider), or where the tail correction exceeds what calibration
- *    measured (`heavy-tails`, with how many networks). docs/verdicts.md, docs/calibration.md.
+ *    2α (`bias-regime`, with how much wider), where the tail correction exceeds what calibration
+ *    measured (`heavy-tails`, with how many networks), or where a rejection does not survive a bias
+ *    falling like w^(−p) for some p ∈ [1/2, 1) (`bias-rate`: an intersection–union test over the
+ *    rates). docs/verdicts.md, docs/calibration.md.
  */
 import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
 import { studentTQuantile } from '../stats/studentTQuantile.ts';
-import { fitBiasModel, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
+import { fitBiasModel, type BiasModelFit, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
 import { MaxAbsGaussian } from './maxAbsGaussian.ts';
 import { extrapolatedSkewness, extrapolatedSkewnessBound, normalScore, skewTailExcess, studentizedThreshold } from './tails.ts';
 import { DEFAULT_ALPHA, type Inconclusive, type Verdict } from './types.ts';
@@ -43,6 +45,21 @@ import { DEFAULT_ALPHA, type Inconclusive, type Verdict } from './types.ts';
 export const DEFAULT_MAX_TAIL_EXCESS = 100;
 /** The default largest false-positive rate, in units of α, under a natural-size curvature of the bias. */
 export const DEFAULT_MAX_BIAS_LEVEL = 2;
+/**
+ * The slowest finite-width bias the verdict allows for, as the exponent p of w^(−p). A kernel entry
+ * of a width-w network is a smooth function of averages over w channels, biased by O(1/w) (the delta
+ * method: f″ times the variance of the average); where the function has a kink in the middle of the
+ * averages' law (|L| of linear-scaling logits that tend to 0), the bias of a Lipschitz function is
+ * still at most L·E|X̄ − μ| ≤ L·σ/√w, so w^(−1/2) is the slowest rate such an average can give.
+ */
+export const DEFAULT_SLOWEST_BIAS_RATE = 0.5;
+/** Spacing of the exponents p ∈ [slowest, 1) that the bias-rate rule tests. */
+export const BIAS_RATE_STEP = 0.05;
+/**
+ * Importance-sampling draws of each bias-rate test: its null has F·m coordinates, and the rule only
+ * compares p-values with α (the relative error of a p-value stays a few per cent at 2000 draws).
+ */
+const RATE_DRAWS = 2000;
 
 export interface WidthEstimate {
   /** Width factor relative to the spec (1 = as written). */
@@ -110,6 +127,25 @@ export interface KernelAgreement extends Verdict {
     /** The largest such rate at which the verdict decides (maxBiasLevel · α). */
     readonly maxLevel: number;
   };
+  /**
+   * Whether the rejection survives a bias that falls slower than 1/width (the bias-rate rule): the
+   * test of K(w) = K + a·w^(−p), K the kernel, for every p on a grid in [slowest, 1). Null when the
+   * 1/width test does not reject (nothing to confirm) or the rule is off.
+   */
+  readonly biasRate: BiasRateReport | null;
+}
+
+export interface BiasRateReport {
+  /** The slowest rate allowed for, p_min. */
+  readonly slowest: number;
+  /** The exponents tested besides 1. */
+  readonly exponents: readonly number[];
+  /** The exponent whose test rejects least (largest p-value; 1 is the 1/width test): p̂. */
+  readonly exponent: number;
+  /** The largest p-value over the exponents, 1 included: the p-value of the union of the nulls. */
+  readonly pValue: number;
+  /** The max |score| of the test at p̂ (over entries for p̂ = 1, over entries and widths below). */
+  readonly statistic: number;
 }
 
 export interface TailReport {
@@ -158,6 +194,13 @@ export interface AgreementInput {
   readonly biasRegime?: boolean;
   /** Largest false-positive rate, in units of α, under a natural-size 1/width² term (default 2). */
   readonly maxBiasLevel?: number;
+  /**
+   * Whether a rejection must also hold under every slower bias rate w^(−p), p ∈ [biasRateSlowest, 1),
+   * to be a failure; where it does not, the verdict is inconclusive ('bias-rate'). Default true.
+   */
+  readonly biasRate?: boolean;
+  /** The slowest rate p_min of the bias-rate rule (default 1/2, DEFAULT_SLOWEST_BIAS_RATE). */
+  readonly biasRateSlowest?: number;
 }
 
 /**
@@ -193,6 +236,161 @@ export function uniqueEntries(mask: Float64Array): { idx: Int32Array; rows: Int3
     }
   }
   return { idx: Int32Array.from(idx), rows: Int32Array.from(rows), cols: Int32Array.from(cols) };
+}
+
+interface JointTest {
+  readonly fit: BiasModelFit;
+  /** Cov(K∞) plus the sampled kernel's variance, m×m. */
+  readonly V: Float64Array;
+  readonly sd: Float64Array;
+  readonly corr: Float64Array;
+  readonly dof: Float64Array;
+  readonly lambda: Float64Array;
+  readonly z: Float64Array;
+  readonly score: Float64Array;
+  readonly worstA: number;
+  readonly statistic: number;
+}
+
+/**
+ * The joint test of K∞ = K under the bias model K(w) = K∞ + a·x (x the samples' bias variable):
+ * the fit, the covariance of K∞ with the sampled kernel's own variance, the Welch–Satterthwaite
+ * degrees of freedom, the skewness terms, and the Studentized, skewness-corrected scores.
+ */
+function jointTest(
+  samples: readonly WidthSample[],
+  input: AgreementInput,
+  estimates: readonly WidthEstimate[],
+  idx: Int32Array,
+  corrected: boolean,
+): JointTest {
+  const { analytic } = input;
+  const m = idx.length;
+  const fit = fitBiasModel(samples);
+  const V = new Float64Array(fit.interceptCovariance);
+  for (let a = 0; a < m; a++) V[a * m + a] += input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0;
+  const sd = new Float64Array(m);
+  for (let a = 0; a < m; a++) sd[a] = Math.sqrt(V[a * m + a]);
+  const corr = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) corr[a * m + b] = a === b ? 1 : V[a * m + b] / (sd[a] * sd[b]);
+  // Welch–Satterthwaite dof of the whole variance, V²/(mc²/ν_mc + an²/ν_an): the networks' part
+  // and the sampled kernel's part, each with its own dof (an exactly known analytic part adds 0).
+  const dof = new Float64Array(m);
+  const analyticDof = input.analyticDof ?? Infinity;
+  for (let a = 0; a < m; a++) {
+    const mc = fit.interceptCovariance[a * m + a];
+    const an = input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0;
+    dof[a] = V[a * m + a] ** 2 / (mc ** 2 / fit.interceptDof[a] + (an > 0 ? an ** 2 / analyticDof : 0));
+  }
+  // Skewness term λ_i of each Studentized entry (tails.ts); 0 without third cumulants.
+  const lambda = corrected
+    ? extrapolatedSkewness(
+        fit.interceptWeights,
+        estimates.map((e) => Float64Array.from(idx, (i) => e.thirdCumulant![i])),
+        estimates.map((e) => e.networks),
+        Float64Array.from({ length: m }, (_, a) => V[a * m + a]),
+      )
+    : new Float64Array(m);
+  const z = new Float64Array(m);
+  const score = new Float64Array(m);
+  let worstA = 0;
+  for (let a = 0; a < m; a++) {
+    z[a] = (fit.intercept[a] - analytic[idx[a]]) / sd[a];
+    // Normal score with the same two-sided tail as z under t_ν, inflated by the skewness excess:
+    // P(|T| ≥ |z|) = P(|N| ≥ |score|).
+    score[a] = normalScore(z[a], dof[a], lambda[a]);
+    if (Math.abs(score[a]) > Math.abs(score[worstA])) worstA = a;
+  }
+  return { fit, V, sd, corr, dof, lambda, z, score, worstA, statistic: Math.abs(score[worstA]) };
+}
+
+/**
+ * The test of H_p: E ȳ_fi = K_i + a_i·x_f^p (K the analytic kernel, x = 1/width factor, a_i fitted
+ * per entry by weighted least squares with weights 1/Var(ȳ_fi)). Its residuals r_i = M_i (ȳ_i − K_i),
+ * M_i = I − u (W_i u)ᵀ/(uᵀW_i u) with u_f = x_f^p, are linear in the width means, so their
+ * covariance across widths and entries is exact given the C_f (widths independent; the sampled
+ * kernel's error ε_i enters every residual of entry i as (M_i 1) ε_i). Each residual is
+ * Studentized and skewness-corrected as K∞ is in jointTest (Welch–Satterthwaite degrees of freedom,
+ * tails.ts with the residual's weights on the widths), and the statistic is the max |score| over
+ * widths and entries, with the null of MaxAbsGaussian under the residuals' correlation. Under H_p
+ * the residuals have mean 0, so the test has level α there; a kernel error that does not fall with
+ * the width (or falls faster than x^p) leaves a residual shaped unlike x^p, which is its power.
+ */
+function rateTest(samples: readonly WidthSample[], input: AgreementInput, estimates: readonly WidthEstimate[], idx: Int32Array, corrected: boolean, p: number, draws: number): { statistic: number; pValue: number } {
+  const F = samples.length;
+  const m = idx.length;
+  const n = F * m;
+  const u = samples.map((w) => w.x ** p);
+  // M[a][f·F + h]
+  const M: Float64Array[] = [];
+  const r = new Float64Array(n);
+  for (let a = 0; a < m; a++) {
+    let S = 0;
+    for (let h = 0; h < F; h++) S += (u[h] * u[h]) / samples[h].variance[a];
+    const Ma = new Float64Array(F * F);
+    for (let f = 0; f < F; f++) for (let h = 0; h < F; h++) Ma[f * F + h] = (f === h ? 1 : 0) - (u[f] * u[h]) / (samples[h].variance[a] * S);
+    M.push(Ma);
+    for (let f = 0; f < F; f++) {
+      let v = 0;
+      for (let h = 0; h < F; h++) v += Ma[f * F + h] * (samples[h].mean[a] - input.analytic[idx[a]]);
+      r[f * m + a] = v;
+    }
+  }
+  const cov = (h: number, a: number, b: number): number => (a === b ? samples[h].variance[a] : samples[h].covariance ? samples[h].covariance![a * m + b] : 0);
+  const an = (a: number): number => (input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0);
+  const rowSum = (a: number, f: number): number => {
+    let s = 0;
+    for (let h = 0; h < F; h++) s += M[a][f * F + h];
+    return s;
+  };
+  const V = new Float64Array(n * n);
+  for (let f = 0; f < F; f++)
+    for (let a = 0; a < m; a++)
+      for (let g = 0; g < F; g++)
+        for (let b = 0; b < m; b++) {
+          let v = 0;
+          for (let h = 0; h < F; h++) v += M[a][f * F + h] * M[b][g * F + h] * cov(h, a, b);
+          if (a === b) v += rowSum(a, f) * rowSum(a, g) * an(a);
+          V[(f * m + a) * n + g * m + b] = v;
+        }
+  const sd = new Float64Array(n);
+  for (let i = 0; i < n; i++) sd[i] = Math.sqrt(V[i * n + i]);
+  const corr = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) corr[i * n + j] = i === j ? 1 : sd[i] > 0 && sd[j] > 0 ? V[i * n + j] / (sd[i] * sd[j]) : 0;
+  const analyticDof = input.analyticDof ?? Infinity;
+  let statistic = 0;
+  for (let f = 0; f < F; f++) {
+    // The residual of width f as a weighted sum of the width means: weights M_i[f, ·] (F×m).
+    const weights = new Float64Array(F * m);
+    const variance = new Float64Array(m);
+    for (let a = 0; a < m; a++) {
+      for (let h = 0; h < F; h++) weights[h * m + a] = M[a][f * F + h];
+      variance[a] = V[(f * m + a) * n + f * m + a];
+    }
+    const lambda = corrected
+      ? extrapolatedSkewness(
+          weights,
+          estimates.map((e) => Float64Array.from(idx, (i) => e.thirdCumulant![i])),
+          estimates.map((e) => e.networks),
+          variance,
+        )
+      : new Float64Array(m);
+    for (let a = 0; a < m; a++) {
+      if (!(sd[f * m + a] > 0)) continue;
+      let mc = 0;
+      let den = 0;
+      for (let h = 0; h < F; h++) {
+        const t = M[a][f * F + h] ** 2 * samples[h].variance[a];
+        mc += t;
+        den += (t * t) / Math.max(1, samples[h].networks - 1);
+      }
+      const ae = rowSum(a, f) ** 2 * an(a);
+      if (ae > 0) den += (ae * ae) / analyticDof;
+      const dof = den > 0 ? (mc + ae) ** 2 / den : Infinity;
+      statistic = Math.max(statistic, Math.abs(normalScore(r[f * m + a] / sd[f * m + a], dof, lambda[a])));
+    }
+  }
+  return { statistic, pValue: new MaxAbsGaussian(corr, n, { draws }).tail(statistic).p };
 }
 
 export function kernelAgreement(input: AgreementInput): KernelAgreement {
@@ -247,33 +445,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     lx.forEach((x, f) => ((sxy += (x - mx) * (ly[f] - my)), (sxx += (x - mx) ** 2)));
     return sxx > 0 && Number.isFinite(sxy) ? Math.min(1, Math.max(0, Math.round((2 * sxy) / sxx) / 2)) : 1;
   })();
-  const fit = fitBiasModel(samples);
-
-  // Joint test of K∞ against the kernel.
-  const V = new Float64Array(fit.interceptCovariance);
-  for (let a = 0; a < m; a++) V[a * m + a] += input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0;
-  const sd = new Float64Array(m);
-  for (let a = 0; a < m; a++) sd[a] = Math.sqrt(V[a * m + a]);
-  const corr = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) corr[a * m + b] = a === b ? 1 : V[a * m + b] / (sd[a] * sd[b]);
-  // Welch–Satterthwaite dof of the whole variance, V²/(mc²/ν_mc + an²/ν_an): the networks' part
-  // and the sampled kernel's part, each with its own dof (an exactly known analytic part adds 0).
-  const dof = new Float64Array(m);
-  const analyticDof = input.analyticDof ?? Infinity;
-  for (let a = 0; a < m; a++) {
-    const mc = fit.interceptCovariance[a * m + a];
-    const an = input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0;
-    dof[a] = V[a * m + a] ** 2 / (mc ** 2 / fit.interceptDof[a] + (an > 0 ? an ** 2 / analyticDof : 0));
-  }
-  // Skewness term λ_i of each Studentized entry (tails.ts); 0 without third cumulants.
-  const lambda = corrected
-    ? extrapolatedSkewness(
-        fit.interceptWeights,
-        estimates.map((e) => Float64Array.from(idx, (i) => e.thirdCumulant![i])),
-        estimates.map((e) => e.networks),
-        Float64Array.from({ length: m }, (_, a) => V[a * m + a]),
-      )
-    : new Float64Array(m);
+  const { fit, V, sd, corr, dof, lambda, z, score, worstA, statistic } = jointTest(samples, input, estimates, idx, corrected);
   const lambdaBound = corrected
     ? extrapolatedSkewnessBound(
         fit.interceptWeights,
@@ -285,17 +457,6 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
         Float64Array.from({ length: m }, (_, a) => V[a * m + a]),
       )
     : new Float64Array(m);
-  const z = new Float64Array(m);
-  const score = new Float64Array(m);
-  let worstA = 0;
-  for (let a = 0; a < m; a++) {
-    z[a] = (fit.intercept[a] - analytic[idx[a]]) / sd[a];
-    // Normal score with the same two-sided tail as z under t_ν, inflated by the skewness excess:
-    // P(|T| ≥ |z|) = P(|N| ≥ |score|).
-    score[a] = normalScore(z[a], dof[a], lambda[a]);
-    if (Math.abs(score[a]) > Math.abs(score[worstA])) worstA = a;
-  }
-  const statistic = Math.abs(score[worstA]);
   const nullMax = new MaxAbsGaussian(corr, m, { draws: input.draws });
   const tail = nullMax.tail(statistic);
   const criticalValue = nullMax.critical(alpha);
@@ -400,6 +561,39 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
         `so a 1/width² term of the natural size (relative bias squared) would raise the false-positive rate from ${alpha} to ${curvatureLevel.toPrecision(2)}`,
       remedy: `widths about ${widerBy}× larger (all width factors), where the bias is in its 1/width regime`,
     });
+  // Bias rate. The 1/width model's null is one of several under which the kernel is right: a bias
+  // a·w^(−p) with p < 1 (a kink, see DEFAULT_SLOWEST_BIAS_RATE) leaves part of itself in the
+  // 1/width intercept, and max|z| reads it as a kernel error. rateTest tests "K(w) = K + a·w^(−p)"
+  // with K fixed at the kernel, by the residuals of the fitted a (level α under it). A failure must
+  // reject every such null: rejecting the union only when each member rejects at α (sup of the
+  // p-values ≤ α) is
+  // an intersection–union test (Berger 1982, Technometrics 24:295–300; Berger & Hsu 1996, Stat. Sci.
+  // 11:283–319) and has level α on the union, with no multiplicity correction. The grid has step
+  // BIAS_RATE_STEP; the test's statistic is continuous in p, so a p between two grid points is
+  // covered up to the change of its p-value over one step.
+  let biasRate: BiasRateReport | null = null;
+  const slowest = input.biasRateSlowest ?? DEFAULT_SLOWEST_BIAS_RATE;
+  if (!(slowest > 0 && slowest <= 1)) throw new Error(`kernelAgreement: biasRateSlowest must lie in (0, 1], got ${slowest}`);
+  if (input.biasRate !== false && tail.p <= alpha && estimates.length >= 2) {
+    const exponents: number[] = [];
+    for (let k = 1; 1 - k * BIAS_RATE_STEP >= slowest - 1e-9; k++) exponents.push(Math.round((1 - k * BIAS_RATE_STEP) * 1e6) / 1e6);
+    // Each test's set-up is O(draws·(F·m)²): at most ~2e8 multiply-adds per exponent.
+    const rateDraws = Math.min(input.draws ?? RATE_DRAWS, Math.max(500, Math.min(RATE_DRAWS, Math.floor(2e8 / (estimates.length * m) ** 2))));
+    let best = { exponent: 1, pValue: tail.p, statistic };
+    for (const p of exponents) {
+      const t = rateTest(samples, input, estimates, idx, corrected, p, rateDraws);
+      if (t.pValue > best.pValue) best = { exponent: p, ...t };
+    }
+    biasRate = { slowest, exponents, ...best };
+    if (best.pValue > alpha)
+      inconclusive.push({
+        code: 'bias-rate',
+        reason:
+          `the gap to the kernel fits the kernel itself plus a finite-width bias falling like width^(−${best.exponent}) (max|z| ${best.statistic.toFixed(2)}, p = ${best.pValue.toPrecision(2)} > α = ${alpha.toPrecision(2)}), ` +
+          `slower than the 1/width the test extrapolates with; the rejection of the 1/width test (p = ${tail.p.toPrecision(2)}) may be that bias, not a kernel error`,
+        remedy: 'wider networks (larger width factors) or more width factors, where a slow bias is small beside the Monte-Carlo error or its rate can be told apart from a kernel error',
+      });
+  }
   if (corrected && excess > maxTailExcess)
     inconclusive.push({
       code: 'heavy-tails',
@@ -445,6 +639,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     biasModel: { model: 'K(w) = K∞ + a/w', widths: estimates.length, goodness, adequate },
     tails,
     biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha },
+    biasRate,
     ...(inconclusive.length ? { inconclusive } : {}),
     relativeGap,
     extrapolated,
