@@ -38,6 +38,7 @@ import { runCase, widthEstimate } from '../src/validation/case.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
 import { MomentAccumulator } from '../src/estimators/accumulator.ts';
 import { kernelAgreement, type KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
+import { slowBiasLayers } from '../src/layers/slowBias.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import * as brokenFixtures from '../fixtures/broken/index.ts';
 import type { BrokenLayer } from '../fixtures/broken/index.ts';
@@ -248,7 +249,8 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
     for (const mode of ['before', 'after'] as const) {
       // Before: the engine without this change (Student-t scores, no inconclusive rules).
       const dof = kernel.seDof ?? Infinity;
-      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof };
+      // After: as runCase runs it, the bias-rate rule on where a layer's bias may fall slower than 1/width.
+      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0 };
       const verdict = (scale: number): KernelAgreement =>
         kernelAgreement({ analytic: K.map((x) => x * scale), analyticSE: se, mask, estimates, alpha: VERDICT_ALPHA, ...engine });
       const v = verdict(1);

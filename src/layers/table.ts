@@ -72,6 +72,13 @@ export interface LayerType<S extends { readonly type: string } = { readonly type
   readonly linear?: boolean;
   /** Whether its output is Gaussian only as its heads grow (sqrt attention, heads.ts). */
   readonly headLimit?: (spec: S) => boolean;
+  /**
+   * Whether its finite-width bias may fall slower than 1/width: a map with a kink at the value its
+   * input tends to (linear-scaling attention with a relu or abs mechanism: the logits tend to 0).
+   * A case with such a layer lets a rejection be inconclusive where a bias like width^(−p),
+   * p ≥ 1/2, explains it (the bias-rate rule, src/layers/slowBias.ts, docs/verdicts.md).
+   */
+  readonly slowBias?: (spec: S) => boolean;
   /** Layers nested in it, run in order on its input (residual's block). */
   readonly block?: Field<S, readonly LayerSpec[]>;
   /** Its widths in a report's one-line description (`H2×8/8→16`); `inner` describes a nested block. */

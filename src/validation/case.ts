@@ -5,6 +5,7 @@
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { scaleSpec, type ScaleOptions } from '../layers/scale.ts';
+import { slowBiasLayers } from '../layers/slowBias.ts';
 import { computeKernel, precisionNote, type KernelOptions, type KernelResult } from '../pipeline/kernel.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
 import { kernelAgreement, type KernelAgreement, type WidthEstimate } from '../verdicts/kernelAgreement.ts';
@@ -28,6 +29,11 @@ export interface CaseDefinition {
   readonly scaleHeads?: boolean;
   /** A per-layer scaling rule consulted before the built-in ones (ScaleOptions.layer; check-layer's layer under test). */
   readonly scaleLayer?: ScaleOptions['layer'];
+  /**
+   * Whether a rejection must also survive a bias falling like width^(−p), p ≥ 1/2 (the bias-rate
+   * rule of kernelAgreement). Default: where a layer of the spec says its bias may (slowBias.ts).
+   */
+  readonly biasRate?: boolean;
   readonly networks: number;
   readonly seed: number;
   readonly checks?: readonly KernelKind[];
@@ -121,6 +127,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
   // After pooling every row is valid; before it, padded positions are excluded.
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
   else mask.fill(1);
+  const biasRate = c.biasRate ?? slowBiasLayers(c.spec).length > 0;
   const verdicts: { nngp?: KernelAgreement; ntk?: KernelAgreement } = {};
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
   for (const which of checks) {
@@ -134,6 +141,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
         alpha,
         draws: opts.draws,
         estimates: ests,
+        biasRate,
       }),
       opts.maxDetectable,
       c.networks,

@@ -158,7 +158,7 @@ describe('kernelAgreement', () => {
     const slow = (k: number, scale: number) => (0.3 * k) / Math.sqrt(scale);
 
     it('a correct kernel with a width^(−1/2) bias: the 1/width test rejects, the verdict is inconclusive, not failed', () => {
-      const v = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-half'), undefined, slow), alpha: 1e-3 });
+      const v = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-half'), undefined, slow), alpha: 1e-3, biasRate: true });
       expect(v.rejected).toBe(true);
       expect(v.inconclusive?.map((i) => i.code)).toEqual(['bias-rate']);
       expect(v.biasRate!.pValue).toBeGreaterThan(1e-3);
@@ -172,7 +172,7 @@ describe('kernelAgreement', () => {
 
     it('a kernel wrong by a constant 25 % (the gap does not fall) still fails, beside either bias', () => {
       for (const [name, bias] of [['1/width', smallBias], ['width^(−1/2)', slow]] as const) {
-        const v = kernelAgreement({ analytic: K.map((k) => k / 1.25), mask, estimates: estimates(normals(`agreement/rate-constant/${name}`), undefined, bias), alpha: 1e-3 });
+        const v = kernelAgreement({ analytic: K.map((k) => k / 1.25), mask, estimates: estimates(normals(`agreement/rate-constant/${name}`), undefined, bias), alpha: 1e-3, biasRate: true });
         expect(v.rejected, name).toBe(true);
         expect(v.inconclusive, name).toBeUndefined();
         expect(v.biasRate!.pValue, name).toBeLessThanOrEqual(1e-3);
@@ -180,11 +180,13 @@ describe('kernelAgreement', () => {
     });
 
     it('a 1/width bias leaves the verdict as it was: no rule on a pass, a 10 % error still fails', () => {
-      const pass = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-one')), alpha: 1e-3 });
+      const pass = kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-one')), alpha: 1e-3, biasRate: true });
       expect(pass.rejected).toBe(false);
       expect(pass.biasRate).toBeNull();
       expect(pass.inconclusive).toBeUndefined();
-      const fail = kernelAgreement({ analytic: K.map((k) => 1.1 * k), mask, estimates: estimates(normals('agreement/alt')), alpha: 1e-3 });
+      const fail = kernelAgreement({ analytic: K.map((k) => 1.1 * k), mask, estimates: estimates(normals('agreement/alt')), alpha: 1e-3, biasRate: true });
+      // Off by default: no case turns it on unless a layer says its bias may fall slower than 1/width.
+      expect(kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-half'), undefined, slow), alpha: 1e-3 }).biasRate).toBeNull();
       const before = kernelAgreement({ analytic: K.map((k) => 1.1 * k), mask, estimates: estimates(normals('agreement/alt')), alpha: 1e-3, biasRate: false });
       expect(fail.rejected).toBe(true);
       expect(fail.inconclusive).toBeUndefined();
@@ -197,7 +199,7 @@ describe('kernelAgreement', () => {
       let failed = 0;
       let rejected = 0;
       for (let r = 0; r < reps; r++) {
-        const v = kernelAgreement({ analytic: K, mask, estimates: estimates(draw, undefined, (k, scale) => (0.05 * k) / Math.sqrt(scale)), alpha: 0.05, draws: 1000 });
+        const v = kernelAgreement({ analytic: K, mask, estimates: estimates(draw, undefined, (k, scale) => (0.05 * k) / Math.sqrt(scale)), alpha: 0.05, draws: 1000, biasRate: true });
         if (v.rejected) rejected++;
         if (v.rejected && !v.inconclusive) failed++;
       }
@@ -207,7 +209,7 @@ describe('kernelAgreement', () => {
     });
 
     it('refuses a slowest rate outside (0, 1]', () => {
-      expect(() => kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-bad')), biasRateSlowest: 0 })).toThrow(/biasRateSlowest/);
+      expect(() => kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-bad')), biasRate: true, biasRateSlowest: 0 })).toThrow(/biasRateSlowest/);
     });
   });
 });

@@ -196,7 +196,10 @@ export interface AgreementInput {
   readonly maxBiasLevel?: number;
   /**
    * Whether a rejection must also hold under every slower bias rate w^(−p), p ∈ [biasRateSlowest, 1),
-   * to be a failure; where it does not, the verdict is inconclusive ('bias-rate'). Default true.
+   * to be a failure; where it does not, the verdict is inconclusive ('bias-rate'). Default false: a
+   * case turns it on where a layer's finite-width bias may fall slower than 1/width (a layer
+   * registry entry's `slowBias`, src/layers/slowBias.ts), since the rule costs power near the
+   * detectable error and the 1/width model is right elsewhere.
    */
   readonly biasRate?: boolean;
   /** The slowest rate p_min of the bias-rate rule (default 1/2, DEFAULT_SLOWEST_BIAS_RATE). */
@@ -545,6 +548,10 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (tail.p > 0 && tail.se > 0.1 * tail.p && tail.p < 10 * alpha) notes.push(`p-value has Monte-Carlo relative error ${(tail.se / tail.p).toFixed(2)}`);
   if (tailsMode === 'skewness' && !corrected)
     notes.push('no per-network third cumulants: the tail of the Studentized entries is taken as Student-t, uncorrected for skewness');
+  if (input.biasRate === true)
+    notes.push(
+      'the bias-rate rule applies (a layer whose finite-width bias may fall like width^(−1/2)): the detectable error assumes a 1/width bias, and near it a rejection that a slower bias explains is inconclusive',
+    );
   const inconclusive: Inconclusive[] = [];
   // A rejection that survives taking the natural-size curvature off every entry stands: since
   // |z + c| − |c| ≤ |z|, rejecting only when max_a score(|z_a| − c_a) ≥ t_α keeps the level α under
@@ -574,7 +581,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   let biasRate: BiasRateReport | null = null;
   const slowest = input.biasRateSlowest ?? DEFAULT_SLOWEST_BIAS_RATE;
   if (!(slowest > 0 && slowest <= 1)) throw new Error(`kernelAgreement: biasRateSlowest must lie in (0, 1], got ${slowest}`);
-  if (input.biasRate !== false && tail.p <= alpha && estimates.length >= 2) {
+  if (input.biasRate === true && tail.p <= alpha && estimates.length >= 2) {
     const exponents: number[] = [];
     for (let k = 1; 1 - k * BIAS_RATE_STEP >= slowest - 1e-9; k++) exponents.push(Math.round((1 - k * BIAS_RATE_STEP) * 1e6) / 1e6);
     // Each test's set-up is O(draws·(F·m)²): at most ~2e8 multiply-adds per exponent.

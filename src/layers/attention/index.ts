@@ -110,5 +110,9 @@ export const attentionLayer: LayerType<AttentionSpec> = {
   zeroMean: true,
   // Under sqrt scaling the logits stay random: Gaussian only as H → ∞ (heads.ts).
   headLimit: (s) => s.scaling === 'sqrt',
+  // Under linear scaling q·k/d_k with independent W_Q, W_K tends to 0 like d_k^(−1/2), where relu
+  // and abs have their kink: E|L| = O(d_k^(−1/2)), so the bias falls like width^(−1/2), not 1/width
+  // (measured: width^(−0.55), docs/check-layer.md). Softmax and identity are smooth there.
+  slowBias: (s) => s.scaling === 'linear' && (s.mechanism === 'relu' || s.mechanism === 'abs'),
   describe: (s) => `H${s.heads}×${s.keyWidth}/${s.valueWidth}→${s.outWidth}`,
 };
