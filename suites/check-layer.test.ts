@@ -145,7 +145,16 @@ describe('the layer under test, and only it', () => {
 describe('the random compositions', () => {
   it('shrink a failure to the smallest failing composition and report its seed and replay path', async () => {
     // The bug only shows on raw inputs, which the table row run here does not have.
-    const r = await checkLayer(await load('swish.ts'), { inputs, maskedInputs, variant: 'gaussian-on-raw-inputs', only: ['gaussian'], runs: 6, networks: 16, width: 8, fcSeed: 4 });
+    const progress: [number, string][] = [];
+    const r = await checkLayer(await load('swish.ts'), { inputs, maskedInputs, variant: 'gaussian-on-raw-inputs', only: ['gaussian'], runs: 6, networks: 16, width: 8, fcSeed: 4, onProgress: (f, label) => progress.push([f, label]) });
+    // Progress stays within [0, 1] and never runs back, though refused compositions are redrawn
+    // (this run has some: it once read "random composition 8/6" and passed 100 %).
+    expect(r.property!.rows.some((row) => row.status === 'refused')).toBe(true);
+    expect(progress.every(([f], i) => f >= 0 && f <= 1 && (i === 0 || f >= progress[i - 1][0]))).toBe(true);
+    for (const [, label] of progress) {
+      const k = /^random composition (\d+)\/6/.exec(label);
+      if (k) expect(Number(k[1])).toBeLessThanOrEqual(6);
+    }
     // The row must not fail. With 16 networks at the row's level its verdicts may be inconclusive,
     // and then only for heavy tails (src/verdicts/kernelAgreement.ts).
     expect(r.table[0].status).not.toBe('fail');

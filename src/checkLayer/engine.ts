@@ -511,13 +511,16 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
         const shrinking = last !== null;
         index++;
         if (shrinking) shrinkCandidates++;
-        if (!shrinking) tick(`random composition ${propertyRows.length + 1}/${runs}: ${describeComposition(c, mod.type)}`);
+        // A refused composition is redrawn (fc.pre), so progress counts the decided ones: at most `runs`.
+        const refused = propertyRows.filter((r) => r.status === 'refused').length;
+        const decided = propertyRows.length - refused;
+        if (!shrinking) tick(`random composition ${decided + 1}/${runs}${refused ? ` (${refused} refused and redrawn)` : ''}: ${describeComposition(c, mod.type)}`);
         else o.onProgress?.(step / total, `shrinking: ${describeComposition(c, mod.type)}`);
         const row = await runComposition(x, shrinking ? `shrink ${index}` : `random ${propertyRows.length + 1}`, '', c);
         if (!shrinking) {
           propertyRows.push(row);
           o.onRow?.(row);
-          step++;
+          if (row.status !== 'refused') step++;
         }
         if (row.status === 'refused') fc.pre(false);
         if (row.status === 'fail' || row.status === 'error') {
