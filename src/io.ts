@@ -39,9 +39,3 @@ export function readInputs(path: string): InputBatch {
     return inFile(path, e);
   }
 }
-
-/** Row-major P×P → nested arrays for JSON output. */
-export function toMatrix(a: Float64Array | null, P: number): number[][] | null {
-  if (!a) return null;
-  return Array.from({ length: P }, (_, i) => Array.from(a.subarray(i * P, (i + 1) * P)));
-}

@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readInputs, readJson, readSpec, toMatrix } from '../io.ts';
+import { readInputs, readJson, readSpec } from '../io.ts';
+import { toNestedOrNull } from '../results/schema.ts';
 import { computeKernel, precisionNote } from '../pipeline/kernel.ts';
 import { estimate } from '../estimators/ensemble.ts';
 import type { BackendChoice } from '../backend.ts';
@@ -54,7 +55,7 @@ function printEstimate(r: PrintableEstimate, json: boolean): void {
   const P = r.M * r.T;
   if (json) {
     const { nngp, nngpSE, ntk, ntkSE, ...rest } = r;
-    console.log(JSON.stringify({ ...rest, nngp: toMatrix(nngp, P), nngpSE: toMatrix(nngpSE, P), ntk: toMatrix(ntk, P), ntkSE: toMatrix(ntkSE, P) }));
+    console.log(JSON.stringify({ ...rest, nngp: toNestedOrNull(nngp, P), nngpSE: toNestedOrNull(nngpSE, P), ntk: toNestedOrNull(ntk, P), ntkSE: toNestedOrNull(ntkSE, P) }));
     return;
   }
   console.log(`${r.networks} networks on ${r.backend}${r.seconds ? ` in ${r.seconds.toFixed(2)} s (${(r.networks / r.seconds).toFixed(1)} networks/s)` : ''}`);
@@ -122,10 +123,10 @@ export function buildProgram(): Command {
       const out = {
         M: k.M,
         T: k.T,
-        nngp: toMatrix(k.nngp, P),
-        ntk: toMatrix(k.ntk, P),
-        nngpSE: toMatrix(k.nngpSE, P),
-        ntkSE: toMatrix(k.ntkSE, P),
+        nngp: toNestedOrNull(k.nngp, P),
+        ntk: toNestedOrNull(k.ntk, P),
+        nngpSE: toNestedOrNull(k.nngpSE, P),
+        ntkSE: toNestedOrNull(k.ntkSE, P),
         samples: k.samples,
         sampling,
         seconds: k.seconds,
