@@ -52,6 +52,23 @@ const ALPHAS = [0.05, 0.01, 1e-3] as const;
 const VERDICT_ALPHA = 1e-3;
 /** Uniform relative kernel errors whose detection rate the power table measures. */
 const GRADED = [0.05, 0.1] as const;
+/**
+ * Graded kernel errors of the stated-against-achieved power table: the analytic kernel scaled by
+ * 1 + ε everywhere, on the diagonal only, or off it only (after-engine verdicts).
+ */
+const PATTERN_ERRORS = [0.01, 0.02, 0.05] as const;
+const PATTERN_PLACES = ['uniform', 'diagonal', 'off-diagonal'] as const;
+type PatternPlace = (typeof PATTERN_PLACES)[number];
+const PATTERNS = PATTERN_PLACES.flatMap((place) => PATTERN_ERRORS.map((eps) => ({ place, eps, key: `${place} ${100 * eps} %` })));
+
+/** The kernel K (P × P, row-major) with the entries of `place` scaled by 1 + ε. */
+function perturbed(K: Float64Array, place: PatternPlace, eps: number): Float64Array {
+  const P = Math.round(Math.sqrt(K.length));
+  return K.map((x, i) => {
+    const diagonal = Math.floor(i / P) === i % P;
+    return place === 'uniform' || (place === 'diagonal') === diagonal ? x * (1 + eps) : x;
+  });
+}
 const KINDS = ['nngp', 'ntk'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -141,6 +158,11 @@ interface VerdictRecord {
   readonly excess: number;
   /** Rejected at VERDICT_ALPHA against the kernel scaled by 1 + ε, ε in GRADED (null when inconclusive). */
   readonly graded: readonly (boolean | null)[];
+  /**
+   * After-engine only: per PATTERNS key, whether the verdict against the perturbed kernel fails
+   * conclusively (false: passes or is inconclusive; null: the run's own verdict is inconclusive).
+   */
+  readonly patterns?: Readonly<Record<string, boolean | null>>;
 }
 
 interface AnalysisJob {
@@ -251,8 +273,8 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
       const dof = kernel.seDof ?? Infinity;
       // After: as runCase runs it, the bias-rate rule on where a layer's bias may fall slower than 1/width.
       const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0 };
-      const verdict = (scale: number): KernelAgreement =>
-        kernelAgreement({ analytic: K.map((x) => x * scale), analyticSE: se, mask, estimates, alpha: VERDICT_ALPHA, ...engine });
+      const verdictOn = (analytic: Float64Array): KernelAgreement => kernelAgreement({ analytic, analyticSE: se, mask, estimates, alpha: VERDICT_ALPHA, ...engine });
+      const verdict = (scale: number): KernelAgreement => verdictOn(K.map((x) => x * scale));
       const v = verdict(1);
       const inconclusive = (v.inconclusive ?? []).map((i) => i.code);
       out[mode][kind] = {
@@ -262,6 +284,17 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
         gof: v.biasModel.goodness.pValue,
         excess: v.tails.excess,
         graded: job.broken || inconclusive.length ? GRADED.map(() => null) : GRADED.map((e) => verdict(1 + e).rejected),
+        ...(mode === 'after' && !job.broken
+          ? {
+              patterns: Object.fromEntries(
+                PATTERNS.map(({ place, eps, key }) => {
+                  if (inconclusive.length) return [key, null];
+                  const w = verdictOn(perturbed(K, place, eps));
+                  return [key, w.rejected && !(w.inconclusive ?? []).length];
+                }),
+              ),
+            }
+          : {}),
       };
     }
   }
@@ -346,6 +379,36 @@ function powerRows(name: string, recs: AnalysisRecord[]): string[] {
   return rows;
 }
 
+/**
+ * Stated power against achieved power (issue 12): per family and kernel, the share of runs whose
+ * verdict fails conclusively against the kernel with a graded error (uniform, diagonal only, off
+ * the diagonal only), over the runs whose own verdict is conclusive; and, for a uniform error ε,
+ * the same share among the runs that state they detect ε (stated uniform detectable error ≤ ε at
+ * probability 0.9): a stated power that is achieved puts 0.9 inside or below that interval.
+ */
+function statedAgainstAchieved(nulls: AnalysisRecord[], familyNames: readonly string[]): string[] {
+  const L: string[] = ['## Stated power against achieved power', ''];
+  L.push(
+    `Each run's verdict (after, α = ${VERDICT_ALPHA}) against its analytic kernel with a graded error: every entry ×(1 + ε) ("uniform"), the diagonal only, or the off-diagonal entries only; a detection is a conclusive failure. ` +
+      `"Stated ≤ ε" restricts to the runs whose stated uniform detectable error (probability 0.9) is at most ε: there the detection rate must reach 0.9 for the stated power to be achieved. Rates with Clopper–Pearson 95 % intervals.`,
+  );
+  L.push('');
+  L.push(`| family | kernel | runs | ${PATTERNS.map((p) => p.key).join(' | ')} | ${PATTERN_ERRORS.map((e) => `stated ≤ ${100 * e} %: detected`).join(' | ')} |`);
+  L.push(`| --- | --- | --- | ${PATTERNS.map(() => '---').join(' | ')} | ${PATTERN_ERRORS.map(() => '---').join(' | ')} |`);
+  for (const f of familyNames)
+    for (const kind of KINDS) {
+      const recs = nulls.filter((a) => a.family === f && a.after[kind].patterns && a.after[kind].inconclusive.length === 0);
+      if (!recs.length) continue;
+      const cells = PATTERNS.map(({ key }) => interval(recs.filter((r) => r.after[kind].patterns![key] === true).length, recs.length).text);
+      const stated = PATTERN_ERRORS.map((eps) => {
+        const claim = recs.filter((r) => r.after[kind].detect[0] <= eps);
+        return interval(claim.filter((r) => r.after[kind].patterns![`uniform ${100 * eps} %`] === true).length, claim.length).text;
+      });
+      L.push(`| \`${f}\` | ${kind.toUpperCase()} | ${recs.length} | ${cells.join(' | ')} | ${stated.join(' | ')} |`);
+    }
+  return L;
+}
+
 function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds: number; workers: number; familyNames: readonly string[]; hash: string }): string {
   const nulls = all.filter((a) => a.broken === null && a.family !== DETECTION_FAMILY);
   const L: string[] = [];
@@ -404,6 +467,8 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
     const recs = nulls.filter((a) => a.family === f);
     if (recs.length) L.push(...powerRows(f, recs));
   }
+  L.push('');
+  L.push(...statedAgainstAchieved(nulls, o.familyNames));
   L.push('');
   L.push('## Per architecture (after)');
   L.push('');
