@@ -10,6 +10,7 @@ import { estimate } from '../estimators/ensemble.ts';
 import type { BackendChoice } from '../backend.ts';
 import { loadSuite } from '../validation/suite.ts';
 import { runCase, type CaseResult } from '../validation/case.ts';
+import { isSequential, runCaseSequential } from '../validation/sequential.ts';
 import { decideSuite, verdictCount } from '../validation/family.ts';
 import { holmWorstCaseLevel } from '../verdicts/holmFamily.ts';
 import { headLimitLayers, describeHeadLimits } from '../layers/heads.ts';
@@ -19,7 +20,7 @@ import { addValidateExtras, afterValidate } from './commands/validateExtras.ts';
 import { mergeShards, parseShard, runShard, shardName, type MergedEstimate, type ShardFile } from '../estimators/shards.ts';
 import { estimateParallel } from '../estimators/parallel.ts';
 import { createProgress } from './commands/progress.ts';
-import { backendOption, positive, positiveInt, powerOptions, probability } from './options.ts';
+import { backendOption, duration, positive, positiveInt, powerOptions, probability } from './options.ts';
 import { describeError, EXIT, UsageError, verdictExit } from './errors.ts';
 import { loadTrainingCases } from '../training/suite.ts';
 import { formatTrainingTable, runTrainingCases, trainingExtras, trainingVerdictCount } from '../training/validate.ts';
@@ -215,10 +216,19 @@ export function buildProgram(): Command {
     .option('--only <names>', 'comma-separated case names to run')
     .addOption(powerOptions()[0])
     .addOption(powerOptions()[1])
+    .option(
+      '--target-error <e>',
+      'sequential: double the networks of each case until every verdict detects a uniform relative kernel error of e (e.g. 0.02); the repeated looks spend the level (docs/verdicts.md); a verdict that does not reach e is inconclusive',
+      probability('--target-error'),
+    )
+    .option('--budget <time>', 'with --target-error: wall time for the kernel cases (90s, 10m, 1.5h), shared out over the cases still to run', duration('--budget'))
     .addOption(backendOption())
     .option('--json', 'print JSON (progress on stderr as JSON lines)')
     .option('--quiet', 'no progress output')
     .action(async (o) => {
+      if (o.budget !== undefined && o.targetError === undefined) throw new UsageError('--budget limits a sequential run: give --target-error too');
+      if (o.targetError !== undefined && o.maxDetectable !== undefined)
+        throw new UsageError('--target-error already makes a verdict that cannot detect that error inconclusive: drop --max-detectable');
       let cases = loadSuite(o.suite);
       let training = loadTrainingCases(o.suite);
       if (o.only !== undefined) {
@@ -238,15 +248,24 @@ export function buildProgram(): Command {
       const progress = createProgress({ quiet: o.quiet, json: o.json });
       const results: CaseResult[] = [];
       const units = cases.length + training.length;
-      for (const [i, c] of cases.entries())
+      const started = performance.now();
+      for (const [i, c] of cases.entries()) {
+        const onProgress = (label: string, f: number) => progress.update((i + (f ?? 0)) / units, label);
+        if (o.targetError === undefined) {
+          results.push(await runCase(c, { alpha: perVerdict, backend: o.backend as BackendChoice, maxDetectable: o.maxDetectable, onProgress }));
+          continue;
+        }
+        const left = o.budget === undefined ? undefined : o.budget - (performance.now() - started) / 1000;
         results.push(
-          await runCase(c, {
+          await runCaseSequential(c, {
             alpha: perVerdict,
             backend: o.backend as BackendChoice,
-            maxDetectable: o.maxDetectable,
-            onProgress: (label, f) => progress.update((i + (f ?? 0)) / units, label),
+            targetError: o.targetError,
+            budgetSeconds: left === undefined ? undefined : Math.max(0, left) / (cases.length - i),
+            onProgress,
           }),
         );
+      }
       const trained = await runTrainingCases(training, {
         alpha: perVerdict,
         backend: o.backend as BackendChoice,
@@ -264,6 +283,8 @@ export function buildProgram(): Command {
             family: decision.method,
             perVerdictAlpha: perVerdict,
             maxDetectable: o.maxDetectable ?? null,
+            targetError: o.targetError ?? null,
+            budgetSeconds: o.budget ?? null,
             requirePower: Boolean(o.requirePower),
             backend: results[0]?.backend,
             passed: decision.passed,
@@ -278,6 +299,7 @@ export function buildProgram(): Command {
                   .map((m) => [m.kernel, { ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, status: m.status, holmAdjustedP: m.adjusted, familyRejected: m.rejected }]),
               ),
               rates: r.rates,
+              ...(isSequential(r) ? { looks: r.looks, stopped: r.stopped } : {}),
             })),
             training: decision.extra.map((m) => ({ case: m.case, label: m.label, ...m.verdict, extrapolated: undefined, extrapolatedSE: undefined, holmAdjustedP: m.adjusted, familyRejected: m.rejected, status: m.status })),
           }),

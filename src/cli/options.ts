@@ -3,6 +3,7 @@
  * (exit 2, src/cli/errors.ts) whose message names the option and the rule.
  */
 import { InvalidArgumentError, Option } from 'commander';
+import ms from 'ms';
 import { backendChoices } from '../backend.ts';
 
 export const positiveInt = (what: string, min: number) => (s: string) => {
@@ -22,6 +23,14 @@ export const probability = (what: string) => (s: string) => {
   const n = Number(s);
   if (s.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError(`${what} must be a number in (0, 1)`);
   return n;
+};
+
+/** A wall-clock duration in seconds: `90s`, `10m`, `1.5h` (the `ms` package's units), or a bare number of seconds. */
+export const duration = (what: string) => (s: string) => {
+  const bare = Number(s);
+  const seconds = s.trim() !== '' && Number.isFinite(bare) ? bare : (ms(s as ms.StringValue) as number | undefined) === undefined ? NaN : ms(s as ms.StringValue) / 1000;
+  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new InvalidArgumentError(`${what} must be a positive duration such as 90s, 10m or 1.5h (a bare number is seconds)`);
+  return seconds;
 };
 
 export const numberList = (what: string, integer: boolean) => (s: string) => {

@@ -42,13 +42,7 @@ export interface CaseDefinition {
 export interface CaseResult {
   readonly name: string;
   readonly kernel: KernelResult;
-  readonly estimates: readonly {
-    readonly scale: number;
-    readonly seed: number;
-    readonly result: EstimateResult;
-    /** With `keepNetworks`: every network's NNGP and NTK, [networks, P²] row-major float32; else null. */
-    readonly kernels: { readonly nngp: Float32Array | null; readonly ntk: Float32Array | null } | null;
-  }[];
+  readonly estimates: readonly WidthEnsemble[];
   readonly verdicts: { readonly nngp?: KernelAgreement; readonly ntk?: KernelAgreement };
   /** Exponent of the relative bias against the width factor (expected −1); diagnostics, not in the family. */
   readonly rates: { readonly nngp?: ConvergenceRate; readonly ntk?: ConvergenceRate };
@@ -98,31 +92,61 @@ export function checkScales(scales: readonly number[]): void {
     throw new Error(`a case needs at least three distinct width factors to fit and test the 1/width bias model, got [${scales.join(', ')}]`);
 }
 
-export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise<CaseResult> {
-  const start = performance.now();
+/** One width factor's ensemble as a case keeps it. */
+export interface WidthEnsemble {
+  readonly scale: number;
+  readonly seed: number;
+  readonly result: EstimateResult;
+  /** With `keepNetworks`: every network's NNGP and NTK, [networks, P²] row-major float32; else null. */
+  readonly kernels: { readonly nngp: Float32Array | null; readonly ntk: Float32Array | null } | null;
+}
+
+/**
+ * Networks [first, first + networks) of each width factor's ensemble. The k-th factor's networks
+ * are those of seed widthSeed(seed, k) at every call, so that more networks extend an ensemble
+ * (sequential.ts) with the very networks a larger single run would have drawn.
+ */
+export async function sampleWidths(
+  c: CaseDefinition,
+  networks: number,
+  opts: RunOptions & { readonly firstNetwork?: number; readonly label?: string } = {},
+): Promise<WidthEnsemble[]> {
   checkScales(c.scales);
-  const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const checks = c.checks ?? ['nngp', 'ntk'];
-  const kernel = computeKernel(c.spec, c.inputs, opts.kernel);
-  const estimates: { scale: number; seed: number; result: EstimateResult; kernels: { nngp: Float32Array | null; ntk: Float32Array | null } | null }[] = [];
+  const estimates: WidthEnsemble[] = [];
   for (const [k, scale] of c.scales.entries()) {
     const spec = scaleSpec(c.spec, { width: scale, heads: c.scaleHeads ? scale : 1, layer: c.scaleLayer });
     const seed = widthSeed(c.seed, k);
     const kept: { nngp: Float32Array | null; ntk: Float32Array | null } = { nngp: null, ntk: null };
     const result = await estimate(spec, c.inputs, {
-      networks: c.networks,
+      networks,
+      firstNetwork: opts.firstNetwork,
       seed,
       nngp: checks.includes('nngp'),
       ntk: checks.includes('ntk'),
       covariance: true,
       perNetwork: opts.keepNetworks
-        ? (network, kind, values) => (kept[kind] ??= new Float32Array(c.networks * values.length)).set(values, network * values.length)
+        ? (network, kind, values) => (kept[kind] ??= new Float32Array(networks * values.length)).set(values, network * values.length)
         : undefined,
       backend: opts.backend,
-      onProgress: (done, total) => opts.onProgress?.(`${c.name} ×${scale}: ${done}/${total} networks`, (k + done / total) / c.scales.length),
+      onProgress: (done, total) =>
+        opts.onProgress?.(`${opts.label ?? c.name} ×${scale}: ${done}/${total} networks`, (k + done / total) / c.scales.length),
     });
     estimates.push({ scale, seed, result, kernels: opts.keepNetworks ? kept : null });
   }
+  return estimates;
+}
+
+/** The verdicts and convergence rates of a case from its kernel and its ensembles, at level `alpha`. */
+export function judgeCase(
+  c: CaseDefinition,
+  kernel: KernelResult,
+  estimates: readonly WidthEnsemble[],
+  alpha: number,
+  opts: Pick<RunOptions, 'draws' | 'maxDetectable'> = {},
+): Pick<CaseResult, 'verdicts' | 'rates'> {
+  const checks = c.checks ?? ['nngp', 'ntk'];
+  const networks = estimates[0].result.networks;
   const mask = new Float64Array(kernel.M * kernel.T);
   // After pooling every row is valid; before it, padded positions are excluded.
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
@@ -144,7 +168,7 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
         biasRate,
       }),
       opts.maxDetectable,
-      c.networks,
+      networks,
     );
     // The test already carries the kernel's own SE; the note says when it is larger than asked for.
     const note = kernel.reached ? '' : precisionNote(kernel);
@@ -152,6 +176,16 @@ export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise
     const bias = biasByWidth(kernel[which], mask, ests);
     rates[which] = convergenceRate({ x: bias.map((b) => b.scale), error: bias.map((b) => b.bias), se: bias.map((b) => b.se), expected: -1, alpha });
   }
+  return { verdicts, rates };
+}
+
+export async function runCase(c: CaseDefinition, opts: RunOptions = {}): Promise<CaseResult> {
+  const start = performance.now();
+  checkScales(c.scales);
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const kernel = computeKernel(c.spec, c.inputs, opts.kernel);
+  const estimates = await sampleWidths(c, c.networks, opts);
+  const { verdicts, rates } = judgeCase(c, kernel, estimates, alpha, opts);
   return {
     name: c.name,
     kernel,
