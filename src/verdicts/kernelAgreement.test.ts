@@ -3,6 +3,7 @@ import { kernelAgreement, uniqueEntries, type WidthEstimate } from './kernelAgre
 import { binomialInterval } from '../stats/binomialInterval.ts';
 import { psdFactor } from '../linalg/cholesky.ts';
 import { normals } from './testSupport.ts';
+import { ksOneSample } from '../stats/ksOneSample.ts';
 
 // A 3×3 kernel (P = 3, m = 6 unique entries), strongly correlated Monte-Carlo errors across entries.
 const P = 3;
@@ -87,6 +88,50 @@ describe('kernelAgreement', () => {
     expect(v.rejected).toBe(false);
     expect(Number.isNaN(v.biasModel.goodness.pValue)).toBe(false);
   });
+  // The diagonal fixed in every network (as after LayerNorm and pooling over one position): three of
+  // six entries carry float32 rounding only. Drawn as N(0, 1) coordinates of the null they would
+  // make the test conservative (the null max over 6 where 3 vary: about half the stated rate).
+  it('keeps entries fixed in every network out of the null: p-values uniform, an error in a fixed entry caught', () => {
+    const draw = normals('agreement/fixed-diagonal');
+    const offDiagonal = [1, 2, 5];
+    const fixedEstimates = (shift: (i: number) => number = () => 0): WidthEstimate[] =>
+      [1, 2, 4].map((scale) => {
+        const se = new Float64Array(P2);
+        const mean = Float64Array.from(K, (k, i) => k + shift(i));
+        const covariance = new Float64Array(P2 * P2);
+        for (const i of offDiagonal) {
+          const s = Math.sqrt(1e-4 / scale);
+          const e = s * draw();
+          const [r, c] = [Math.floor(i / P), i % P];
+          mean[r * P + c] += e;
+          mean[c * P + r] += e;
+          se[r * P + c] = se[c * P + r] = s;
+          covariance[(r * P + c) * P2 + r * P + c] = covariance[(c * P + r) * P2 + c * P + r] = s * s;
+        }
+        // The diagonal: rounding far below the float32 floor (1e-5 relative), the same in every network.
+        for (let i = 0; i < P; i++) {
+          mean[i * P + i] *= 1 + 1e-7;
+          se[i * P + i] = 1e-9;
+        }
+        return { scale, mean, se, networks: 256, covariance };
+      });
+    const reps = 400;
+    const ps: number[] = [];
+    for (let r = 0; r < reps; r++) ps.push(kernelAgreement({ analytic: K, mask, estimates: fixedEstimates(), alpha: 0.05, draws: 1000 }).pValue);
+    const fp = ps.filter((p) => p <= 0.05).length;
+    const ci = binomialInterval(fp, reps, 0.999);
+    expect(ci.lower, `${fp}/${reps}`).toBeLessThanOrEqual(0.05);
+    expect(ci.upper, `${fp}/${reps}`).toBeGreaterThanOrEqual(0.05);
+    expect(ksOneSample(ps, (x) => Math.min(1, Math.max(0, x))).pValue).toBeGreaterThan(1e-3);
+
+    const one = kernelAgreement({ analytic: K, mask, estimates: fixedEstimates(), alpha: 1e-3 });
+    expect(one.method).toMatch(/3 entries fixed in every network/);
+    // A 0.1 % error on one diagonal entry is far beyond its float32 floor: caught, and the stated uniform power says so.
+    const wrong = kernelAgreement({ analytic: K.map((k, i) => (i === 4 ? k * 1.001 : k)), mask, estimates: fixedEstimates(), alpha: 1e-3 });
+    expect(wrong.rejected).toBe(true);
+    expect(one.detectableRelativeError).toBeLessThan(1e-3);
+  });
+
   it('is inconclusive, saying how much wider, where the bias is far from its 1/width regime', () => {
     // 40 % of the kernel at the narrowest width: a 1/width² term of the natural size, (0.4)²·K,
     // would move K∞ by about two of its SEs, far above the level the test states.

@@ -30,7 +30,7 @@ import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
 import { studentTQuantile } from '../stats/studentTQuantile.ts';
 import { fitBiasModel, type BiasModelFit, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
-import { MaxAbsGaussian } from './maxAbsGaussian.ts';
+import { MaxAbsGaussian, MaxAbsGaussianWithFixed } from './maxAbsGaussian.ts';
 import { extrapolatedSkewness, extrapolatedSkewnessBound, normalScore, skewTailExcess, studentizedThreshold } from './tails.ts';
 import { DEFAULT_ALPHA, type Inconclusive, type Verdict } from './types.ts';
 
@@ -460,7 +460,16 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
         Float64Array.from({ length: m }, (_, a) => V[a * m + a]),
       )
     : new Float64Array(m);
-  const nullMax = new MaxAbsGaussian(corr, m, { draws: input.draws });
+  // Entries fixed in every network (no network differs from another by more than the float32
+  // floor, and the kernel's own SE below it): their z is rounding over the floor, so they leave the
+  // null's draws and reject only through their shift (MaxAbsGaussianWithFixed).
+  const fixed = Array.from({ length: m }, (_, a) => {
+    if (input.analyticSE && input.analyticSE[idx[a]] > floor[a]) return false;
+    return estimates.every((e) => e.se[idx[a]] * Math.sqrt(e.networks) <= floor[a]);
+  });
+  const fixedCount = fixed.filter(Boolean).length;
+  const nullMax =
+    fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(corr, m, { draws: input.draws });
   const tail = nullMax.tail(statistic);
   const criticalValue = nullMax.critical(alpha);
 
@@ -629,7 +638,9 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     return { scale: e.scale, gap: Math.sqrt(num / den), noise: Math.sqrt(noise / den) };
   });
   return {
-    method: `max|z| over ${m} entries of the 1/width-extrapolated mean (${estimates.length} widths), null from the estimated entry covariance (importance-sampled parametric bootstrap)`,
+    method:
+      `max|z| over ${m} entries of the 1/width-extrapolated mean (${estimates.length} widths), null from the estimated entry covariance (importance-sampled parametric bootstrap)` +
+      (nullMax instanceof MaxAbsGaussianWithFixed ? `; ${fixedCount} entr${fixedCount === 1 ? 'y' : 'ies'} fixed in every network, outside the null's draws` : ''),
     statistic,
     pValue: tail.p,
     pValueSE: tail.se,
