@@ -45,6 +45,7 @@ import type { BrokenLayer } from '../fixtures/broken/index.ts';
 import { binomialInterval } from '../src/stats/binomialInterval.ts';
 import { holm } from '../src/stats/holm.ts';
 import { ksOneSample } from '../src/stats/ksOneSample.ts';
+import { regularizedBeta } from '../src/stats/regularizedBeta.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ALPHAS = [0.05, 0.01, 1e-3] as const;
@@ -115,10 +116,13 @@ const families: Record<string, Family> = {
 };
 
 /** Every broken fixture exported by fixtures/broken. */
-const brokenLayers: readonly BrokenLayer[] = [...brokenFixtures.brokenMlpLayers, ...brokenFixtures.brokenAttentionLayers];
+const brokenLayers: readonly BrokenLayer[] = [...brokenFixtures.brokenMlpLayers, ...brokenFixtures.brokenAttentionLayers, ...brokenFixtures.subtleBrokenLayers];
+/** Fixtures whose error is small: their detection rate is measured against the stated power, not required to reach 0.9. */
+const isSubtle = (name: string) => brokenFixtures.subtleBrokenLayers.some((b) => b.name === name);
 /** The architecture where each broken layer's bug matters (its detection runs). */
 const exposing: Record<string, string> = {
   'dense-ntk-without-K': 'relu-erf',
+  'dense-ntk-without-bias': 'relu-erf',
   'relu-half-scale': 'relu-erf',
   'layernorm-uncentred': 'relu-layernorm-masked',
   'attention-ntk-without-2K': 'attention-linear-softmax-masked',
@@ -126,6 +130,7 @@ const exposing: Record<string, string> = {
   'attention-softmax-mask-ignored': 'attention-linear-softmax-masked',
   'attention-embedding-missing-from-ntk': 'attention-linear-identity-sum-values-masked',
   'attention-ntk-without-query-key-weights': 'attention-sqrt-softmax-sum',
+  'attention-closed-form-without-value-ntk': 'suite:sqrt-relu-masked',
 };
 const isAttention = (name: string) => brokenLayers.find((b) => b.name === name)?.type === 'attention';
 const DETECTION_FAMILY = 'detection';
@@ -183,6 +188,8 @@ interface AnalysisRecord extends AnalysisJob {
   readonly seed: number;
   readonly before: Record<Kind, VerdictRecord>;
   readonly after: Record<Kind, VerdictRecord>;
+  /** Detection jobs: the broken kernel's error, ‖K_broken − K‖_F/‖K‖_F over the valid entries, per kernel. */
+  readonly errorSize?: Record<Kind, number>;
 }
 
 /**
@@ -267,6 +274,21 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
     restore();
   }
   const analytic = { nngp: Array.from(kernel.nngp), ntk: Array.from(kernel.ntk) };
+  // How large the broken fixture's error is, against the correct kernel of the same inputs.
+  let errorSize: Record<Kind, number> | undefined;
+  if (broken) {
+    const a = architectures[r.arch];
+    const right = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked));
+    const P = Math.round(Math.sqrt(right.nngp.length));
+    const valid = (i: number) => r.mask[Math.floor(i / P)] * r.mask[i % P] > 0;
+    const rel = (x: ArrayLike<number>, y: ArrayLike<number>) => {
+      let d = 0;
+      let n = 0;
+      for (let i = 0; i < y.length; i++) if (valid(i)) ((d += (x[i] - y[i]) ** 2), (n += y[i] ** 2));
+      return Math.sqrt(d / n);
+    };
+    errorSize = { nngp: rel(kernel.nngp, right.nngp), ntk: rel(kernel.ntk, right.ntk) };
+  }
   const analyticSE = kernel.nngpSE ? { nngp: Array.from(kernel.nngpSE), ntk: Array.from(kernel.ntkSE!) } : null;
   const out = { before: {} as Record<Kind, VerdictRecord>, after: {} as Record<Kind, VerdictRecord> };
   for (const kind of KINDS) {
@@ -310,7 +332,7 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
       };
     }
   }
-  return { ...job, family: r.family, arch: r.arch, seed: r.seed, ...out };
+  return { ...job, family: r.family, arch: r.arch, seed: r.seed, ...out, ...(errorSize ? { errorSize } : {}) };
 }
 
 /** A hash of the engine's sources: the analysis cache is valid while they do not change. */
@@ -356,6 +378,37 @@ function ks(vs: VerdictRecord[]): { text: string; uniform: boolean } {
   if (p.length < 2) return { text: '—', uniform: true };
   const r = ksOneSample(p, uniformCdf, 0.01);
   return { text: `D = ${r.statistic.toFixed(3)}, p = ${fmtP(r.pValue)}`, uniform: r.pValue > 0.01 };
+}
+
+/** Exact two-sided binomial p-value of k in n against rate a: twice the smaller tail, P(X ≥ k) = I_a(k, n − k + 1). */
+function binomialPValue(k: number, n: number, a: number): number {
+  if (n === 0) return 1;
+  const upper = k === 0 ? 1 : regularizedBeta(a, k, n - k + 1);
+  const lower = k === n ? 1 : 1 - regularizedBeta(a, k + 1, n - k);
+  return Math.min(1, 2 * Math.min(upper, lower));
+}
+
+/**
+ * The table's checks as one family: every cell's exact binomial test of FPR = α and every KS test,
+ * Holm at 0.05. A table of C cells whose engine is exactly calibrated still shows about 0.05·C
+ * intervals that miss α; this says which misses are more than that multiplicity explains.
+ */
+function familyWise(byFamily: readonly { name: string; recs: AnalysisRecord[] }[], mode: 'before' | 'after'): string {
+  const tests: { label: string; p: number }[] = [];
+  for (const { name, recs } of byFamily)
+    for (const kind of KINDS) {
+      const c = recs.map((r) => r[mode][kind]).filter(conclusive);
+      if (c.length < 2) continue;
+      for (const a of ALPHAS) tests.push({ label: `${name} ${kind.toUpperCase()} at α = ${a}`, p: binomialPValue(c.filter((v) => v.p <= a).length, c.length, a) });
+      tests.push({ label: `${name} ${kind.toUpperCase()} KS`, p: ksOneSample(c.map((v) => v.p), uniformCdf, 0.01).pValue });
+    }
+  const h = holm(tests.map((t) => t.p), 0.05);
+  const rejected = tests.filter((_, i) => h.rejected[i]);
+  const misses = tests.filter((t) => t.p <= 0.05).length;
+  return (
+    `Family-wise (${tests.length} checks: each cell's exact binomial test of FPR = α and each KS test, Holm at 0.05): ${misses} check(s) with p ≤ 0.05 where about ${(0.05 * tests.length).toFixed(1)} are expected by chance; ` +
+    (rejected.length ? `beyond chance: ${rejected.map((t) => `${t.label} (p = ${fmtP(t.p)})`).join(', ')}.` : 'none beyond what chance explains.')
+  );
 }
 
 function familyRows(name: string, recs: AnalysisRecord[], mode: 'before' | 'after'): { rows: string[]; ok: boolean } {
@@ -460,6 +513,8 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
       allOk &&= ok;
       L.push(...rows);
     }
+    L.push('');
+    L.push(familyWise(o.familyNames.map((f) => ({ name: f, recs: nulls.filter((a) => a.family === f) })).filter((x) => x.recs.length), mode));
     summary.push(`${mode}: ${allOk ? 'every family holds its level at every α, p-values uniform' : '**not** every family holds its level (see ✗)'}`);
   }
   L.push('');
@@ -507,29 +562,38 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
   L.push('');
   L.push('## Detection of the broken fixtures');
   L.push('');
-  L.push(`Detected: the run's Holm family (NNGP and NTK, conclusive verdicts only) rejects at α = ${VERDICT_ALPHA}. Required: detection rate ≥ 0.9. Each fixture's kernel is evaluated against the networks of the null runs of its exposing architecture.`);
+  L.push(
+    `Detected: the run's Holm family (NNGP and NTK, conclusive verdicts only) rejects at α = ${VERDICT_ALPHA}. Required: detection rate ≥ 0.9, except for the small errors ` +
+      `(fixtures/broken's subtleBrokenLayers), whose rate is set beside the power the verdicts state: "stated ≤ error" is the share of runs whose NTK verdict states a uniform ` +
+      `detectable error at most the fixture's relative NTK error, and the detection rate among them. Each fixture's kernel is evaluated against the networks of the runs of its exposing architecture. ` +
+      `"Error" is ‖K_broken − K‖_F / ‖K‖_F over the valid entries (median over runs; NNGP / NTK).`,
+  );
   L.push('');
-  L.push('| broken fixture | bug | architecture | before: detected | after: detected | after: inconclusive (NNGP / NTK) | ≥ 0.9 after |');
-  L.push('| --- | --- | --- | --- | --- | --- | --- |');
+  L.push('| broken fixture | bug | architecture | error (NNGP / NTK) | before: detected | after: detected | after: inconclusive (NNGP / NTK) | stated ≤ error: runs, detected | ≥ 0.9 after |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   let allDetected = true;
   for (const b of brokenLayers) {
     const recs = all.filter((a) => a.broken === b.name);
     if (!recs.length) {
-      L.push(`| \`${b.name}\` | ${b.bug} | — | not run | | | **no** |`);
+      L.push(`| \`${b.name}\` | ${b.bug} | — | | not run | | | | **no** |`);
       allDetected = false;
       continue;
     }
-    const detected = (mode: 'before' | 'after') =>
-      recs.filter((r) => {
-        const ps = KINDS.filter((k) => conclusive(r[mode][k])).map((k) => r[mode][k].p);
-        return ps.length > 0 && holm(ps, VERDICT_ALPHA).rejected.some((x) => x);
-      }).length;
+    const familyRejects = (r: AnalysisRecord, mode: 'before' | 'after') => {
+      const ps = KINDS.filter((k) => conclusive(r[mode][k])).map((k) => r[mode][k].p);
+      return ps.length > 0 && holm(ps, VERDICT_ALPHA).rejected.some((x) => x);
+    };
+    const detected = (mode: 'before' | 'after') => recs.filter((r) => familyRejects(r, mode)).length;
     const after = interval(detected('after'), recs.length);
+    const subtle = isSubtle(b.name);
     const ok = after.rate >= 0.9;
-    allDetected &&= ok;
+    if (!subtle) allDetected &&= ok;
+    const size = (k: Kind) => median(recs.map((r) => r.errorSize?.[k] ?? NaN).filter(Number.isFinite));
+    const claim = recs.filter((r) => r.errorSize && conclusive(r.after.ntk) && r.after.ntk.detect[0] <= r.errorSize.ntk);
     L.push(
-      `| \`${b.name}\` | ${b.bug} | \`${exposing[b.name]}\` | ${interval(detected('before'), recs.length).text} | ${after.text} | ` +
-        `${recs.filter((r) => !conclusive(r.after.nngp)).length} / ${recs.filter((r) => !conclusive(r.after.ntk)).length} | ${ok ? 'yes' : '**no**'} |`,
+      `| \`${b.name}\` | ${b.bug} | \`${exposing[b.name]}\` | ${pct(size('nngp'))} / ${pct(size('ntk'))} | ${interval(detected('before'), recs.length).text} | ${after.text} | ` +
+        `${recs.filter((r) => !conclusive(r.after.nngp)).length} / ${recs.filter((r) => !conclusive(r.after.ntk)).length} | ` +
+        `${claim.length}/${recs.length}, ${interval(claim.filter((r) => familyRejects(r, 'after')).length, claim.length).text} | ${subtle ? 'not required (small error)' : ok ? 'yes' : '**no**'} |`,
     );
   }
   L.push('');
