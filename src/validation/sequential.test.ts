@@ -52,6 +52,12 @@ describe('runCaseSequential', () => {
     expect(seq.looks.map((l) => l.networks)).toEqual([32, 64]);
     expect(seq.stopped).toBe('looks');
     const plain = await runCase({ ...tiny, networks: 64 }, { alpha: lookLevel(0.01, 2), draws: 4000 });
+    // What reports read (means, SEs, counts) is the extended ensemble's, not the first look's.
+    for (const [k, e] of seq.estimates.entries()) {
+      expect(e.result.networks).toBe(64);
+      Array.from(e.result.nngp!).forEach((x, i) => expect(x).toBeCloseTo(plain.estimates[k].result.nngp![i], 9));
+      Array.from(e.result.ntkSE!).forEach((x, i) => expect(x).toBeCloseTo(plain.estimates[k].result.ntkSE![i], 9));
+    }
     for (const kind of ['nngp', 'ntk'] as const) {
       const s = seq.verdicts[kind]!;
       const p = plain.verdicts[kind]!;

@@ -70,14 +70,28 @@ export function combinedPValue(pValues: readonly number[]): number {
 
 const pct = (x: number) => `${(100 * x).toPrecision(2)} %`;
 
-function extend(into: WidthEnsemble[], more: readonly WidthEnsemble[]): void {
-  for (const [k, e] of more.entries()) {
-    for (const kind of ['nngp', 'ntk'] as const) {
-      const acc = into[k].result.accumulators[kind];
-      const add = e.result.accumulators[kind];
-      if (acc && add) acc.merge(add);
-    }
-  }
+/** Each width's ensemble with the networks of `more` added: merged moments, and means and SEs read from them. */
+function extend(into: readonly WidthEnsemble[], more: readonly WidthEnsemble[]): WidthEnsemble[] {
+  return into.map((e, k) => {
+    const add = more[k].result;
+    const acc = e.result.accumulators;
+    if (acc.nngp && add.accumulators.nngp) acc.nngp.merge(add.accumulators.nngp);
+    if (acc.ntk && add.accumulators.ntk) acc.ntk.merge(add.accumulators.ntk);
+    const networks = (acc.nngp ?? acc.ntk)!.count;
+    return {
+      ...e,
+      result: {
+        ...e.result,
+        networks,
+        seconds: e.result.seconds + add.seconds,
+        nngp: acc.nngp ? new Float64Array(acc.nngp.mean) : null,
+        nngpSE: acc.nngp ? acc.nngp.standardError() : null,
+        ntk: acc.ntk ? new Float64Array(acc.ntk.mean) : null,
+        ntkSE: acc.ntk ? acc.ntk.standardError() : null,
+        memory: { start: e.result.memory.start, end: add.memory.end },
+      },
+    };
+  });
 }
 
 export async function runCaseSequential(c: CaseDefinition, opts: SequentialOptions): Promise<SequentialCaseResult> {
@@ -101,8 +115,7 @@ export async function runCaseSequential(c: CaseDefinition, opts: SequentialOptio
     const t0 = performance.now();
     const more = await sampleWidths(c, add, { ...opts, firstNetwork: networks, label: `${c.name} look ${look}` });
     samplingSeconds += (performance.now() - t0) / 1000;
-    if (look === 1) estimates = more;
-    else extend(estimates, more);
+    estimates = look === 1 ? more : extend(estimates, more);
     networks += add;
     const level = lookLevel(alpha, look);
     judged = judgeCase(c, kernel, estimates, level, { draws: opts.draws });
