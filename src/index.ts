@@ -45,6 +45,7 @@ export { loadLayerModule } from './checkLayer/load.ts';
 export * from './verdicts/index.ts';
 export * as stats from './stats/index.ts';
 export { runCase, type CaseDefinition, type CaseResult } from './validation/case.ts';
+export { runCaseSequential, combinedPValue, lookLevel, type SequentialOptions, type SequentialCaseResult, type Look } from './validation/sequential.ts';
 export { loadSuite } from './validation/suite.ts';
 // Training against the infinite-width predictions (docs/training.md).
 export {
