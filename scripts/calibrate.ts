@@ -193,10 +193,10 @@ interface AnalysisRecord extends AnalysisJob {
 }
 
 /**
- * Null jobs per family (seeds 1001 …), and detection runs of the exposing architectures (seeds
+ * Null jobs per family (seeds 1001 …, or --seed-base + 1 … for an independent replication), and detection runs of the exposing architectures (seeds
  * 500 001 …); `detection` in the family list places the detection runs there (default: last).
  */
-function sampleJobs(familyNames: readonly string[], seeds: number, detection: { mlp: number; attention: number }): SampleJob[] {
+function sampleJobs(familyNames: readonly string[], seeds: number, detection: { mlp: number; attention: number }, seedBase = 1000): SampleJob[] {
   const detectionJobs: SampleJob[] = [];
   const perArch = new Map<string, number>();
   for (const [b, a] of Object.entries(exposing)) perArch.set(a, Math.max(perArch.get(a) ?? 0, isAttention(b) ? detection.attention : detection.mlp));
@@ -208,7 +208,7 @@ function sampleJobs(familyNames: readonly string[], seeds: number, detection: { 
       continue;
     }
     const { rotation } = families[family];
-    for (let s = 1; s <= seeds; s++) jobs.push({ id: `${family}/${1000 + s}`, family, arch: rotation[(s - 1) % rotation.length], seed: 1000 + s });
+    for (let s = 1; s <= seeds; s++) jobs.push({ id: `${family}/${seedBase + s}`, family, arch: rotation[(s - 1) % rotation.length], seed: seedBase + s });
   }
   return jobs;
 }
@@ -607,6 +607,7 @@ async function main(): Promise<void> {
     options: {
       families: { type: 'string', default: Object.keys(families).join(',') },
       seeds: { type: 'string', default: '400' },
+      'seed-base': { type: 'string', default: '1000' },
       'broken-runs': { type: 'string', default: '50' },
       'attention-broken-runs': { type: 'string', default: '20' },
       workers: { type: 'string', default: process.env.CALIBRATE_WORKERS ?? '2' },
@@ -622,7 +623,7 @@ async function main(): Promise<void> {
   const store = resolve(values.store!);
   const familyNames = values.families!.split(',').filter((f) => f && f !== DETECTION_FAMILY);
   for (const f of familyNames) if (!families[f]) throw new Error(`--families: unknown family ${f}; known: ${Object.keys(families).join(', ')}`);
-  const jobs = sampleJobs(values.families!.split(',').filter(Boolean), Number(values.seeds), { mlp: Number(values['broken-runs']), attention: Number(values['attention-broken-runs']) });
+  const jobs = sampleJobs(values.families!.split(',').filter(Boolean), Number(values.seeds), { mlp: Number(values['broken-runs']), attention: Number(values['attention-broken-runs']) }, Number(values['seed-base']));
   const runsFile = resolve(store, 'runs.jsonl');
   if (values.worker) {
     if (values.stage === 'sample') return workerLoop<SampleJob>(values['jobs-file']!, values.worker, (j) => sample(j, store));
@@ -631,7 +632,7 @@ async function main(): Promise<void> {
   }
   if (!existsSync(store)) mkdirSync(store, { recursive: true });
   const workers = Math.max(1, Number(values.workers));
-  const common = ['--store', store, '--families', values.families!, '--seeds', values.seeds!, '--broken-runs', values['broken-runs']!, '--attention-broken-runs', values['attention-broken-runs']!];
+  const common = ['--store', store, '--families', values.families!, '--seeds', values.seeds!, '--seed-base', values['seed-base']!, '--broken-runs', values['broken-runs']!, '--attention-broken-runs', values['attention-broken-runs']!];
   const start = performance.now();
   // --analyse-only: the runs already stored, nothing sampled (the report says how many there are).
   const runs = values['analyse-only']
