@@ -28,7 +28,8 @@ export const probability = (what: string) => (s: string) => {
 /** A wall-clock duration in seconds: `90s`, `10m`, `1.5h` (the `ms` package's units), or a bare number of seconds. */
 export const duration = (what: string) => (s: string) => {
   const bare = Number(s);
-  const seconds = s.trim() !== '' && Number.isFinite(bare) ? bare : (ms(s as ms.StringValue) as number | undefined) === undefined ? NaN : ms(s as ms.StringValue) / 1000;
+  // ms returns undefined for what it cannot read.
+  const seconds = s.trim() !== '' && Number.isFinite(bare) ? bare : ((ms(s as ms.StringValue) as number | undefined) ?? NaN) / 1000;
   if (!(seconds > 0) || !Number.isFinite(seconds)) throw new InvalidArgumentError(`${what} must be a positive duration such as 90s, 10m or 1.5h (a bare number is seconds)`);
   return seconds;
 };

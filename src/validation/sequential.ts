@@ -20,7 +20,9 @@
  * ensembles a plain run with that many networks would draw, extended rather than redrawn.
  */
 import { computeKernel } from '../pipeline/kernel.ts';
-import { DEFAULT_ALPHA, type Inconclusive } from '../verdicts/types.ts';
+import { DEFAULT_ALPHA, isInconclusive, type Inconclusive } from '../verdicts/types.ts';
+import { pct } from '../format.ts';
+import { networksToDetect } from './power.ts';
 import type { KernelAgreement } from '../verdicts/kernelAgreement.ts';
 import { checkScales, judgeCase, sampleWidths, type CaseDefinition, type CaseResult, type KernelKind, type RunOptions, type WidthEnsemble } from './case.ts';
 
@@ -67,8 +69,6 @@ export function combinedPValue(pValues: readonly number[]): number {
   });
   return Math.min(1, p);
 }
-
-const pct = (x: number) => `${(100 * x).toPrecision(2)} %`;
 
 /** Each width's ensemble with the networks of `more` added: merged moments, and means and SEs read from them. */
 function extend(into: readonly WidthEnsemble[], more: readonly WidthEnsemble[]): WidthEnsemble[] {
@@ -122,7 +122,7 @@ export async function runCaseSequential(c: CaseDefinition, opts: SequentialOptio
     const record: Look['verdicts'] = {};
     for (const kind of checks) {
       const v = judged.verdicts[kind]!;
-      const inconclusive = (v.inconclusive?.length ?? 0) > 0;
+      const inconclusive = isInconclusive(v);
       pValues[kind].push(inconclusive ? NaN : v.pValue);
       record[kind] = { pValue: inconclusive ? NaN : v.pValue, detectable: v.detectableRelativeError, inconclusive };
     }
@@ -154,7 +154,7 @@ export async function runCaseSequential(c: CaseDefinition, opts: SequentialOptio
       why.push({
         code: 'target',
         reason: `after ${looks.length} look(s) (${networks} networks per width factor, ${elapsed().toFixed(0)} s) it catches a uniform relative kernel error of ${pct(last.detectableRelativeError)}, not the target ${pct(opts.targetError)} (${stopped === 'budget' ? 'the budget ended' : stopped === 'looks' ? `the ${maxLooks} looks ran out` : 'sampling stopped'})`,
-        remedy: `about ${Math.ceil((last.detectableRelativeError / opts.targetError) ** 2 * networks)} networks per width factor (the detectable error falls like 1/√networks): a larger --budget, or a larger --target-error`,
+        remedy: `about ${networksToDetect(last.detectableRelativeError, opts.targetError, networks)} networks per width factor (the detectable error falls like 1/√networks): a larger --budget, or a larger --target-error`,
       });
     verdicts[kind] = {
       ...last,
