@@ -81,6 +81,10 @@ const architectures: Record<string, Architecture> = {
 interface Family {
   readonly title: string;
   readonly rotation: readonly string[];
+  /** Added to every seed, so that a family sampled later never reuses another family's seeds. */
+  readonly seedOffset?: number;
+  /** At most this many seeds, whatever --seeds says (for families whose runs cost far more). */
+  readonly maxSeeds?: number;
 }
 
 /** The null families (issue 16, "Required"): each ≥ 400 seeds in the committed table. */
@@ -108,6 +112,14 @@ const families: Record<string, Family> = {
   'issue16-relu-fixed': {
     title: 'issue 16, first architecture: dense(16) → attention(sqrt, relu, 2 heads, d_k = d_v = 8) → dense(2), heads fixed',
     rotation: ['sqrt-relu-h2-fixed'],
+  },
+  'issue16-relu-fixed-2048': {
+    title: 'issue 16, first architecture with 2 048 networks per width factor (the heavy-tails remedy at 128)',
+    rotation: ['sqrt-relu-h2-fixed-n2048'],
+    // Seeds 300 001 …: independent of the 128-network runs (1 001 …, and the replications at 100 001 and 200 001).
+    seedOffset: 299_000,
+    // A run costs 16× one at 128 networks (≈ 13 s on one core).
+    maxSeeds: 300,
   },
   'issue16-softmax-scaled': {
     title: 'issue 16, second architecture: dense(16) → attention(sqrt, softmax, 2 heads, d_k = d_v = 8, trainable sum embedding) → relu → pool → dense(2), masked, heads scaled',
@@ -157,6 +169,12 @@ interface RunRecord extends SampleJob {
 interface VerdictRecord {
   readonly p: number;
   readonly inconclusive: readonly string[];
+  /**
+   * The inconclusive codes of the same verdict run at each of ALPHAS (the rules depend on α: a
+   * rejection at 0.05 may be inconclusive where the same p-value passes at 1e-3). Absent: those at
+   * VERDICT_ALPHA stand for every α.
+   */
+  readonly inconclusiveAt?: readonly (readonly string[])[];
   /** Stated detectable relative error: uniform, one entry (median). */
   readonly detect: readonly [number, number];
   readonly gof: number;
@@ -207,8 +225,9 @@ function sampleJobs(familyNames: readonly string[], seeds: number, detection: { 
       jobs.push(...detectionJobs);
       continue;
     }
-    const { rotation } = families[family];
-    for (let s = 1; s <= seeds; s++) jobs.push({ id: `${family}/${seedBase + s}`, family, arch: rotation[(s - 1) % rotation.length], seed: seedBase + s });
+    const { rotation, seedOffset = 0, maxSeeds = Infinity } = families[family];
+    const base = seedBase + seedOffset;
+    for (let s = 1; s <= Math.min(seeds, maxSeeds); s++) jobs.push({ id: `${family}/${base + s}`, family, arch: rotation[(s - 1) % rotation.length], seed: base + s });
   }
   return jobs;
 }
@@ -305,9 +324,12 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
       const verdict = (scale: number): KernelAgreement => verdictOn(K.map((x) => x * scale));
       const v = verdict(1);
       const inconclusive = (v.inconclusive ?? []).map((i) => i.code);
+      const codesAt = (alpha: number) => (alpha === VERDICT_ALPHA ? inconclusive : (kernelAgreement({ analytic: K, analyticSE: se, mask, estimates, alpha, ...engine }).inconclusive ?? []).map((i) => i.code));
       out[mode][kind] = {
         p: v.pValue,
         inconclusive,
+        // Before: no rule depends on α (no inconclusive rules at all).
+        ...(mode === 'after' ? { inconclusiveAt: ALPHAS.map(codesAt) } : {}),
         detect: [v.detectableRelativeError, v.detectableRelativeErrorMedian],
         gof: v.biasModel.goodness.pValue,
         excess: v.tails.excess,
@@ -364,10 +386,13 @@ interface LevelCheck {
   readonly inside: boolean;
 }
 
-/** FPR among conclusive verdicts at each α, each with its interval, and whether α lies inside. */
+/** Conclusive at the j-th of ALPHAS (the verdict run at that level). */
+const conclusiveAt = (v: VerdictRecord, j: number) => (v.inconclusiveAt ? v.inconclusiveAt[j].length === 0 : conclusive(v));
+
+/** FPR among the verdicts conclusive at each α, each with its interval, and whether α lies inside. */
 function levels(vs: VerdictRecord[]): LevelCheck[] {
-  const c = vs.filter(conclusive);
-  return ALPHAS.map((a) => {
+  return ALPHAS.map((a, j) => {
+    const c = vs.filter((v) => conclusiveAt(v, j));
     const i = interval(c.filter((v) => v.p <= a).length, c.length);
     return { text: i.text, inside: c.length === 0 || (i.lo <= a && a <= i.hi) };
   });
@@ -397,11 +422,16 @@ function familyWise(byFamily: readonly { name: string; recs: AnalysisRecord[] }[
   const tests: { label: string; p: number }[] = [];
   for (const { name, recs } of byFamily)
     for (const kind of KINDS) {
-      const c = recs.map((r) => r[mode][kind]).filter(conclusive);
+      const vs = recs.map((r) => r[mode][kind]);
+      const c = vs.filter(conclusive);
       if (c.length < 2) continue;
-      for (const a of ALPHAS) tests.push({ label: `${name} ${kind.toUpperCase()} at α = ${a}`, p: binomialPValue(c.filter((v) => v.p <= a).length, c.length, a) });
+      ALPHAS.forEach((a, j) => {
+        const cj = vs.filter((v) => conclusiveAt(v, j));
+        tests.push({ label: `${name} ${kind.toUpperCase()} at α = ${a}`, p: binomialPValue(cj.filter((v) => v.p <= a).length, cj.length, a) });
+      });
       tests.push({ label: `${name} ${kind.toUpperCase()} KS`, p: ksOneSample(c.map((v) => v.p), uniformCdf, 0.01).pValue });
     }
+  if (tests.length === 0) return 'Family-wise: no cell has two or more conclusive verdicts, so there is nothing to test.';
   const h = holm(tests.map((t) => t.p), 0.05);
   const rejected = tests.filter((_, i) => h.rejected[i]);
   const misses = tests.filter((t) => t.p <= 0.05).length;
@@ -411,8 +441,9 @@ function familyWise(byFamily: readonly { name: string; recs: AnalysisRecord[] }[
   );
 }
 
-function familyRows(name: string, recs: AnalysisRecord[], mode: 'before' | 'after'): { rows: string[]; ok: boolean } {
+function familyRows(name: string, recs: AnalysisRecord[], mode: 'before' | 'after'): { rows: string[]; ok: boolean; declined: string[] } {
   const rows: string[] = [];
+  const declined: string[] = [];
   let ok = true;
   for (const kind of KINDS) {
     const vs = recs.map((r) => r[mode][kind]);
@@ -421,11 +452,13 @@ function familyRows(name: string, recs: AnalysisRecord[], mode: 'before' | 'afte
     const inc = vs.filter((v) => !conclusive(v)).length;
     const fine = lv.every((l) => l.inside) && k.uniform;
     ok &&= fine;
+    // Every verdict inconclusive: the cell holds vacuously, which the summary must not call a level held.
+    if (inc === vs.length) declined.push(`${name} ${kind.toUpperCase()}`);
     rows.push(
       `| \`${name}\` | ${kind.toUpperCase()} | ${recs.length} | ${inc ? `${inc} (${pct(inc / vs.length)})` : '0'} | ${lv.map((l) => l.text + (l.inside ? '' : ' **✗**')).join(' | ')} | ${k.text}${k.uniform ? '' : ' **✗**'} |`,
     );
   }
-  return { rows, ok };
+  return { rows, ok, declined };
 }
 
 function powerRows(name: string, recs: AnalysisRecord[]): string[] {
@@ -487,8 +520,8 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
   L.push(
     `Generated by \`npm run calibrate\` (scripts/calibrate.ts) from ${runs.size} stored runs (${(seconds / 3600).toFixed(1)} CPU-hours of sampling, ${o.workers} worker(s)); engine ${o.hash}. ` +
       `Each null run: a fresh seed (fresh random inputs, 3 sequences × 2–3 positions × 4 channels, masks where the architecture says so), fresh networks at width factors 1, 2, 4 ` +
-      `(the architecture's networks per factor: 128, or 256 where its suite uses 256), the analytic kernel as the code computes it at analysis time (closed form where there is one, else sampled with its standard error), and the NNGP and NTK verdicts ` +
-      `of src/verdicts/ run at α = ${VERDICT_ALPHA} (docs/verdicts.md). The same stored networks are evaluated by the engine before this calibration work (Student-t scores, no inconclusive rules) and after it (skewness-corrected scores, inconclusive on a bias outside its 1/width regime, a rejection that a bias slower than 1/width explains, or tails beyond the measured correction). ` +
+      `(the architecture's networks per factor: 128, or 256 where its suite uses 256, or 2 048 in issue16-relu-fixed-2048), the analytic kernel as the code computes it at analysis time (closed form where there is one, else sampled with its standard error), and the NNGP and NTK verdicts ` +
+      `of src/verdicts/ run at α = ${VERDICT_ALPHA} (docs/verdicts.md). The same stored networks are evaluated by the engine before this calibration work (Student-t scores, no inconclusive rules) and after it (skewness-corrected scores, inconclusive on a bias outside its 1/width regime, a rejection that a bias slower than 1/width explains, or skewed tails whose correction would exceed the Student-t tail itself). ` +
       'Intervals are Clopper–Pearson 95 %.',
   );
   L.push('');
@@ -496,6 +529,7 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
   L.push('');
   L.push(
     'A verdict is a false positive when it is conclusive and its p-value is ≤ α; the rates are over the conclusive verdicts (an inconclusive verdict neither passes nor fails, and leaves the Holm family). ' +
+      'Each α is its own run of the verdict (the inconclusive rules depend on α: a rejection may be inconclusive at 0.05 where the same networks pass at 1e-3), so each cell has its own denominator; the inconclusive column and the KS test are at α = 1e-3. ' +
       '✗ marks α outside its interval, or p-values not uniform (KS p ≤ 0.01).',
   );
   const summary: string[] = [];
@@ -506,16 +540,21 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
     L.push('| family | kernel | runs | inconclusive | α = 0.05 | α = 0.01 | α = 1e-3 | KS against U(0, 1) |');
     L.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
     let allOk = true;
+    const declinedAll: string[] = [];
     for (const f of o.familyNames) {
       const recs = nulls.filter((a) => a.family === f);
       if (!recs.length) continue;
-      const { rows, ok } = familyRows(f, recs, mode);
+      const { rows, ok, declined } = familyRows(f, recs, mode);
       allOk &&= ok;
+      declinedAll.push(...declined);
       L.push(...rows);
     }
     L.push('');
     L.push(familyWise(o.familyNames.map((f) => ({ name: f, recs: nulls.filter((a) => a.family === f) })).filter((x) => x.recs.length), mode));
-    summary.push(`${mode}: ${allOk ? 'every family holds its level at every α, p-values uniform' : '**not** every family holds its level (see ✗)'}`);
+    summary.push(
+      `${mode}: ${allOk ? 'every family holds its level at every α, p-values uniform' : '**not** every family holds its level (see ✗)'}` +
+        (declinedAll.length ? ` (no conclusive verdict, so no level to hold: ${declinedAll.join(', ')})` : ''),
+    );
   }
   L.push('');
   L.push('Families:');

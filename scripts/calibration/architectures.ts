@@ -143,6 +143,18 @@ export const architectures: Record<string, Architecture> = {
     T: 3,
     masked: false,
   },
+  // Issue 16's first architecture at the networks its heavy-tails remedy asks for (128 networks
+  // leave every verdict inconclusive): does the engine hold its level where it decides?
+  'sqrt-relu-h2-fixed-n2048': {
+    layers: [
+      { type: 'dense', width: 16 },
+      { type: 'attention', heads: 2, keyWidth: 8, valueWidth: 8, outWidth: 16, scaling: 'sqrt', mechanism: 'relu' },
+      { type: 'dense', width: 2 },
+    ],
+    T: 3,
+    masked: false,
+    networks: 2048,
+  },
   'sqrt-softmax-h2-sum-relu-pool-masked-scaled': {
     layers: [
       { type: 'dense', width: 16 },
