@@ -82,8 +82,11 @@ const broken: [file: string, variant: string, row: string, status?: 'fail' | 'er
   ['swish.ts', 'claims-gaussian', 'before-relu'],
   ['swish.ts', 'no-mean', 'before-layerNorm'],
   ['multiHead.ts', 'heads-averaged', 'before-relu'],
-  // The one-head law after a ReLU is a smaller effect: twice the cheap setting's networks.
-  ['multiHead.ts', 'fixed-heads', 'before-relu', 'fail', 128],
+  // The one-head law after a ReLU is a smaller effect, and its per-network kernels are heavily skewed:
+  // at 128 and 256 networks its rejection (max|z| 4.41, 6.14) lies on the heavy side of the tail
+  // (excess 40×) and does not hold with the widest width left out, which is what a correct layer's
+  // tails accident looks like (issue 16): inconclusive. At 512 it holds at every width (8.12).
+  ['multiHead.ts', 'fixed-heads', 'before-relu', 'fail', 512],
   // The contraction NTK counts the parameters it saw at sites against those declared: an error row.
   ['dense-wrapper.ts', 'bias-outside-sites', 'gaussian', 'error'],
   ['relu-builtin.ts', 'half-scale', 'gaussian'],

@@ -151,6 +151,39 @@ describe('kernelAgreement', () => {
     expect(small.biasRegime.curvatureLevel).toBeLessThanOrEqual(small.biasRegime.maxLevel);
   });
 
+  it('does not reject on the heavy side of a skewed tail unless every width factor confirms it', () => {
+    // Right-skewed per-network kernels (skewness 3, 128 networks, as on issue 16's two-head relu
+    // attention): a Studentized mean's heavy side is below the kernel.
+    const N = 128;
+    const draw = normals('agreement/heavy-side');
+    const base: WidthEstimate[] = [1, 2, 4].map((scale) => {
+      const se = Float64Array.from({ length: P2 }, (_, i) => (0.01 * Math.sqrt(K[Math.floor(i / P) * (P + 1)] * K[(i % P) * (P + 1)])) / Math.sqrt(scale));
+      const mean = Float64Array.from(K);
+      for (let i = 0; i < P; i++)
+        for (let j = i; j < P; j++) mean[i * P + j] = mean[j * P + i] = K[i * P + j] + se[i * P + j] * draw();
+      return { scale, mean, se, networks: N, thirdCumulant: se.map((s) => 3 * (s * Math.sqrt(N)) ** 3) };
+    });
+    const widest = (k: number) => base.map((e, f) => (f === 2 ? { ...e, mean: e.mean.map((x, i) => x + k * e.se[i]) } : e));
+    const run = (estimates: WidthEstimate[], analytic = K, rule = true) =>
+      kernelAgreement({ analytic, mask, estimates, alpha: 1e-3, ...(rule ? {} : { maxRejectionTailExcess: Infinity }) });
+    const codes = (v: ReturnType<typeof run>) => (v.inconclusive ?? []).map((i) => i.code);
+    // One width's mean 8 SEs low (a sample short of its rare large networks): without the rule a
+    // conclusive failure; with it, inconclusive, since the fit without that width sees nothing.
+    expect(run(widest(-8)).tails.excess).toBeGreaterThan(1);
+    expect([run(widest(-8), K, false).rejected, codes(run(widest(-8), K, false))]).toEqual([true, []]);
+    expect([run(widest(-8)).rejected, codes(run(widest(-8)))]).toEqual([true, ['heavy-tails']]);
+    expect(run(widest(-8)).inconclusive![0].remedy).toMatch(/networks per width factor/);
+    // The same deviation on the light side stands.
+    expect([run(widest(8)).rejected, codes(run(widest(8)))]).toEqual([true, []]);
+    // A kernel 8 % too large moves every width to the heavy side: every left-out fit confirms it.
+    expect([run(base, K.map((x) => 1.08 * x)).rejected, codes(run(base, K.map((x) => 1.08 * x)))]).toEqual([true, []]);
+    // 2 % rejects too (max|z| 3.9), but not with every width left out: the rule's cost near the
+    // detectable error; 3 % and more stand on these draws.
+    for (const d of [1.03, 1.04, 1.05, 1.06]) console.log(d, run(base, K.map((x) => d * x)).statistic, run(base, K.map((x) => d * x)).rejected, codes(run(base, K.map((x) => d * x))));
+    expect(codes(run(base, K.map((x) => 1.02 * x)))).toEqual(['heavy-tails']);
+    expect(run(base).rejected).toBe(false);
+  });
+
   it('widens the tail for skewed per-network kernels, and is inconclusive where the widening is too large to trust', () => {
     const base = estimates(normals('agreement/skewed'));
     // Per-network skewness γ at every width: k₃ = γσ³ with σ = SE·√N.
