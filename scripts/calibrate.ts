@@ -320,11 +320,11 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
       const dof = kernel.seDof ?? Infinity;
       // After: as runCase runs it, the bias-rate rule on where a layer's bias may fall slower than 1/width.
       const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0 };
-      const verdictOn = (analytic: Float64Array): KernelAgreement => kernelAgreement({ analytic, analyticSE: se, mask, estimates, alpha: VERDICT_ALPHA, ...engine });
+      const verdictOn = (analytic: Float64Array, alpha = VERDICT_ALPHA): KernelAgreement => kernelAgreement({ analytic, analyticSE: se, mask, estimates, alpha, ...engine });
       const verdict = (scale: number): KernelAgreement => verdictOn(K.map((x) => x * scale));
       const v = verdict(1);
       const inconclusive = (v.inconclusive ?? []).map((i) => i.code);
-      const codesAt = (alpha: number) => (alpha === VERDICT_ALPHA ? inconclusive : (kernelAgreement({ analytic: K, analyticSE: se, mask, estimates, alpha, ...engine }).inconclusive ?? []).map((i) => i.code));
+      const codesAt = (alpha: number) => (alpha === VERDICT_ALPHA ? inconclusive : (verdictOn(K, alpha).inconclusive ?? []).map((i) => i.code));
       out[mode][kind] = {
         p: v.pValue,
         inconclusive,

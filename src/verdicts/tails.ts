@@ -104,6 +104,18 @@ export function extrapolatedSkewness(
 }
 
 /**
+ * Σ_f k₃_fi/σ_fi³ per entry: the per-network skewness pooled over the widths (widths whose σ is 0 or
+ * whose k₃ is unknown left out). Its sign is the direction of the entry's heavy per-network tail.
+ */
+export function pooledSkewness(k3: readonly Float64Array[], sd: readonly Float64Array[]): Float64Array {
+  const m = k3.length ? k3[0].length : 0;
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++)
+    for (let f = 0; f < k3.length; f++) if (sd[f][i] > 0 && Number.isFinite(k3[f][i])) out[i] += k3[f][i] / sd[f][i] ** 3;
+  return out;
+}
+
+/**
  * A λ_i that one ensemble short of its rare large networks cannot pull down. The sample skewness
  * of a heavy-tailed sample is small exactly when the sample missed the rare large values, which is
  * also when its mean is furthest off: a rule that trusts the normal approximation whenever the
@@ -126,13 +138,13 @@ export function extrapolatedSkewnessBound(
   const F = k3.length;
   const m = variance.length;
   const lambda = new Float64Array(m);
+  const pooled = pooledSkewness(k3, sd);
   for (let i = 0; i < m; i++) {
     let gamma = 0;
-    let sign = 0;
+    const sign = pooled[i];
     for (let f = 0; f < F; f++) {
       if (!(sd[f][i] > 0) || !Number.isFinite(k3[f][i])) continue;
       gamma = Math.max(gamma, Math.abs(k3[f][i]) / sd[f][i] ** 3 / x[f] ** (power / 2));
-      sign += k3[f][i] / sd[f][i] ** 3;
     }
     let kappa = 0;
     for (let f = 0; f < F; f++) kappa += (weights[f * m + i] ** 3 * (sign < 0 ? -1 : 1) * gamma * x[f] ** (power / 2) * sd[f][i] ** 3) / networks[f] ** 2;
