@@ -37,6 +37,12 @@ export function verdictSummary(caseName: string, kind: string, v: KernelAgreemen
 export function expectHolmFamilyPasses(results: readonly CaseResult[], caseCount: number, familyAlpha: number): void {
   expect(results).toHaveLength(caseCount);
   const d = decideSuite(results, familyAlpha);
+  // An inconclusive verdict leaves the family, so a suite of them would pass on nothing: a suite's
+  // cases are designed to be conclusive, and one that is not names its remedy here.
+  const undecided = d.members
+    .filter((m) => m.status === 'inconclusive')
+    .map((m) => `${m.case} ${m.kernel}: ${(m.verdict.inconclusive ?? []).map((i) => `${i.code} (${i.remedy})`).join('; ')}`);
+  expect(undecided).toEqual([]);
   const failed = d.members
     .filter((m) => m.rejected)
     .map((m) => `${m.case} ${m.kernel}: ${m.verdict.method}, statistic ${m.verdict.statistic}, Holm p = ${m.adjusted}`);

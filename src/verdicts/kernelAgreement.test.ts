@@ -181,6 +181,12 @@ describe('kernelAgreement', () => {
     // detectable error; 3 % and more stand on these draws.
     expect(codes(run(base, K.map((x) => 1.02 * x)))).toEqual(['heavy-tails']);
     expect(run(base).rejected).toBe(false);
+    // The stated power counts the rule: a larger detectable error than without it, and a kernel
+    // error of that size on the heavy side fails conclusively.
+    const stated = run(base).detectableRelativeError;
+    expect(stated).toBeGreaterThan(run(base, K, false).detectableRelativeError);
+    const atStated = run(base, K.map((x) => (1 + stated) * x));
+    expect([atStated.rejected, codes(atStated)]).toEqual([true, []]);
   });
 
   it('widens the tail for skewed per-network kernels, and is inconclusive where the widening is too large to trust', () => {

@@ -540,7 +540,41 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
       bound = Math.min(bound, d);
     }
   }
-  const detectableRelativeError = nullMax.detectable(direction, threshold, targetPower, bound);
+  // The heavy-side rule (DEFAULT_MAX_REJECTION_TAIL_EXCESS) applies where R > 1: a rejection on the
+  // heavy side must then also hold, at LEAVE_ONE_WIDTH_OUT_LEVEL, with each width factor left out.
+  const maxRejectionExcess = input.maxRejectionTailExcess ?? DEFAULT_MAX_REJECTION_TAIL_EXCESS;
+  const heavyRule = corrected && excess > maxRejectionExcess && excess <= maxTailExcess;
+  const looLevel = Math.max(alpha, LEAVE_ONE_WIDTH_OUT_LEVEL);
+  const leftOut =
+    heavyRule && estimates.length >= 3
+      ? estimates.map((_, drop) => {
+          const keep = estimates.map((_, f) => f).filter((f) => f !== drop);
+          const t = jointTest(keep.map((f) => samples[f]), input, keep.map((f) => estimates[f]), idx, corrected);
+          const n = fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(t.corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(t.corr, m, { draws: input.draws });
+          return { t, n };
+        })
+      : [];
+  // Power under the rule: an error of either sign must be caught by the full fit and, on the heavy
+  // side, by every left-out fit; each condition at 1 − (1 − power)/(F + 1) (Bonferroni) keeps the
+  // joint probability at the stated power. With fewer than 3 widths a heavy-side error is never caught.
+  let detectableRelativeError: number;
+  if (!heavyRule) detectableRelativeError = nullMax.detectable(direction, threshold, targetPower, bound);
+  else if (leftOut.length === 0) detectableRelativeError = Infinity;
+  else {
+    const each = 1 - (1 - targetPower) / (leftOut.length + 1);
+    const zEach = normalQuantile(each);
+    detectableRelativeError = nullMax.detectable(direction, threshold, each, bound);
+    for (const { t, n } of leftOut) {
+      const tailLoo = normalSurvival(n.critical(looLevel));
+      const thr = Float64Array.from({ length: m }, (_, a) =>
+        t.lambda[a] !== 0 ? studentizedThreshold(2 * tailLoo, t.dof[a], t.lambda[a]) : Number.isFinite(t.dof[a]) ? -studentTQuantile(tailLoo, t.dof[a]) : -normalQuantile(tailLoo),
+      );
+      const dir = Float64Array.from({ length: m }, (_, a) => analytic[idx[a]] / t.sd[a]);
+      let b = Infinity;
+      for (let a = 0; a < m; a++) if (analytic[idx[a]] !== 0) b = Math.min(b, ((thr[a] + zEach) * t.sd[a]) / Math.abs(analytic[idx[a]]));
+      detectableRelativeError = Math.max(detectableRelativeError, n.detectable(dir, thr, each, b));
+    }
+  }
 
   // Bias regime. The fit is linear in x = 1/w; a curvature b x² it does not model moves K∞ by
   // b Σ_f c_f x_f². Three widths cannot measure b (its χ² test has almost no power against a shift
@@ -647,18 +681,11 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // without the one width that went wrong is a null fit, so the rule passes such a rejection with
   // probability about that level (times the heavy-side rate, itself a few α), while a fit from two
   // widths, one of them the narrowest, keeps enough power to confirm a real error at that level.
-  const maxRejectionExcess = input.maxRejectionTailExcess ?? DEFAULT_MAX_REJECTION_TAIL_EXCESS;
-  if (corrected && tail.p <= alpha && excess > maxRejectionExcess && excess <= maxTailExcess) {
+  if (heavyRule && tail.p <= alpha) {
     const skew = pooledSkewness(k3, perNetworkSd);
     let light = false;
     for (let a = 0; a < m && !light; a++) light = z[a] * skew[a] >= 0 && Math.abs(score[a]) >= criticalValue;
-    const rejectsWithout = (drop: number): boolean => {
-      const keep = estimates.map((_, f) => f).filter((f) => f !== drop);
-      const t = jointTest(keep.map((f) => samples[f]), input, keep.map((f) => estimates[f]), idx, corrected);
-      const n = fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(t.corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(t.corr, m, { draws: input.draws });
-      return n.tail(t.statistic).p <= Math.max(alpha, LEAVE_ONE_WIDTH_OUT_LEVEL);
-    };
-    const everyWidth = estimates.length >= 3 && estimates.every((_, f) => rejectsWithout(f));
+    const everyWidth = leftOut.length > 0 && leftOut.every(({ t, n }) => n.tail(t.statistic).p <= looLevel);
     if (!light && !everyWidth)
       inconclusive.push({
         code: 'heavy-tails',
