@@ -87,16 +87,6 @@ export const architectures: Record<string, Architecture> = {
     T: 3,
     masked: true,
   },
-  'attention-linear-relu-concat-fixed': {
-    layers: [
-      // A dense bias of 1 keeps the deterministic linear-attention logits off relu's kink.
-      { type: 'dense', width: 16, bStd: 1 },
-      { type: 'attention', heads: 1, keyWidth: 16, valueWidth: 8, outWidth: 16, scaling: 'linear', mechanism: 'relu', posEmb: { type: 'concat', std: 1, channels: 4, trainable: false } },
-      { type: 'dense', width: 1 },
-    ],
-    T: 3,
-    masked: false,
-  },
   'attention-linear-identity-sum-values-masked': {
     // Base width 32 with d_k = 64 and 256 networks: the embedding's NTK term is a ~10 % share of the
     // NTK, which the per-network fluctuations of linear attention (they fall like 1/√d_k) hide in
