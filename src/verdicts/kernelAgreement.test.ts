@@ -291,6 +291,30 @@ describe('kernelAgreement', () => {
       expect(binomialInterval(rejected, reps, 0.999).lower).toBeGreaterThan(0.05);
     });
 
+    it('states the power it achieves: an error of the stated size fails conclusively, at the 1/width test\'s alone it need not', () => {
+      const draw = normals('agreement/rate-power');
+      const reps = 40;
+      let atStated = 0;
+      let atBare = 0;
+      for (let r = 0; r < reps; r++) {
+        const e = estimates(draw);
+        const run = (k: Float64Array, biasRate: boolean) => kernelAgreement({ analytic: k, mask, estimates: e, alpha: 1e-3, draws: 1000, biasRate });
+        const stated = run(K, true).detectableRelativeError;
+        const bare = run(K, false).detectableRelativeError;
+        expect(stated).toBeGreaterThan(bare);
+        const fails = (d: number) => {
+          const v = run(K.map((k) => (1 + (r % 2 ? d : -d)) * k), true);
+          return v.rejected && !v.inconclusive ? 1 : 0;
+        };
+        atStated += fails(stated);
+        atBare += fails(bare);
+      }
+      // 99.9 % Clopper–Pearson intervals: 0.9 (the stated power) is not refuted at the stated error;
+      // at the 1/width test's own error (what was stated before the rule was counted) it is.
+      expect(binomialInterval(atStated, reps, 0.999).upper, `${atStated}/${reps}`).toBeGreaterThanOrEqual(0.9);
+      expect(binomialInterval(atBare, reps, 0.999).upper, `${atBare}/${reps}`).toBeLessThan(0.9);
+    });
+
     it('refuses a slowest rate outside (0, 1]', () => {
       expect(() => kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-bad')), biasRate: true, biasRateSlowest: 0 })).toThrow(/biasRateSlowest/);
     });

@@ -344,7 +344,7 @@ function jointTest(
  * the residuals have mean 0, so the test has level α there; a kernel error that does not fall with
  * the width (or falls faster than x^p) leaves a residual shaped unlike x^p, which is its power.
  */
-function rateTest(samples: readonly WidthSample[], input: AgreementInput, estimates: readonly WidthEstimate[], idx: Int32Array, corrected: boolean, p: number, draws: number): { statistic: number; pValue: number } {
+function rateTest(samples: readonly WidthSample[], input: AgreementInput, estimates: readonly WidthEstimate[], idx: Int32Array, corrected: boolean, p: number, draws: number): RateTest {
   const F = samples.length;
   const m = idx.length;
   const n = F * m;
@@ -387,6 +387,9 @@ function rateTest(samples: readonly WidthSample[], input: AgreementInput, estima
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) corr[i * n + j] = i === j ? 1 : sd[i] > 0 && sd[j] > 0 ? V[i * n + j] / (sd[i] * sd[j]) : 0;
   const analyticDof = input.analyticDof ?? Infinity;
   let statistic = 0;
+  const dofs = new Float64Array(n).fill(Infinity);
+  const lambdas = new Float64Array(n);
+  const unit = new Float64Array(n);
   for (let f = 0; f < F; f++) {
     // The residual of width f as a weighted sum of the width means: weights M_i[f, ·] (F×m).
     const weights = new Float64Array(F * m);
@@ -415,10 +418,36 @@ function rateTest(samples: readonly WidthSample[], input: AgreementInput, estima
       const ae = rowSum(a, f) ** 2 * an(a);
       if (ae > 0) den += (ae * ae) / analyticDof;
       const dof = den > 0 ? (mc + ae) ** 2 / den : Infinity;
+      dofs[f * m + a] = dof;
+      lambdas[f * m + a] = lambda[a];
+      // A kernel off by a relative δ shifts every width's gap by −δK_i, so the residual by −δK_i·(M_i 1)_f.
+      unit[f * m + a] = (input.analytic[idx[a]] * rowSum(a, f)) / sd[f * m + a];
       statistic = Math.max(statistic, Math.abs(normalScore(r[f * m + a] / sd[f * m + a], dof, lambda[a])));
     }
   }
-  return { statistic, pValue: new MaxAbsGaussian(corr, n, { draws }).tail(statistic).p };
+  const nullMax = new MaxAbsGaussian(corr, n, { draws });
+  return { exponent: p, statistic, pValue: nullMax.tail(statistic).p, nullMax, dof: dofs, lambda: lambdas, unit };
+}
+
+/** One rate test (rateTest): its statistic and p-value, and what its power needs. */
+interface RateTest {
+  readonly exponent: number;
+  readonly statistic: number;
+  readonly pValue: number;
+  readonly nullMax: MaxAbsGaussian;
+  /** Per coordinate (width f, entry a at f·m + a): dof and skewness term of its Studentized residual. */
+  readonly dof: Float64Array;
+  readonly lambda: Float64Array;
+  /** Shift of each coordinate's z per unit relative kernel error (0 where the residual has no noise). */
+  readonly unit: Float64Array;
+}
+
+/**
+ * Per-coordinate thresholds on the raw z scale at a two-sided joint tail: where each coordinate's
+ * own tail (t with its dof, widened by its skewness excess) equals it.
+ */
+function coordinateThresholds(tail: number, dof: Float64Array, lambda: Float64Array): Float64Array {
+  return Float64Array.from(dof, (d, i) => (lambda[i] !== 0 ? studentizedThreshold(2 * tail, d, lambda[i]) : Number.isFinite(d) ? -studentTQuantile(tail, d) : -normalQuantile(tail)));
 }
 
 export function kernelAgreement(input: AgreementInput): KernelAgreement {
@@ -504,14 +533,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // Power. Per-entry thresholds on the raw z scale: where the entry's two-sided tail (t, with its
   // skewness excess) equals the joint critical tail.
   const tailAtCritical = normalSurvival(criticalValue);
-  const threshold = new Float64Array(m);
-  for (let a = 0; a < m; a++)
-    threshold[a] =
-      lambda[a] !== 0
-        ? studentizedThreshold(2 * tailAtCritical, dof[a], lambda[a])
-        : Number.isFinite(dof[a])
-          ? -studentTQuantile(tailAtCritical, dof[a])
-          : criticalValue;
+  const threshold = coordinateThresholds(tailAtCritical, dof, lambda);
   // How much the correction carries at the decision thresholds (mean relative tail excess).
   let excess = 0;
   let maxSkewness = 0;
@@ -554,26 +576,40 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
           return { t, n };
         })
       : [];
-  // Power under the rule: an error of either sign must be caught by the full fit and, on the heavy
-  // side, by every left-out fit; each condition at 1 − (1 − power)/(F + 1) (Bonferroni) keeps the
-  // joint probability at the stated power. With fewer than 3 widths a heavy-side error is never caught.
+  // The bias-rate rule (below) confirms a rejection by every rate test of its grid.
+  const slowest = input.biasRateSlowest ?? DEFAULT_SLOWEST_BIAS_RATE;
+  if (!(slowest > 0 && slowest <= 1)) throw new Error(`kernelAgreement: biasRateSlowest must lie in (0, 1], got ${slowest}`);
+  const rates: RateTest[] = [];
+  if (input.biasRate === true && estimates.length >= 2) {
+    // Each test's set-up is O(draws·(F·m)²): at most ~2e8 multiply-adds per exponent.
+    const rateDraws = Math.min(input.draws ?? RATE_DRAWS, Math.max(500, Math.min(RATE_DRAWS, Math.floor(2e8 / (estimates.length * m) ** 2))));
+    for (let k = 1; 1 - k * BIAS_RATE_STEP >= slowest - 1e-9; k++) rates.push(rateTest(samples, input, estimates, idx, corrected, Math.round((1 - k * BIAS_RATE_STEP) * 1e6) / 1e6, rateDraws));
+  }
+  // Power under the rules: an error of either sign must be caught by the full fit, by every rate
+  // test where the bias-rate rule applies, and, on the heavy side, by every left-out fit. Each
+  // condition at power 1 − (1 − power)/(conditions) keeps the joint probability at the stated power
+  // (Bonferroni; the tests are strongly correlated, so a joint simulation would state less). With
+  // fewer than 3 widths a heavy-side error is never confirmed.
   let detectableRelativeError: number;
-  if (!heavyRule) detectableRelativeError = nullMax.detectable(direction, threshold, targetPower, bound);
-  else if (leftOut.length === 0) detectableRelativeError = Infinity;
+  const conditions = 1 + leftOut.length + rates.length;
+  if (heavyRule && leftOut.length === 0) detectableRelativeError = Infinity;
   else {
-    const each = 1 - (1 - targetPower) / (leftOut.length + 1);
+    const each = 1 - (1 - targetPower) / conditions;
     const zEach = normalQuantile(each);
     detectableRelativeError = nullMax.detectable(direction, threshold, each, bound);
-    for (const { t, n } of leftOut) {
-      const tailLoo = normalSurvival(n.critical(looLevel));
-      const thr = Float64Array.from({ length: m }, (_, a) =>
-        t.lambda[a] !== 0 ? studentizedThreshold(2 * tailLoo, t.dof[a], t.lambda[a]) : Number.isFinite(t.dof[a]) ? -studentTQuantile(tailLoo, t.dof[a]) : -normalQuantile(tailLoo),
-      );
-      const dir = Float64Array.from({ length: m }, (_, a) => analytic[idx[a]] / t.sd[a]);
+    // Another test's detectable error, from its null, thresholds, and z shift per unit error.
+    const alsoNeeds = (n: { detectable: MaxAbsGaussian['detectable'] }, thr: Float64Array, dir: Float64Array) => {
       let b = Infinity;
-      for (let a = 0; a < m; a++) if (analytic[idx[a]] !== 0) b = Math.min(b, ((thr[a] + zEach) * t.sd[a]) / Math.abs(analytic[idx[a]]));
+      for (let i = 0; i < dir.length; i++) if (dir[i] !== 0) b = Math.min(b, (thr[i] + zEach) / Math.abs(dir[i]));
       detectableRelativeError = Math.max(detectableRelativeError, n.detectable(dir, thr, each, b));
-    }
+    };
+    for (const { t, n } of leftOut)
+      alsoNeeds(
+        n,
+        coordinateThresholds(normalSurvival(n.critical(looLevel)), t.dof, t.lambda),
+        Float64Array.from({ length: m }, (_, a) => analytic[idx[a]] / t.sd[a]),
+      );
+    for (const r of rates) alsoNeeds(r.nullMax, coordinateThresholds(normalSurvival(r.nullMax.critical(alpha)), r.dof, r.lambda), r.unit);
   }
 
   // Bias regime. The fit is linear in x = 1/w; a curvature b x² it does not model moves K∞ by
@@ -621,7 +657,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     notes.push('no per-network third cumulants: the tail of the Studentized entries is taken as Student-t, uncorrected for skewness');
   if (input.biasRate === true)
     notes.push(
-      'the bias-rate rule applies (a layer whose finite-width bias may fall like width^(−1/2)): the detectable error assumes a 1/width bias, and near it a rejection that a slower bias explains is inconclusive',
+      'the bias-rate rule applies (a layer whose finite-width bias may fall like width^(−1/2)): a rejection that a slower bias explains is inconclusive, and the detectable error counts that (it must also fail every rate test)',
     );
   const inconclusive: Inconclusive[] = [];
   // A rejection that survives taking the natural-size curvature off every entry stands: since
@@ -650,18 +686,10 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // BIAS_RATE_STEP; the test's statistic is continuous in p, so a p between two grid points is
   // covered up to the change of its p-value over one step.
   let biasRate: BiasRateReport | null = null;
-  const slowest = input.biasRateSlowest ?? DEFAULT_SLOWEST_BIAS_RATE;
-  if (!(slowest > 0 && slowest <= 1)) throw new Error(`kernelAgreement: biasRateSlowest must lie in (0, 1], got ${slowest}`);
-  if (input.biasRate === true && tail.p <= alpha && estimates.length >= 2) {
-    const exponents: number[] = [];
-    for (let k = 1; 1 - k * BIAS_RATE_STEP >= slowest - 1e-9; k++) exponents.push(Math.round((1 - k * BIAS_RATE_STEP) * 1e6) / 1e6);
-    // Each test's set-up is O(draws·(F·m)²): at most ~2e8 multiply-adds per exponent.
-    const rateDraws = Math.min(input.draws ?? RATE_DRAWS, Math.max(500, Math.min(RATE_DRAWS, Math.floor(2e8 / (estimates.length * m) ** 2))));
+  if (rates.length > 0 && tail.p <= alpha) {
     let best = { exponent: 1, pValue: tail.p, statistic };
-    for (const p of exponents) {
-      const t = rateTest(samples, input, estimates, idx, corrected, p, rateDraws);
-      if (t.pValue > best.pValue) best = { exponent: p, ...t };
-    }
+    for (const t of rates) if (t.pValue > best.pValue) best = { exponent: t.exponent, pValue: t.pValue, statistic: t.statistic };
+    const exponents = rates.map((t) => t.exponent);
     biasRate = { slowest, exponents, ...best };
     if (best.pValue > alpha)
       inconclusive.push({
