@@ -285,9 +285,20 @@ export class MaxAbsGaussianWithFixed {
     return this.fixedRejects(shift, threshold) ? 1 : this.live.power(this.pick(shift), this.pick(threshold));
   }
 
-  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number): number {
+  /**
+   * As MaxAbsGaussian's, where a fixed coordinate sits at its observed `offset` (its z, rounding
+   * over the floor, one-signed across networks) rather than at 0: a shift against the offset must
+   * cover it before it counts; and its SD is the float32 floor, proportional to the kernel, so a
+   * kernel (1 + δ)K widens it by 1 + δ. Both signs are caught from
+   * δ = (threshold + |offset|)/(|direction| − threshold) (without the offset the stated power held
+   * for one sign only: calibration's encoder and LayerNorm MLP). Stated 0.1 % above it, as the
+   * bisection states the others, so that it is not decided by the Monte-Carlo error of the p-value
+   * at the critical value.
+   */
+  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array): number {
     let best = Infinity;
-    for (const i of this.fixedIndex) if (direction[i] !== 0) best = Math.min(best, threshold[i] / Math.abs(direction[i]));
+    for (const i of this.fixedIndex)
+      if (Math.abs(direction[i]) > threshold[i]) best = Math.min(best, (1.001 * (threshold[i] + Math.abs(offset ? offset[i] : 0))) / (Math.abs(direction[i]) - threshold[i]));
     return Math.min(best, this.live.detectable(this.pick(direction), this.pick(threshold), target, Math.min(upper, best)));
   }
 }
