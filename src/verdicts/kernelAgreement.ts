@@ -30,7 +30,7 @@ import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
 import { studentTQuantile } from '../stats/studentTQuantile.ts';
 import { fitBiasModel, type BiasModelFit, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
-import { MaxAbsGaussian, MaxAbsGaussianWithFixed } from './maxAbsGaussian.ts';
+import { fixedEntryDetectable, MaxAbsGaussian, MaxAbsGaussianWithFixed } from './maxAbsGaussian.ts';
 import { extrapolatedSkewness, extrapolatedSkewnessBound, normalScore, pooledSkewness, skewTailExcess, studentizedThreshold } from './tails.ts';
 import { DEFAULT_ALPHA, type Inconclusive, type Verdict } from './types.ts';
 
@@ -569,8 +569,8 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     const k = analytic[idx[a]];
     direction[a] = k / sd[a];
     if (k !== 0) {
-      // A fixed entry is caught, in both signs, once the error covers its offset too (MaxAbsGaussianWithFixed.detectable).
-      const d = fixed[a] ? (Math.abs(k) > threshold[a] * sd[a] ? ((threshold[a] + Math.abs(z[a])) * sd[a]) / (Math.abs(k) - threshold[a] * sd[a]) : Infinity) : ((threshold[a] + zPower) * sd[a]) / Math.abs(k);
+      // A fixed entry is caught, in both signs, once the error covers its offset too.
+      const d = fixed[a] ? fixedEntryDetectable(direction[a], threshold[a], z[a]) : ((threshold[a] + zPower) * sd[a]) / Math.abs(k);
       perEntry.push(d);
       bound = Math.min(bound, d);
     }
@@ -720,7 +720,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // widths), or if it holds with each width factor left out in turn: the widths are independent
   // ensembles, so a sample short of its rare large networks at one width — the failure seen on
   // issue 16, one width's mean 4–8 SEs off, the others not — is not repeated at the others, while a
-  // kernel error moves every width. Each left-out fit tests at LEAVE_ONE_WIDTH_OUT_LEVEL: the fit
+  // kernel error moves every width. Each left-out fit tests at LEAVE_ONE_WIDTH_OUT_LEVEL (or the input's leaveOneWidthOutLevel): the fit
   // without the one width that went wrong is a null fit, so the rule passes such a rejection with
   // probability about that level (times the heavy-side rate, itself a few α), while a fit from two
   // widths, one of them the narrowest, keeps enough power to confirm a real error at that level.

@@ -229,6 +229,16 @@ export class MaxAbsGaussian {
 }
 
 /**
+ * The relative error δ at which a coordinate fixed in every network is caught in both signs: it sits
+ * at `offset` (its z) and moves by δ·direction, while its SD, the float32 floor, grows with the
+ * kernel by 1 + δ; so |offset ∓ δ·direction| ≥ threshold·(1 + δ) for both signs from
+ * δ = (threshold + |offset|)/(|direction| − threshold). Infinity where the floor outgrows the shift.
+ */
+export function fixedEntryDetectable(direction: number, threshold: number, offset: number): number {
+  return Math.abs(direction) > threshold ? (threshold + Math.abs(offset)) / (Math.abs(direction) - threshold) : Infinity;
+}
+
+/**
  * The same null when some coordinates carry no noise under it: entries of a kernel that are fixed
  * in every network (the diagonal after LayerNorm, pooled over one valid position), whose z is a
  * float32 rounding difference over the float32 floor, |z| ≪ 1. Counted as N(0, 1) coordinates
@@ -287,18 +297,14 @@ export class MaxAbsGaussianWithFixed {
 
   /**
    * As MaxAbsGaussian's, where a fixed coordinate sits at its observed `offset` (its z, rounding
-   * over the floor, one-signed across networks) rather than at 0: a shift against the offset must
-   * cover it before it counts; and its SD is the float32 floor, proportional to the kernel, so a
-   * kernel (1 + δ)K widens it by 1 + δ. Both signs are caught from
-   * δ = (threshold + |offset|)/(|direction| − threshold) (without the offset the stated power held
-   * for one sign only: calibration's encoder and LayerNorm MLP). Stated 0.1 % above it, as the
-   * bisection states the others, so that it is not decided by the Monte-Carlo error of the p-value
-   * at the critical value.
+   * over the floor, one-signed across networks) rather than at 0, caught in both signs from
+   * fixedEntryDetectable (without the offset the stated power held for one sign only: calibration's
+   * encoder and LayerNorm MLP). Stated 0.1 % above it, as the bisection states the others, so that
+   * it is not decided by the Monte-Carlo error of the p-value at the critical value.
    */
   detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array): number {
     let best = Infinity;
-    for (const i of this.fixedIndex)
-      if (Math.abs(direction[i]) > threshold[i]) best = Math.min(best, (1.001 * (threshold[i] + Math.abs(offset ? offset[i] : 0))) / (Math.abs(direction[i]) - threshold[i]));
+    for (const i of this.fixedIndex) best = Math.min(best, 1.001 * fixedEntryDetectable(direction[i], threshold[i], offset ? offset[i] : 0));
     return Math.min(best, this.live.detectable(this.pick(direction), this.pick(threshold), target, Math.min(upper, best)));
   }
 }
