@@ -32,7 +32,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { architectures as baseArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf, suiteArchitectures, type Architecture } from './calibration/architectures.ts';
+import {
+  architectures as baseArchitectures,
+  checkLayerArchitectures,
+  DEFAULT_NETWORKS,
+  DEFAULT_SCALES,
+  hasAttention,
+  inputsFor,
+  specOf,
+  suiteArchitectures,
+  type Architecture,
+} from './calibration/architectures.ts';
 import { readResults, runJobs, workerLoop } from './calibration/runner.ts';
 import { runCase, widthEstimate } from '../src/validation/case.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
@@ -76,6 +86,8 @@ type Kind = (typeof KINDS)[number];
 const architectures: Record<string, Architecture> = {
   ...baseArchitectures,
   ...suiteArchitectures(resolve(root, 'fixtures/suites/attention.json')),
+  ...suiteArchitectures(resolve(root, 'fixtures/suites/default.json'), 'validate', hasAttention),
+  ...checkLayerArchitectures(),
 };
 
 interface Family {
@@ -120,6 +132,16 @@ const families: Record<string, Family> = {
     seedOffset: 299_000,
     // A run costs 16× one at 128 networks (≈ 13 s on one core).
     maxSeeds: 300,
+  },
+  'validate-default': {
+    title: "`npm run validate`'s attention cases at its settings (linear softmax with a summed embedding, 1, 2, 4; sqrt softmax then relu, heads 4 → 16; the two-block encoder, heads 2 → 8 over factors 1, 2, 3, 4; 128 networks; masked)",
+    rotation: Object.keys(architectures).filter((a) => a.startsWith('validate:')),
+    seedOffset: 600_000,
+  },
+  'check-layer': {
+    title: "check-layer's attention rows at its default settings (width 64, factors 1, 2, 4, 512 networks): linear softmax attention on masked inputs, sqrt softmax attention with 2 → 8 heads, each with tanh, gelu, erf or relu as the layer under test, then the readout",
+    rotation: Object.keys(architectures).filter((a) => a.startsWith('check-layer:')),
+    seedOffset: 700_000,
   },
   'issue16-softmax-scaled': {
     title: 'issue 16, second architecture: dense(16) → attention(sqrt, softmax, 2 heads, d_k = d_v = 8, trainable sum embedding) → relu → pool → dense(2), masked, heads scaled',

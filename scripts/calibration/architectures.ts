@@ -3,11 +3,16 @@
  * scripts/null-study.ts): small networks on fresh random inputs per seed, at the widths, head
  * counts and network counts that the suites, `validate` and `check-layer` use.
  */
-import { readFileSync } from 'node:fs';
 import { parseInputs } from '../../src/spec/schema.ts';
 import { normalStream } from '../../src/random/normals.ts';
 import { parseNetworkSpec } from '../../src/layers/parse.ts';
 import type { InputBatch, NetworkSpec } from '../../src/spec/types.ts';
+import { loadSuite } from '../../src/validation/suite.ts';
+import type { CaseDefinition } from '../../src/validation/case.ts';
+import { everyLayer } from '../../src/layers/walk.ts';
+import { needsHeadScaling } from '../../src/layers/heads.ts';
+import { checkProfiles } from '../../src/checkLayer/engine.ts';
+import { compositionLayers, tableRows } from '../../src/checkLayer/compositions.ts';
 
 export interface Architecture {
   readonly layers: readonly unknown[];
@@ -207,13 +212,46 @@ export const architectures: Record<string, Architecture> = {
 };
 
 
-/** Attention cases of a suite file, as calibration architectures (inputs replaced by fresh ones of T = 3). */
-export function suiteArchitectures(file: string): Record<string, Architecture> {
-  const suite = JSON.parse(readFileSync(file, 'utf8')) as {
-    cases: { name: string; spec: { layers: unknown[] }; inputs: string; scales: number[]; networks: number; scaleHeads?: boolean }[];
-  };
+/**
+ * The cases of a suite file (read by the suite loader, src/validation/suite.ts: spec files, inline
+ * specs and the head-scaling rule as `validate` applies them) as calibration architectures, at the
+ * suite's width factors, heads and network counts; inputs replaced by fresh ones of T = 3.
+ * `keep` selects cases (default: all).
+ */
+export function suiteArchitectures(file: string, prefix = 'suite', keep: (c: CaseDefinition) => boolean = () => true): Record<string, Architecture> {
   const out: Record<string, Architecture> = {};
-  for (const c of suite.cases)
-    out[`suite:${c.name}`] = { layers: c.spec.layers, T: 3, masked: c.inputs.includes('masked'), scaleHeads: c.scaleHeads ?? false, networks: c.networks, scales: c.scales };
+  for (const c of loadSuite(file).filter(keep))
+    out[`${prefix}:${c.name}`] = { layers: c.spec.layers, T: 3, masked: c.inputs.masked, scaleHeads: c.scaleHeads ?? false, networks: c.networks, scales: c.scales };
+  return out;
+}
+
+/** Whether a case has an attention layer (nested blocks included). */
+export const hasAttention = (c: CaseDefinition): boolean => everyLayer(c.spec.layers).some((l) => l.type === 'attention');
+
+/** The activations put in check-layer's slot by the `check-layer` family. */
+export const CHECK_LAYER_ACTIVATIONS = ['tanh', 'gelu', 'erf', 'relu'] as const;
+
+/**
+ * check-layer's attention rows (src/checkLayer/compositions.ts: linear attention on masked inputs,
+ * sqrt softmax attention with its heads scaled) with a built-in activation in the slot of the
+ * layer under test, at check-layer's default settings (width 64, factors 1, 2, 4, 256 networks
+ * times the row's network factor), heads scaled where check-layer scales them (the rule of
+ * src/layers/heads.ts). Named `check-layer:ROW:ACTIVATION`.
+ */
+export function checkLayerArchitectures(): Record<string, Architecture> {
+  const s = checkProfiles.default;
+  const out: Record<string, Architecture> = {};
+  for (const row of tableRows(s.width, 1).filter((r) => r.name.endsWith('-attention')))
+    for (const type of CHECK_LAYER_ACTIVATIONS) {
+      const layers = compositionLayers(row.composition, { type });
+      out[`check-layer:${row.name}:${type}`] = {
+        layers,
+        T: 3,
+        masked: row.composition.masked,
+        scaleHeads: needsHeadScaling(parseNetworkSpec({ layers })),
+        networks: s.networks * row.networkFactor,
+        scales: s.scales,
+      };
+    }
   return out;
 }
