@@ -57,11 +57,13 @@ export async function runJobs<J extends JobLike, R extends JobLike>(o: RunJobsOp
     const workers = Math.max(1, Math.min(o.workers, pending.length));
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
+        // The IPC channel is only a lifeline: it closes when this process ends, however it ends,
+        // and the worker then stops (workerLoop) instead of running on unattended.
         const child = spawn(process.execPath, ['--import', 'tsx', o.script, ...o.workerArgs, '--jobs-file', jobsFile, '--worker', `${i}/${workers}`], {
-          stdio: ['ignore', 'pipe', 'inherit'],
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
           cwd: o.cwd,
         });
-        createInterface({ input: child.stdout }).on('line', (line) => {
+        createInterface({ input: child.stdout! }).on('line', (line) => {
           if (!line.startsWith('{')) return;
           appendFileSync(o.file, `${line}\n`);
           const r = JSON.parse(line) as R;
@@ -79,6 +81,8 @@ export async function runJobs<J extends JobLike, R extends JobLike>(o: RunJobsOp
 
 /** In a worker: the jobs of this worker (`--jobs-file F --worker i/n`), each run and printed as a JSON line. */
 export async function workerLoop<J extends JobLike>(jobsFile: string, worker: string, run: (job: J) => Promise<JobLike>): Promise<void> {
+  // Started by runJobs with an IPC channel: when the parent is gone (killed, interrupted), so is the job.
+  if (process.send) process.on('disconnect', () => process.exit(130));
   const [i, n] = worker.split('/').map(Number);
   const jobs = JSON.parse(readFileSync(jobsFile, 'utf8')) as J[];
   for (let k = i; k < jobs.length; k += n) process.stdout.write(`${JSON.stringify(await run(jobs[k]))}\n`);
