@@ -2,6 +2,7 @@
 import type { CaseResult } from '../validation/case.ts';
 import type { SuiteDecision } from '../validation/family.ts';
 import { biasFitCell, detectsCell, pValueCell, rateCell, statisticCell, VERDICT_COLUMNS } from '../reports/verdictCells.ts';
+import { textTable } from '../format.ts';
 
 export function formatMatrix(a: Float64Array, P: number, se?: Float64Array | null): string {
   const rows: string[] = [];
@@ -44,14 +45,10 @@ export function formatVerdictTable(results: readonly CaseResult[], decision: Sui
     for (const n of v.notes) notes.push(`${m.case} ${m.kernel}: ${n}`);
     for (const i of v.inconclusive ?? []) notes.push(`${m.case} ${m.kernel}: inconclusive (${i.code}): ${i.reason}; ${i.remedy}`);
   }
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   const failed = decision.members.filter((m) => m.rejected).length;
   const undecided = decision.inconclusive;
   return [
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...textTable(head, rows),
     ...(notes.length ? ['', ...notes.map((n) => `! ${n}`)] : []),
     '',
     `${rows.length - failed - undecided} passed, ${failed} failed${undecided ? `, ${undecided} inconclusive` : ''} on ${results[0]?.backend ?? '?'}; family-wise α = ${decision.alpha} (${decision.method}).`,

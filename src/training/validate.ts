@@ -5,7 +5,7 @@
  */
 import type { ExtraVerdict, SuiteDecision } from '../validation/family.ts';
 import { runTrainingCase, type TrainingCaseDefinition, type TrainingCaseResult, type TrainingRunOptions } from './case.ts';
-import { pct } from '../format.ts';
+import { pct, textTable } from '../format.ts';
 
 export const stepLabel = (t: number): string => `t=${t === Infinity ? '∞' : t}`;
 
@@ -47,12 +47,8 @@ export function formatTrainingTable(decision: Pick<SuiteDecision, 'extra'>, resu
       (byCase.get(m.case)?.seconds ?? NaN).toFixed(1),
     ];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...textTable(head, rows),
     ...(notes.length ? ['', ...notes.map((n) => `! ${n}`)] : []),
     '',
     'Training verdicts: per step, the ensemble mean of (1, f_t)(1, f_t)ᵀ (f_t\'s mean and second moment at the probe points) fitted',

@@ -9,12 +9,9 @@ import { checkLayer, checkProfiles, tableRowNames, type CheckLayerReport, type C
 import { createProgress, interruptible } from './progress.ts';
 import { backendOption, numberList, positiveInt, powerOptions, probability } from '../options.ts';
 import { verdictExit } from '../errors.ts';
+import { textTable } from '../../format.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toPrecision(2)}%` : '∞');
 
@@ -34,9 +31,7 @@ export function formatRows(rows: readonly CompositionRow[]): string {
     const layers = r.layers + (r.headsScaled ? ' (heads × width factor)' : '');
     return [r.name, r.status === 'pass' ? 'pass' : r.status.toUpperCase(), verdictCell(nngp), verdictCell(ntk), powerCell(nngp), powerCell(ntk), r.status === 'pass' ? layers : `${layers}: ${r.message}`];
   });
-  const n = head.length - 1;
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (i < n ? l[i].length : 0))));
-  return [head, ...lines].map((l) => l.map((c, i) => (i < n ? pad(c, widths[i]) : c)).join('  ')).join('\n');
+  return textTable(head, lines, { rule: false, padLast: false }).join('\n');
 }
 
 export function formatReport(r: CheckLayerReport, file: string): string {

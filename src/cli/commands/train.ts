@@ -28,6 +28,7 @@ import { trainClaims, trainConfigResult, trainVerdictChecks } from '../../report
 import { stepToJSON, type TrainSection } from '../../results/trainSchema.ts';
 import { writeReport } from '../../reports/write.ts';
 import { createProgress } from './progress.ts';
+import { textTable } from '../../format.ts';
 
 const bad = (what: string, message: string): never => {
   throw new SpecError(`--${what}: ${message}`);
@@ -92,9 +93,7 @@ function predictionTable(task: TrainingTask, a: AnalyticTraining, ensembles?: Tr
         ...(ensembles ?? []).map((e) => `${num(e.result.accumulators[k].outputs.mean[z])} ± ${num(e.result.accumulators[k].outputs.standardError()[z])}`),
       ]);
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return textTable(head, rows).join('\n');
 }
 
 async function runTrain(o: TrainCliOptions): Promise<void> {
