@@ -11,7 +11,7 @@
 import type { AttentionMechanism, AttentionSpec } from '../../spec/types.ts';
 import { KernelError, type KernelState } from '../../kernels/state.ts';
 import type { KernelContext, SamplingMethod } from '../types.ts';
-import { SoftmaxRowIntegrator, type SqrtExpectations } from './softmaxRows.ts';
+import { SoftmaxRowIntegrator, type RowPair, type SqrtExpectations } from './softmaxRows.ts';
 
 export type { SqrtExpectations } from './softmaxRows.ts';
 import { embeddedKernels, type EmbeddedKernels } from './posEmb.ts';
@@ -44,16 +44,6 @@ function scales(spec: AttentionSpec): Scales {
   return { c: spec.wQStd * spec.wKStd, s: spec.wOStd ** 2 * spec.wVStd ** 2, beta: spec.bStd ** 2 };
 }
 
-/** The blocks of one input pair x ≤ y, valid positions only. */
-interface PairBlocks {
-  readonly x: number;
-  readonly y: number;
-  readonly kq: Float64Array;
-  readonly thq: Float64Array;
-  readonly kv: Float64Array;
-  readonly thv: Float64Array;
-}
-
 interface Prepared {
   readonly M: number;
   readonly T: number;
@@ -61,7 +51,7 @@ interface Prepared {
   readonly mask: Float64Array;
   /** Global row indices of each input's valid positions. */
   readonly idx: Int32Array[];
-  readonly pairs: PairBlocks[];
+  readonly pairs: RowPair[];
   readonly kernels: EmbeddedKernels;
 }
 
@@ -75,7 +65,7 @@ function prepare(s: KernelState, spec: AttentionSpec, n: number): Prepared {
     for (let a = 0; a < T; a++) if (mask[x * T + a] !== 0) rows.push(x * T + a);
     idx.push(Int32Array.from(rows));
   }
-  const pairs: PairBlocks[] = [];
+  const pairs: RowPair[] = [];
   for (let x = 0; x < M; x++) {
     for (let y = x; y < M; y++) {
       const [r, q] = [idx[x], idx[y]];
