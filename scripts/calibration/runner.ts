@@ -86,4 +86,6 @@ export async function workerLoop<J extends JobLike>(jobsFile: string, worker: st
   const [i, n] = worker.split('/').map(Number);
   const jobs = JSON.parse(readFileSync(jobsFile, 'utf8')) as J[];
   for (let k = i; k < jobs.length; k += n) process.stdout.write(`${JSON.stringify(await run(jobs[k]))}\n`);
+  // An open IPC channel keeps a process alive: let go of it once the jobs are done.
+  process.disconnect?.();
 }
