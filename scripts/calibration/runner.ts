@@ -82,10 +82,12 @@ export async function runJobs<J extends JobLike, R extends JobLike>(o: RunJobsOp
 /** In a worker: the jobs of this worker (`--jobs-file F --worker i/n`), each run and printed as a JSON line. */
 export async function workerLoop<J extends JobLike>(jobsFile: string, worker: string, run: (job: J) => Promise<JobLike>): Promise<void> {
   // Started by runJobs with an IPC channel: when the parent is gone (killed, interrupted), so is the job.
-  if (process.send) process.on('disconnect', () => process.exit(130));
+  const orphaned = () => process.exit(130);
+  if (process.send) process.on('disconnect', orphaned);
   const [i, n] = worker.split('/').map(Number);
   const jobs = JSON.parse(readFileSync(jobsFile, 'utf8')) as J[];
   for (let k = i; k < jobs.length; k += n) process.stdout.write(`${JSON.stringify(await run(jobs[k]))}\n`);
   // An open IPC channel keeps a process alive: let go of it once the jobs are done.
+  process.off('disconnect', orphaned);
   process.disconnect?.();
 }
