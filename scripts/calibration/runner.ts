@@ -86,7 +86,11 @@ export async function workerLoop<J extends JobLike>(jobsFile: string, worker: st
   if (process.send) process.on('disconnect', orphaned);
   const [i, n] = worker.split('/').map(Number);
   const jobs = JSON.parse(readFileSync(jobsFile, 'utf8')) as J[];
-  for (let k = i; k < jobs.length; k += n) process.stdout.write(`${JSON.stringify(await run(jobs[k]))}\n`);
+  for (let k = i; k < jobs.length; k += n) {
+    process.stdout.write(`${JSON.stringify(await run(jobs[k]))}\n`);
+    // A synchronous job never lets the event loop see the channel close: look between jobs.
+    await new Promise((r) => setImmediate(r));
+  }
   // An open IPC channel keeps a process alive: let go of it once the jobs are done.
   process.off('disconnect', orphaned);
   process.disconnect?.();
