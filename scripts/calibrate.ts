@@ -32,17 +32,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  architectures as baseArchitectures,
-  checkLayerArchitectures,
-  DEFAULT_NETWORKS,
-  DEFAULT_SCALES,
-  hasAttention,
-  inputsFor,
-  specOf,
-  suiteArchitectures,
-  type Architecture,
-} from './calibration/architectures.ts';
+import { allArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf } from './calibration/architectures.ts';
 import { readResults, runJobs, workerLoop } from './calibration/runner.ts';
 import { runCase, widthEstimate } from '../src/validation/case.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
@@ -83,12 +73,7 @@ function perturbed(K: Float64Array, place: PatternPlace, eps: number): Float64Ar
 const KINDS = ['nngp', 'ntk'] as const;
 type Kind = (typeof KINDS)[number];
 
-const architectures: Record<string, Architecture> = {
-  ...baseArchitectures,
-  ...suiteArchitectures(resolve(root, 'fixtures/suites/attention.json')),
-  ...suiteArchitectures(resolve(root, 'fixtures/suites/default.json'), 'validate', hasAttention),
-  ...checkLayerArchitectures(),
-};
+const architectures = allArchitectures(root);
 
 interface Family {
   readonly title: string;

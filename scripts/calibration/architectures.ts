@@ -3,6 +3,7 @@
  * scripts/null-study.ts): small networks on fresh random inputs per seed, at the widths, head
  * counts and network counts that the suites, `validate` and `check-layer` use.
  */
+import { resolve } from 'node:path';
 import { parseInputs } from '../../src/spec/schema.ts';
 import { normalStream } from '../../src/random/normals.ts';
 import { parseNetworkSpec } from '../../src/layers/parse.ts';
@@ -254,4 +255,18 @@ export function checkLayerArchitectures(): Record<string, Architecture> {
       };
     }
   return out;
+}
+
+/**
+ * Every architecture a calibration run can name: the fixed ones above, the attention suite's cases
+ * (`suite:NAME`), `npm run validate`'s attention cases (`validate:NAME`) and check-layer's attention
+ * rows (`check-layer:ROW:ACTIVATION`). `root` is the repository root.
+ */
+export function allArchitectures(root: string): Record<string, Architecture> {
+  return {
+    ...architectures,
+    ...suiteArchitectures(resolve(root, 'fixtures/suites/attention.json')),
+    ...suiteArchitectures(resolve(root, 'fixtures/suites/default.json'), 'validate', hasAttention),
+    ...checkLayerArchitectures(),
+  };
 }

@@ -11,11 +11,14 @@
  *   npx tsx scripts/calibration/bias-shape.ts --arch relu-layernorm-masked --seeds 600002,600006 \
  *     --scales 1,2,4,8,16 --networks 1024 [--kind ntk]
  *
- * Prints per seed and pooled over seeds (equal weights): d(w) and w·d(w) with their Monte-Carlo SE.
- * Widths are the architecture's first-layer width times the factor.
+ * Prints per seed and pooled over seeds (equal weights): d(w) and w·d(w) with their Monte-Carlo SE
+ * (the ensembles' and, for a sampled kernel, the kernel's own).
+ * Widths are the architecture's first-layer width times the factor; heads grow with it where the
+ * architecture scales them (the H → ∞ kernel).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { architectures, inputsFor, specOf } from './architectures.ts';
+import { allArchitectures, inputsFor, specOf } from './architectures.ts';
 import { computeKernel } from '../../src/pipeline/kernel.ts';
 import { sampleWidths } from '../../src/validation/case.ts';
 import { textTable } from '../../src/format.ts';
@@ -33,6 +36,7 @@ function fail(message: string): never {
   console.error(`bias-shape: ${message}`);
   process.exit(2);
 }
+const architectures = allArchitectures(resolve(import.meta.dirname, '../..'));
 const a = values.arch ? architectures[values.arch] : undefined;
 if (!a) fail(`--arch must be one of: ${Object.keys(architectures).join(', ')}`);
 if (values.kind !== 'ntk' && values.kind !== 'nngp') fail('--kind must be ntk or nngp');
@@ -54,7 +58,7 @@ for (const seed of seeds) {
   const kernel = computeKernel(spec, inputs);
   const P = kernel.M * kernel.T;
   const K = kernel[kind];
-  const ensembles = await sampleWidths({ name: 'bias-shape', spec, inputs, scales, networks, seed, checks: [kind] }, networks);
+  const ensembles = await sampleWidths({ name: 'bias-shape', spec, inputs, scales, scaleHeads: a.scaleHeads ?? false, networks, seed, checks: [kind] }, networks);
   rows.push(
     ensembles.map((e) => {
       const acc = e.result.accumulators[kind]!;
@@ -67,7 +71,11 @@ for (const seed of seeds) {
       let v = 0;
       const dim = P * P;
       for (const i of diag) for (const j of diag) v += acc.cov![i * dim + j] / ((acc.count - 1) * acc.count) / (K[i] * K[j]);
-      return [d / diag.length, Math.sqrt(v) / diag.length] as [number, number];
+      // A sampled kernel's own error, shared by every width: its entries' errors are correlated
+      // (common logit draws), so their SEs add as if perfectly so, an upper bound.
+      const kSE = kind === 'nngp' ? kernel.nngpSE : kernel.ntkSE;
+      const kernelSE = kSE ? diag.reduce((t, i) => t + kSE[i] / K[i], 0) : 0;
+      return [d / diag.length, Math.sqrt(v + kernelSE ** 2) / diag.length] as [number, number];
     }),
   );
 }
