@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allArchitectures, inputsFor, specOf } from './architectures.ts';
 import { computeKernel } from '../../src/pipeline/kernel.ts';
-import { sampleWidths } from '../../src/validation/case.ts';
+import { sampleWidths, widthEstimate } from '../../src/validation/case.ts';
 import { textTable } from '../../src/format.ts';
 
 const { values } = parseArgs({
@@ -59,22 +59,21 @@ for (const seed of seeds) {
   const P = kernel.M * kernel.T;
   const K = kernel[kind];
   const ensembles = await sampleWidths({ name: 'bias-shape', spec, inputs, scales, scaleHeads: a.scaleHeads ?? false, networks, seed, checks: [kind] }, networks);
+  const diag: number[] = [];
+  for (let i = 0; i < P; i++) if (inputs.mask[i]) diag.push(i * P + i);
+  // A sampled kernel's own error, shared by every width: its entries' errors are correlated
+  // (common logit draws), so their SEs add as if perfectly so, an upper bound.
+  const kSE = kind === 'nngp' ? kernel.nngpSE : kernel.ntkSE;
+  const kernelSE = kSE ? diag.reduce((t, i) => t + kSE[i] / K[i], 0) : 0;
   rows.push(
     ensembles.map((e) => {
-      const acc = e.result.accumulators[kind]!;
-      const diag: number[] = [];
-      for (let i = 0; i < P; i++) if (inputs.mask[i]) diag.push(i * P + i);
+      const { mean, covariance } = widthEstimate(e.scale, e.result.accumulators[kind]!);
       let d = 0;
-      for (const i of diag) d += (acc.mean[i] - K[i]) / K[i];
-      // Var of the average over the diagonal: its entries are correlated within an ensemble, so
-      // the covariance of the mean (co-moment / ((n − 1) n)), not the per-entry SEs alone.
+      for (const i of diag) d += (mean[i] - K[i]) / K[i];
+      // Var of the average over the diagonal from the covariance of the mean: the entries of one
+      // ensemble are correlated, so the per-entry SEs alone would misstate it.
       let v = 0;
-      const dim = P * P;
-      for (const i of diag) for (const j of diag) v += acc.cov![i * dim + j] / ((acc.count - 1) * acc.count) / (K[i] * K[j]);
-      // A sampled kernel's own error, shared by every width: its entries' errors are correlated
-      // (common logit draws), so their SEs add as if perfectly so, an upper bound.
-      const kSE = kind === 'nngp' ? kernel.nngpSE : kernel.ntkSE;
-      const kernelSE = kSE ? diag.reduce((t, i) => t + kSE[i] / K[i], 0) : 0;
+      for (const i of diag) for (const j of diag) v += covariance![i * P * P + j] / (K[i] * K[j]);
       return [d / diag.length, Math.sqrt(v + kernelSE ** 2) / diag.length] as [number, number];
     }),
   );
