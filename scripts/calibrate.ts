@@ -38,6 +38,7 @@ import { runCase, widthEstimate } from '../src/validation/case.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
 import { MomentAccumulator } from '../src/estimators/accumulator.ts';
 import { kernelAgreement, type KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
+import { curvatureFactor } from '../src/layers/curvature.ts';
 import { slowBiasLayers } from '../src/layers/slowBias.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import * as brokenFixtures from '../fixtures/broken/index.ts';
@@ -329,7 +330,7 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
       // Before: the engine without this change (Student-t scores, no inconclusive rules).
       const dof = kernel.seDof ?? Infinity;
       // After: as runCase runs it, the bias-rate rule on where a layer's bias may fall slower than 1/width.
-      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0 };
+      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0, curvatureFactor: curvatureFactor(specOf(architectures[r.arch])) };
       const verdictOn = (analytic: Float64Array, alpha = VERDICT_ALPHA): KernelAgreement => kernelAgreement({ analytic, analyticSE: se, mask, estimates, alpha, ...engine });
       const verdict = (scale: number): KernelAgreement => verdictOn(K.map((x) => x * scale));
       const v = verdict(1);

@@ -91,4 +91,9 @@ export const layerNormLayer: LayerType<LayerNormSpec> = {
   type: 'layerNorm',
   factory: layerNorm,
   schema: v.strictObject({ type: v.literal('layerNorm'), eps: v.optional(std('eps'), 1e-6) }),
+  // 1/σ̂ of a w-channel variance estimate has a 1/w² term set by the input's kurtosis: after relu
+  // 2.6× the natural size (bias-shape, relu-layernorm-masked NTK, widths 16–256), rounded up to
+  // cover the calibration runs' own estimate (their K∞ offsets regress on the natural size with
+  // slope 3.4 ± 0.2, docs/calibration.md).
+  curvature: () => 4,
 };

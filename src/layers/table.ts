@@ -79,6 +79,13 @@ export interface LayerType<S extends { readonly type: string } = { readonly type
    * p ≥ 1/2, explains it (the bias-rate rule, src/layers/slowBias.ts, docs/verdicts.md).
    */
   readonly slowBias?: (spec: S) => boolean;
+  /**
+   * How large its 1/width² bias term may be, as a multiple (≥ 1) of the natural size, the relative
+   * bias squared; default 1. Declared where a measurement shows more (src/layers/curvature.ts,
+   * scripts/calibration/bias-shape.ts): the verdict then allows for a term of that size, at a stated
+   * cost in power.
+   */
+  readonly curvature?: (spec: S) => number;
   /** Layers nested in it, run in order on its input (residual's block). */
   readonly block?: Field<S, readonly LayerSpec[]>;
   /** Its widths in a report's one-line description (`H2×8/8→16`); `inner` describes a nested block. */

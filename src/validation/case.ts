@@ -5,6 +5,7 @@
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { scaleSpec, type ScaleOptions } from '../layers/scale.ts';
+import { curvatureFactor } from '../layers/curvature.ts';
 import { slowBiasLayers } from '../layers/slowBias.ts';
 import { computeKernel, precisionNote, type KernelOptions, type KernelResult } from '../pipeline/kernel.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
@@ -152,6 +153,7 @@ export function judgeCase(
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
   else mask.fill(1);
   const biasRate = c.biasRate ?? slowBiasLayers(c.spec).length > 0;
+  const curvature = curvatureFactor(c.spec);
   const verdicts: { nngp?: KernelAgreement; ntk?: KernelAgreement } = {};
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
   for (const which of checks) {
@@ -166,6 +168,7 @@ export function judgeCase(
         draws: opts.draws,
         estimates: ests,
         biasRate,
+        curvatureFactor: curvature,
       }),
       opts.maxDetectable,
       networks,

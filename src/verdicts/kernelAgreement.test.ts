@@ -338,4 +338,56 @@ describe('kernelAgreement', () => {
       expect(() => kernelAgreement({ analytic: K, mask, estimates: estimates(normals('agreement/rate-bad')), biasRate: true, biasRateSlowest: 0 })).toThrow(/biasRateSlowest/);
     });
   });
+
+  describe('declared curvature: a 1/width² term larger than the natural size (curvatureFactor)', () => {
+    // Relative bias 8 % at the narrowest width, with a 1/width² term 5× the natural size, (0.08)²·5·K,
+    // that the line through three widths leaves in K∞ (about one SE on every entry, one sign).
+    const curved = (k: number, scale: number) => (0.08 * k) / scale + (5 * 0.08 ** 2 * k) / scale ** 2;
+
+    it('a factor of 1 is the plain test, bit for bit; a factor below 1 or not finite is refused', () => {
+      const e = estimates(normals('agreement/curv-same'), undefined, curved);
+      const a = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 1e-3 });
+      const b = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 1e-3, curvatureFactor: 1 });
+      expect([b.statistic, b.pValue, b.detectableRelativeError, b.biasRegime.maxAllowance]).toEqual([a.statistic, a.pValue, a.detectableRelativeError, 0]);
+      for (const f of [0.5, Number.NaN, Infinity]) expect(() => kernelAgreement({ analytic: K, mask, estimates: e, curvatureFactor: f })).toThrow(/curvatureFactor/);
+    });
+
+    it('holds α under a term of the declared size, where the plain test does not', () => {
+      const draw = normals('agreement/curv-null');
+      const reps = 200;
+      let plain = 0;
+      let declared = 0;
+      for (let r = 0; r < reps; r++) {
+        const e = estimates(draw, undefined, curved);
+        // Failures: rejected and conclusive (the bias-regime rule may make a plain pass inconclusive).
+        const fails = (f: number) => {
+          const v = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 0.05, draws: 1000, curvatureFactor: f });
+          return v.rejected && !v.inconclusive ? 1 : 0;
+        };
+        plain += fails(1);
+        declared += fails(5);
+      }
+      expect(binomialInterval(declared, reps, 0.999).lower, `${declared}/${reps}`).toBeLessThanOrEqual(0.05);
+      expect(binomialInterval(plain, reps, 0.999).lower, `${plain}/${reps}`).toBeGreaterThan(0.05);
+    });
+
+    it('states the power it achieves in both signs under that term; the plain test states one it misses on one sign', () => {
+      const draw = normals('agreement/curv-power');
+      const reps = 60;
+      const hits = { declared: [0, 0], plain: [0, 0] };
+      for (let r = 0; r < reps; r++) {
+        const e = estimates(draw, undefined, curved);
+        for (const [mode, f] of [['declared', 5], ['plain', 1]] as const) {
+          const stated = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 1e-3, draws: 1000, curvatureFactor: f }).detectableRelativeError;
+          [1, -1].forEach((sign, i) => {
+            const v = kernelAgreement({ analytic: K.map((k) => (1 + sign * stated) * k), mask, estimates: e, alpha: 1e-3, draws: 1000, curvatureFactor: f });
+            if (v.rejected && !v.inconclusive) hits[mode][i]++;
+          });
+        }
+      }
+      const upper = (x: number) => binomialInterval(x, reps, 0.999).upper;
+      for (const i of [0, 1]) expect(upper(hits.declared[i]), `declared ${hits.declared}`).toBeGreaterThanOrEqual(0.9);
+      expect(Math.min(upper(hits.plain[0]), upper(hits.plain[1])), `plain ${hits.plain}`).toBeLessThan(0.9);
+    });
+  });
 });

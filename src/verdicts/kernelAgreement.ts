@@ -155,6 +155,10 @@ export interface KernelAgreement extends Verdict {
     readonly curvatureLevel: number;
     /** The largest such rate at which the verdict decides (maxBiasLevel · α). */
     readonly maxLevel: number;
+    /** The declared multiple F of the natural-size term that the test allows for (1: none, the plain test). */
+    readonly curvatureFactor: number;
+    /** The largest allowance, in SEs of K∞, that the test took off an entry's |z| (0 where F = 1). */
+    readonly maxAllowance: number;
   };
   /**
    * Whether the rejection survives a bias that falls slower than 1/width (the bias-rate rule): the
@@ -231,6 +235,14 @@ export interface AgreementInput {
   readonly biasRegime?: boolean;
   /** Largest false-positive rate, in units of α, under a natural-size 1/width² term (default 2). */
   readonly maxBiasLevel?: number;
+  /**
+   * The 1/width² term the spec's layers declare, as a multiple F ≥ 1 of the natural size (the
+   * registry's `curvature`, src/layers/curvature.ts). Default 1: none beyond the natural size, and
+   * the test as before. Where F > 1 the test allows for a term of F times the natural size on every
+   * entry (its |z| is reduced by that shift before it is scored), which keeps the level under any
+   * such term, and the detectable error is stated for the worst such term.
+   */
+  readonly curvatureFactor?: number;
   /**
    * Whether a rejection must also hold under every slower bias rate w^(−p), p ∈ [biasRateSlowest, 1),
    * to be a failure; where it does not, the verdict is inconclusive ('bias-rate'). Default false: a
@@ -539,7 +551,42 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   const fixedCount = fixed.filter(Boolean).length;
   const nullMax =
     fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(corr, m, { draws: input.draws });
-  const tail = nullMax.tail(statistic);
+  // Bias regime. The fit is linear in x = 1/w; a curvature b x² it does not model moves K∞ by
+  // b Σ_f c_f x_f². Three widths cannot measure b (its χ² test has almost no power against a shift
+  // of K∞ by one SE), so the verdict asks what a curvature of the natural size would do: where the
+  // series in x is a series in the relative bias ρ = a x_max/s (s = √(K_ii K_jj), x_max the
+  // narrowest width's), the next term is ~ρ² s (e.g. K(w) = K∞/(1 − ρ x/x_max)). The level under
+  // that shift, P(reject), must stay within maxBiasLevel·α.
+  const xs = estimates.map((e) => 1 / e.scale);
+  const xMax = Math.max(...xs);
+  const curvature = new Float64Array(m);
+  let maxRelativeBias = 0;
+  for (let a = 0; a < m; a++) {
+    const s2 = Math.abs(analytic[rows[a] * P + rows[a]] * analytic[cols[a] * P + cols[a]]);
+    const scale = s2 > 0 ? Math.sqrt(s2) : maxDiag;
+    const rho = scale > 0 ? (fit.slope[a] * xMax) / scale : 0;
+    maxRelativeBias = Math.max(maxRelativeBias, Math.abs(rho));
+    // ρ² less its noise, E ρ̂² = ρ² + Var ρ̂: an unbiased estimate of the squared relative bias.
+    const rho2 = Math.max(0, rho * rho - (scale > 0 ? (fit.slopeVariance[a] * xMax * xMax) / (scale * scale) : 0));
+    let pick = 0;
+    for (let f = 0; f < estimates.length; f++) pick += fit.interceptWeights[f * m + a] * (xs[f] / xMax) ** 2;
+    curvature[a] = (rho2 * scale * Math.abs(pick)) / sd[a];
+  }
+  // Declared curvature (curvatureFactor > 1; src/layers/curvature.ts). Where a layer's 1/width² term
+  // is F times the natural size (measured: LayerNorm after a non-centred input, sqrt attention with
+  // few heads; docs/calibration.md), the line leaves K∞ off by up to F·c_a SE, which a fixed
+  // threshold reads as a kernel error (level) and which takes from one sign's shift what it adds to
+  // the other's (power). Scoring |z_a| − F·c_a keeps the level α under every shift of at most F·c_a,
+  // as for robustRejection below, at the price of F·c_a SE of power per entry, stated.
+  const curvatureFactor = input.curvatureFactor ?? 1;
+  if (!(Number.isFinite(curvatureFactor) && curvatureFactor >= 1)) throw new Error(`kernelAgreement: curvatureFactor must be a finite number ≥ 1, got ${curvatureFactor}`);
+  // A fixed entry is the same at every width: no bias to allow for.
+  const allowance = curvatureFactor > 1 ? curvature.map((c, a) => (fixed[a] ? 0 : curvatureFactor * c)) : null;
+  const decisionScore = allowance ? z.map((x, a) => normalScore(Math.sign(x) * Math.max(0, Math.abs(x) - allowance[a]), dof[a], lambda[a])) : score;
+  let decisionWorst = worstA;
+  if (allowance) for (let a = 0; a < m; a++) if (Math.abs(decisionScore[a]) > Math.abs(decisionScore[decisionWorst])) decisionWorst = a;
+  const decisionStatistic = Math.abs(decisionScore[decisionWorst]);
+  const tail = nullMax.tail(decisionStatistic);
   const criticalValue = nullMax.critical(alpha);
 
   // Power. Per-entry thresholds on the raw z scale: where the entry's two-sided tail (t, with its
@@ -570,7 +617,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     direction[a] = k / sd[a];
     if (k !== 0) {
       // A fixed entry is caught, in both signs, once the error covers its offset too.
-      const d = fixed[a] ? fixedEntryDetectable(direction[a], threshold[a], z[a]) : ((threshold[a] + zPower) * sd[a]) / Math.abs(k);
+      const d = fixed[a] ? fixedEntryDetectable(direction[a], threshold[a], z[a]) : ((threshold[a] + 2 * (allowance ? allowance[a] : 0) + zPower) * sd[a]) / Math.abs(k);
       perEntry.push(d);
       bound = Math.min(bound, d);
     }
@@ -609,9 +656,9 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   else {
     const each = 1 - (1 - targetPower) / conditions;
     const zEach = normalQuantile(each);
-    detectableRelativeError = nullMax.detectable(direction, threshold, each, bound, z);
+    detectableRelativeError = nullMax.detectable(direction, threshold, each, bound, z, allowance ?? undefined);
     // Another test's detectable error, from its null, thresholds, and z shift per unit error.
-    type Detects = { detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array): number };
+    type Detects = { detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array, allowance?: Float64Array): number };
     const alsoNeeds = (n: Detects, thr: Float64Array, dir: Float64Array, offset?: Float64Array) => {
       let b = Infinity;
       for (let i = 0; i < dir.length; i++) if (dir[i] !== 0 && !(offset && fixed[i])) b = Math.min(b, (thr[i] + zEach) / Math.abs(dir[i]));
@@ -627,27 +674,6 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     for (const r of rates) alsoNeeds(r.nullMax, coordinateThresholds(normalSurvival(r.nullMax.critical(alpha)), r.dof, r.lambda), r.unit);
   }
 
-  // Bias regime. The fit is linear in x = 1/w; a curvature b x² it does not model moves K∞ by
-  // b Σ_f c_f x_f². Three widths cannot measure b (its χ² test has almost no power against a shift
-  // of K∞ by one SE), so the verdict asks what a curvature of the natural size would do: where the
-  // series in x is a series in the relative bias ρ = a x_max/s (s = √(K_ii K_jj), x_max the
-  // narrowest width's), the next term is ~ρ² s (e.g. K(w) = K∞/(1 − ρ x/x_max)). The level under
-  // that shift, P(reject), must stay within maxBiasLevel·α.
-  const xs = estimates.map((e) => 1 / e.scale);
-  const xMax = Math.max(...xs);
-  const curvature = new Float64Array(m);
-  let maxRelativeBias = 0;
-  for (let a = 0; a < m; a++) {
-    const s2 = Math.abs(analytic[rows[a] * P + rows[a]] * analytic[cols[a] * P + cols[a]]);
-    const scale = s2 > 0 ? Math.sqrt(s2) : maxDiag;
-    const rho = scale > 0 ? (fit.slope[a] * xMax) / scale : 0;
-    maxRelativeBias = Math.max(maxRelativeBias, Math.abs(rho));
-    // ρ² less its noise, E ρ̂² = ρ² + Var ρ̂: an unbiased estimate of the squared relative bias.
-    const rho2 = Math.max(0, rho * rho - (scale > 0 ? (fit.slopeVariance[a] * xMax * xMax) / (scale * scale) : 0));
-    let pick = 0;
-    for (let f = 0; f < estimates.length; f++) pick += fit.interceptWeights[f * m + a] * (xs[f] / xMax) ** 2;
-    curvature[a] = (rho2 * scale * Math.abs(pick)) / sd[a];
-  }
   const levelUnderCurvature = (k: number): number => {
     // Width factors × k shrink x by k and the curvature term by k².
     const shift = curvature.map((c) => c / (k * k));
@@ -673,6 +699,10 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (input.biasRate === true)
     notes.push(
       'the bias-rate rule applies (a layer whose finite-width bias may fall like width^(−1/2)): a rejection that a slower bias explains is inconclusive, and the detectable error counts that (it must also fail every rate test)',
+    );
+  if (allowance)
+    notes.push(
+      `the spec's layers declare a 1/width² term up to ${curvatureFactor}× the natural size: each entry's |z| was reduced by its allowance (up to ${Math.max(...allowance).toFixed(2)} SE) before scoring, and the detectable error counts the worst such term`,
     );
   const inconclusive: Inconclusive[] = [];
   // A rejection that survives taking the natural-size curvature off every entry stands: since
@@ -727,7 +757,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (heavyRule && tail.p <= alpha) {
     const skew = pooledSkewness(k3, perNetworkSd);
     let light = false;
-    for (let a = 0; a < m && !light; a++) light = z[a] * skew[a] >= 0 && Math.abs(score[a]) >= criticalValue;
+    for (let a = 0; a < m && !light; a++) light = z[a] * skew[a] >= 0 && Math.abs(decisionScore[a]) >= criticalValue;
     const everyWidth = leftOut.length > 0 && leftOut.every(({ t, n }) => n.tail(t.statistic).p <= looLevel);
     if (!light && !everyWidth)
       inconclusive.push({
@@ -769,8 +799,9 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   return {
     method:
       `max|z| over ${m} entries of the 1/width-extrapolated mean (${estimates.length} widths), null from the estimated entry covariance (importance-sampled parametric bootstrap)` +
-      (nullMax instanceof MaxAbsGaussianWithFixed ? `; ${fixedCount} entr${fixedCount === 1 ? 'y' : 'ies'} fixed in every network, outside the null's draws` : ''),
-    statistic,
+      (nullMax instanceof MaxAbsGaussianWithFixed ? `; ${fixedCount} entr${fixedCount === 1 ? 'y' : 'ies'} fixed in every network, outside the null's draws` : '') +
+      (allowance ? `; each |z| less an allowance for a 1/width² term ${curvatureFactor}× the natural size (declared by the spec's layers)` : ''),
+    statistic: decisionStatistic,
     pValue: tail.p,
     pValueSE: tail.se,
     alpha,
@@ -779,13 +810,13 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     entries: m,
     criticalValue,
     effectiveTests: Math.min(m, alpha / (2 * tailAtCritical)),
-    worst: { row: rows[worstA], col: cols[worstA], z: z[worstA], analytic: analytic[idx[worstA]], extrapolated: fit.intercept[worstA], se: sd[worstA] },
+    worst: { row: rows[decisionWorst], col: cols[decisionWorst], z: z[decisionWorst], analytic: analytic[idx[decisionWorst]], extrapolated: fit.intercept[decisionWorst], se: sd[decisionWorst] },
     detectableRelativeError,
     detectableRelativeErrorMedian: median(perEntry),
     power: targetPower,
     biasModel: { model: 'K(w) = K∞ + a/w', widths: estimates.length, goodness, adequate },
     tails,
-    biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha },
+    biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha, curvatureFactor, maxAllowance: allowance ? Math.max(...allowance) : 0 },
     biasRate,
     ...(inconclusive.length ? { inconclusive } : {}),
     relativeGap,

@@ -203,15 +203,24 @@ export class MaxAbsGaussian {
   /**
    * The smallest δ ≥ 0 at which a shift ±δ·direction is detected with probability ≥ `target` in
    * both signs, by bisection below `upper` (a δ known to be enough). Infinity if direction is 0.
+   * `_offset` (where fixed coordinates sit; this null has none) keeps the signature of
+   * MaxAbsGaussianWithFixed's. `allowance`: per coordinate, a bias of up to c_j that the test allows for (kernelAgreement's
+   * declared curvature); the power is then the worst case over such biases.
    */
-  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number): number {
+  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, _offset?: Float64Array, allowance?: Float64Array): number {
     if (!Number.isFinite(upper) || !direction.some((d) => d !== 0)) return Infinity;
     const shifted = new Float64Array(this.m);
+    // With an allowance c (a test that rejects on |z_j| − c_j, for a bias of up to c_j it does not
+    // model), the bias is taken against the error: the shift loses c_j and the threshold gains it.
+    const thr = allowance ? threshold.map((t, j) => t + allowance[j]) : threshold;
     const powerAt = (delta: number) => {
       let worst = 1;
       for (const s of [1, -1]) {
-        for (let j = 0; j < this.m; j++) shifted[j] = s * delta * direction[j];
-        worst = Math.min(worst, this.power(shifted, threshold));
+        for (let j = 0; j < this.m; j++) {
+          const x = s * delta * direction[j];
+          shifted[j] = allowance ? x - Math.sign(x) * Math.min(allowance[j], Math.abs(x)) : x;
+        }
+        worst = Math.min(worst, this.power(shifted, thr));
       }
       return worst;
     };
@@ -302,9 +311,9 @@ export class MaxAbsGaussianWithFixed {
    * encoder and LayerNorm MLP). Stated 0.1 % above it, as the bisection states the others, so that
    * it is not decided by the Monte-Carlo error of the p-value at the critical value.
    */
-  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array): number {
+  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array, allowance?: Float64Array): number {
     let best = Infinity;
     for (const i of this.fixedIndex) best = Math.min(best, 1.001 * fixedEntryDetectable(direction[i], threshold[i], offset ? offset[i] : 0));
-    return Math.min(best, this.live.detectable(this.pick(direction), this.pick(threshold), target, Math.min(upper, best)));
+    return Math.min(best, this.live.detectable(this.pick(direction), this.pick(threshold), target, Math.min(upper, best), undefined, allowance ? this.pick(allowance) : undefined));
   }
 }
