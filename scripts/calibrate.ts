@@ -330,7 +330,7 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
       // Before: the engine without this change (Student-t scores, no inconclusive rules).
       const dof = kernel.seDof ?? Infinity;
       // After: as runCase runs it, the bias-rate rule on where a layer's bias may fall slower than 1/width.
-      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0, curvatureFactor: curvatureFactor(specOf(architectures[r.arch])) };
+      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0, curvatureFactor: curvatureFactor(specOf(architectures[r.arch]), { scaleHeads: architectures[r.arch].scaleHeads ?? false }) };
       const verdictOn = (analytic: Float64Array, alpha = VERDICT_ALPHA): KernelAgreement => kernelAgreement({ analytic, analyticSE: se, mask, estimates, alpha, ...engine });
       const verdict = (scale: number): KernelAgreement => verdictOn(K.map((x) => x * scale));
       const v = verdict(1);

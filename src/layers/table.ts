@@ -85,11 +85,17 @@ export interface LayerType<S extends { readonly type: string } = { readonly type
    * scripts/calibration/bias-shape.ts): the verdict then allows for a term of that size, at a stated
    * cost in power.
    */
-  readonly curvature?: (spec: S) => number;
+  readonly curvature?: (spec: S, ctx: CurvatureContext) => number;
   /** Layers nested in it, run in order on its input (residual's block). */
   readonly block?: Field<S, readonly LayerSpec[]>;
   /** Its widths in a report's one-line description (`H2×8/8→16`); `inner` describes a nested block. */
   readonly describe?: (spec: S, inner: (layers: readonly LayerSpec[]) => string) => string;
+}
+
+/** What a curvature declaration may depend on besides the spec: how the case grows the network. */
+export interface CurvatureContext {
+  /** Whether the case grows the heads with the width factor (sqrt attention: the 1/heads series). */
+  readonly scaleHeads: boolean;
 }
 
 /** Every registered layer type by name. */

@@ -153,7 +153,7 @@ export function judgeCase(
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
   else mask.fill(1);
   const biasRate = c.biasRate ?? slowBiasLayers(c.spec).length > 0;
-  const curvature = curvatureFactor(c.spec);
+  const curvature = curvatureFactor(c.spec, { scaleHeads: c.scaleHeads ?? false });
   const verdicts: { nngp?: KernelAgreement; ntk?: KernelAgreement } = {};
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
   for (const which of checks) {

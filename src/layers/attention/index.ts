@@ -114,9 +114,10 @@ export const attentionLayer: LayerType<AttentionSpec> = {
   // and abs have their kink: E|L| = O(d_k^(−1/2)), so the bias falls like width^(−1/2), not 1/width
   // (measured: width^(−0.55), docs/check-layer.md). Softmax and identity are smooth there.
   slowBias: (s) => s.scaling === 'linear' && (s.mechanism === 'relu' || s.mechanism === 'abs'),
-  // Under sqrt scaling the bias is a series in 1/heads whose second term is large at few heads:
-  // from 2 heads 3.0× (NNGP) and 4.7× (NTK) the natural size, from 8 heads about 1× (bias-shape,
-  // docs/calibration.md). Not measured at 4: declared there as at 2, the safe side.
-  curvature: (s) => (s.scaling === 'sqrt' && s.heads < 8 ? 5 : 1),
+  // Under sqrt scaling with the heads grown the bias is a series in 1/heads whose second term is
+  // large at few heads: from 2 heads 3.0× (NNGP) and 4.7× (NTK) the natural size, from 8 heads
+  // about 1× (bias-shape, docs/calibration.md); from 4 heads, and at fixed heads, the calibration
+  // runs need none (src/layers/curvature.ts).
+  curvature: (s, ctx) => (s.scaling === 'sqrt' && ctx.scaleHeads && s.heads <= 2 ? 5 : 1),
   describe: (s) => `H${s.heads}×${s.keyWidth}/${s.valueWidth}→${s.outWidth}`,
 };
