@@ -7,24 +7,32 @@
  * normaliser is the root of a w-channel variance estimate whose relative variance (κ − 1)/w grows
  * with the input's kurtosis κ) and sqrt attention from 2 heads 3–4.7× (a 1/heads series whose second
  * term is large at few heads), against about 1× on sqrt attention from 8 heads and none on dense,
- * residual and pooling MLPs. At fixed heads and from 4 heads scaled the calibration runs show no
- * term beyond the natural size (validate-default's 4-head case, the fixed-heads families held
- * their level without a declaration, and became conservative with one). Each layer type declares
- * its factor (its registry entry's
+ * residual and pooling MLPs. The factor is not always the layer's alone: declared for sqrt attention
+ * from 2 heads it made the encoder and issue 16's softmax architecture (2 heads too) far too
+ * conservative, so only LayerNorm after a non-centred activation declares one. Each layer type
+ * declares its factor (its registry entry's
  * `curvature`); a case takes the largest, and the verdict allows for a term of that size
  * (kernelAgreement's `curvatureFactor`).
  */
-import type { NetworkSpec } from '../spec/types.ts';
+import type { LayerSpec, NetworkSpec } from '../spec/types.ts';
 import { layerTypeOf, type CurvatureContext } from './table.ts';
-import { everyLayer } from './walk.ts';
+// The built-in types join the registry when it loads.
+import './registry.ts';
 
 /** The largest 1/width² factor declared by a layer of `spec` (nested blocks included); 1 when none declares more. */
-export function curvatureFactor(spec: Pick<NetworkSpec, 'layers'>, ctx: CurvatureContext): number {
+export function curvatureFactor(spec: Pick<NetworkSpec, 'layers'>, ctx: Omit<CurvatureContext, 'previous'>): number {
   let factor = 1;
-  for (const l of everyLayer(spec.layers)) {
-    const f = layerTypeOf(l.type)?.curvature?.(l as never, ctx) ?? 1;
-    if (!(Number.isFinite(f) && f >= 1)) throw new Error(`layer ${l.type}: its curvature factor must be a finite number ≥ 1, got ${f}`);
-    factor = Math.max(factor, f);
-  }
+  const walk = (layers: readonly LayerSpec[], before: LayerSpec | undefined): void => {
+    let previous = before;
+    for (const l of layers) {
+      const entry = layerTypeOf(l.type);
+      const f = entry?.curvature?.(l as never, { ...ctx, previous }) ?? 1;
+      if (!(Number.isFinite(f) && f >= 1)) throw new Error(`layer ${l.type}: its curvature factor must be a finite number ≥ 1, got ${f}`);
+      factor = Math.max(factor, f);
+      if (entry?.block) walk(entry.block.of(l as never), previous);
+      previous = l;
+    }
+  };
+  walk(spec.layers, undefined);
   return factor;
 }

@@ -87,6 +87,9 @@ function normalise(x: tf.Tensor4D, eps: number, ctx: FiniteContext): ForwardBack
   };
 }
 
+/** Built-in activations whose output is not centred (and heavy on one side) for a centred Gaussian input. */
+const NON_CENTRED = new Set(['relu', 'abs', 'gelu']);
+
 export const layerNormLayer: LayerType<LayerNormSpec> = {
   type: 'layerNorm',
   factory: layerNorm,
@@ -94,6 +97,7 @@ export const layerNormLayer: LayerType<LayerNormSpec> = {
   // 1/σ̂ of a w-channel variance estimate has a 1/w² term set by the input's kurtosis: after relu
   // 2.6× the natural size (bias-shape, relu-layernorm-masked NTK, widths 16–256), rounded up to
   // cover the calibration runs' own estimate (their K∞ offsets regress on the natural size with
-  // slope 3.4 ± 0.2, docs/calibration.md).
-  curvature: () => 4,
+  // slope 3.4 ± 0.2, docs/calibration.md). After a centred input (a residual sum, an odd
+  // activation) the kurtosis is near a Gaussian's: no declaration (the encoder holds its level).
+  curvature: (_s, ctx) => (ctx.previous && NON_CENTRED.has(ctx.previous.type) ? 4 : 1),
 };

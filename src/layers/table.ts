@@ -96,6 +96,8 @@ export interface LayerType<S extends { readonly type: string } = { readonly type
 export interface CurvatureContext {
   /** Whether the case grows the heads with the width factor (sqrt attention: the 1/heads series). */
   readonly scaleHeads: boolean;
+  /** The layer whose output this one reads (for the first layer of a block, the block's input's); none at the input. */
+  readonly previous?: LayerSpec;
 }
 
 /** Every registered layer type by name. */
