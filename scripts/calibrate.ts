@@ -19,8 +19,9 @@
  *    detectable errors and measured detection rates.
  *
  * Both stages are resumable (JSON lines in --store; a rerun skips what is there) and spread over
- * --workers child processes. The analysis is cached under a hash of src/verdicts/ (a change to the
- * engine reruns it, a change elsewhere does not).
+ * --workers child processes. The analysis is cached under a hash of src/verdicts/, src/validation/,
+ * this script and what each architecture's layers declare to the engine (slowBias, curvature): a
+ * change to any of these reruns it, a change elsewhere does not.
  *
  *   npm run calibrate                                  # every family, 400 seeds each, 2 workers
  *   npm run calibrate -- --families issue16-relu-fixed,issue16-softmax-scaled --seeds 400
@@ -373,6 +374,8 @@ function engineHash(): string {
   const h = createHash('sha256');
   for (const dir of ['src/verdicts', 'src/validation']) for (const f of readdirSync(resolve(root, dir)).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) h.update(readFileSync(resolve(root, dir, f)));
   h.update(readFileSync(fileURLToPath(import.meta.url)));
+  // What the layers declare to the engine (src/layers, outside the directories above) changes verdicts too.
+  h.update(JSON.stringify(Object.entries(architectures).map(([n, a]) => [n, slowBiasLayers(specOf(a)).length > 0, curvatureFactor(specOf(a), { scaleHeads: a.scaleHeads ?? false })])));
   return h.digest('hex').slice(0, 12);
 }
 
