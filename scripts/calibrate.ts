@@ -33,14 +33,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { allArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf } from './calibration/architectures.ts';
+import { allArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf, type Architecture } from './calibration/architectures.ts';
 import { readResults, runJobs, workerLoop } from './calibration/runner.ts';
-import { runCase, widthEstimate } from '../src/validation/case.ts';
+import { engineDeclarations, runCase, widthEstimate } from '../src/validation/case.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
 import { MomentAccumulator } from '../src/estimators/accumulator.ts';
 import { kernelAgreement, type KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
-import { curvatureFactor } from '../src/layers/curvature.ts';
-import { slowBiasLayers } from '../src/layers/slowBias.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import * as brokenFixtures from '../fixtures/broken/index.ts';
 import type { BrokenLayer } from '../fixtures/broken/index.ts';
@@ -76,6 +74,8 @@ const KINDS = ['nngp', 'ntk'] as const;
 type Kind = (typeof KINDS)[number];
 
 const architectures = allArchitectures(root);
+/** What an architecture's layers declare to the engine, as runCase reads it. */
+const declared = (a: Architecture) => engineDeclarations(specOf(a), a.scaleHeads ?? false);
 
 interface Family {
   readonly title: string;
@@ -331,7 +331,7 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
       // Before: the engine without this change (Student-t scores, no inconclusive rules).
       const dof = kernel.seDof ?? Infinity;
       // After: as runCase runs it, the bias-rate rule on where a layer's bias may fall slower than 1/width.
-      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, biasRate: slowBiasLayers(specOf(architectures[r.arch])).length > 0, curvatureFactor: curvatureFactor(specOf(architectures[r.arch]), { scaleHeads: architectures[r.arch].scaleHeads ?? false }) };
+      const engine = mode === 'before' ? { tails: 'gaussian' as const, biasRegime: false, biasRate: false, analyticDof: dof } : { analyticDof: dof, ...declared(architectures[r.arch]) };
       const verdictOn = (analytic: Float64Array, alpha = VERDICT_ALPHA): KernelAgreement => kernelAgreement({ analytic, analyticSE: se, mask, estimates, alpha, ...engine });
       const verdict = (scale: number): KernelAgreement => verdictOn(K.map((x) => x * scale));
       const v = verdict(1);
@@ -375,7 +375,7 @@ function engineHash(): string {
   for (const dir of ['src/verdicts', 'src/validation']) for (const f of readdirSync(resolve(root, dir)).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) h.update(readFileSync(resolve(root, dir, f)));
   h.update(readFileSync(fileURLToPath(import.meta.url)));
   // What the layers declare to the engine (src/layers, outside the directories above) changes verdicts too.
-  h.update(JSON.stringify(Object.entries(architectures).map(([n, a]) => [n, slowBiasLayers(specOf(a)).length > 0, curvatureFactor(specOf(a), { scaleHeads: a.scaleHeads ?? false })])));
+  h.update(JSON.stringify(Object.entries(architectures).map(([n, a]) => [n, declared(a)])));
   return h.digest('hex').slice(0, 12);
 }
 

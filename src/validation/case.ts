@@ -138,6 +138,15 @@ export async function sampleWidths(
   return estimates;
 }
 
+/**
+ * What a spec's layers declare to the verdict engine: whether its bias may fall slower than 1/width
+ * (the bias-rate rule, slowBias.ts) and the multiple of the natural-size 1/width² term to allow for
+ * (curvature.ts). One home for runCase and the calibration script.
+ */
+export function engineDeclarations(spec: NetworkSpec, scaleHeads: boolean): { readonly biasRate: boolean; readonly curvatureFactor: number } {
+  return { biasRate: slowBiasLayers(spec).length > 0, curvatureFactor: curvatureFactor(spec, { scaleHeads }) };
+}
+
 /** The verdicts and convergence rates of a case from its kernel and its ensembles, at level `alpha`. */
 export function judgeCase(
   c: CaseDefinition,
@@ -152,8 +161,8 @@ export function judgeCase(
   // After pooling every row is valid; before it, padded positions are excluded.
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
   else mask.fill(1);
-  const biasRate = c.biasRate ?? slowBiasLayers(c.spec).length > 0;
-  const curvature = curvatureFactor(c.spec, { scaleHeads: c.scaleHeads ?? false });
+  const declared = engineDeclarations(c.spec, c.scaleHeads ?? false);
+  const biasRate = c.biasRate ?? declared.biasRate;
   const verdicts: { nngp?: KernelAgreement; ntk?: KernelAgreement } = {};
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};
   for (const which of checks) {
@@ -168,7 +177,7 @@ export function judgeCase(
         draws: opts.draws,
         estimates: ests,
         biasRate,
-        curvatureFactor: curvature,
+        curvatureFactor: declared.curvatureFactor,
       }),
       opts.maxDetectable,
       networks,

@@ -582,7 +582,10 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (!(Number.isFinite(curvatureFactor) && curvatureFactor >= 1)) throw new Error(`kernelAgreement: curvatureFactor must be a finite number ≥ 1, got ${curvatureFactor}`);
   // A fixed entry is the same at every width: no bias to allow for.
   const allowance = curvatureFactor > 1 ? curvature.map((c, a) => (fixed[a] ? 0 : curvatureFactor * c)) : null;
-  const decisionScore = allowance ? z.map((x, a) => normalScore(Math.sign(x) * Math.max(0, Math.abs(x) - allowance[a]), dof[a], lambda[a])) : score;
+  const maxAllowance = allowance ? Math.max(...allowance) : 0;
+  // An entry's normal score with c taken off its |z|: the score of a test robust to any shift of at most c.
+  const scoreLess = (a: number, c: number): number => normalScore(Math.sign(z[a]) * Math.max(0, Math.abs(z[a]) - c), dof[a], lambda[a]);
+  const decisionScore = allowance ? z.map((_, a) => scoreLess(a, allowance[a])) : score;
   let decisionWorst = worstA;
   if (allowance) for (let a = 0; a < m; a++) if (Math.abs(decisionScore[a]) > Math.abs(decisionScore[decisionWorst])) decisionWorst = a;
   const decisionStatistic = Math.abs(decisionScore[decisionWorst]);
@@ -702,7 +705,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     );
   if (allowance)
     notes.push(
-      `the spec's layers declare a 1/width² term up to ${curvatureFactor}× the natural size: each entry's |z| was reduced by its allowance (up to ${Math.max(...allowance).toFixed(2)} SE) before scoring, and the detectable error counts the worst such term`,
+      `the spec's layers declare a 1/width² term up to ${curvatureFactor}× the natural size: each entry's |z| was reduced by its allowance (up to ${maxAllowance.toFixed(2)} SE) before scoring, and the detectable error counts the worst such term`,
     );
   const inconclusive: Inconclusive[] = [];
   // A rejection that survives taking the natural-size curvature off every entry stands: since
@@ -711,7 +714,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // ensemble drifts with width is still caught).
   let robustRejection = false;
   if (tail.p <= alpha)
-    for (let a = 0; a < m && !robustRejection; a++) robustRejection = Math.abs(normalScore(Math.max(0, Math.abs(z[a]) - curvature[a]), dof[a], lambda[a])) >= criticalValue;
+    for (let a = 0; a < m && !robustRejection; a++) robustRejection = Math.abs(scoreLess(a, curvature[a])) >= criticalValue;
   if (input.biasRegime !== false && curvatureLevel > maxBiasLevel * alpha && !robustRejection)
     inconclusive.push({
       code: 'bias-regime',
@@ -816,7 +819,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     power: targetPower,
     biasModel: { model: 'K(w) = K∞ + a/w', widths: estimates.length, goodness, adequate },
     tails,
-    biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha, curvatureFactor, maxAllowance: allowance ? Math.max(...allowance) : 0 },
+    biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha, curvatureFactor, maxAllowance },
     biasRate,
     ...(inconclusive.length ? { inconclusive } : {}),
     relativeGap,
