@@ -18,20 +18,37 @@ import { layerTypeOf, type CurvatureContext } from './table.ts';
 // The built-in types join the registry when it loads.
 import './registry.ts';
 
-/** The largest 1/width² factor declared by a layer of `spec` (nested blocks included); 1 when none declares more. */
-export function curvatureFactor(spec: Pick<NetworkSpec, 'layers'>, ctx: Omit<CurvatureContext, 'previous'>): number {
-  let factor = 1;
+type Hook = 'curvature' | 'biasSeries';
+
+/** The largest value a hook of `spec`'s layers declares (nested blocks included), and `floor` where none declares more. */
+function largestDeclared(spec: Pick<NetworkSpec, 'layers'>, hook: Hook, ctx: Omit<CurvatureContext, 'previous'>, floor: number): number {
+  let largest = floor;
   const walk = (layers: readonly LayerSpec[], before: LayerSpec | undefined): void => {
     let previous = before;
     for (const l of layers) {
       const entry = layerTypeOf(l.type);
-      const f = entry?.curvature?.(l as never, { ...ctx, previous }) ?? 1;
-      if (!(Number.isFinite(f) && f >= 1)) throw new Error(`layer ${l.type}: its curvature factor must be a finite number ≥ 1, got ${f}`);
-      factor = Math.max(factor, f);
+      const f = entry?.[hook]?.(l as never, { ...ctx, previous }) ?? floor;
+      if (!(Number.isFinite(f) && f >= floor)) throw new Error(`layer ${l.type}: its ${hook} declaration must be a finite number ≥ ${floor}, got ${f}`);
+      largest = Math.max(largest, f);
       if (entry?.block) walk(entry.block.of(l as never), previous);
       previous = l;
     }
   };
   walk(spec.layers, undefined);
-  return factor;
+  return largest;
+}
+
+/** The largest 1/width² factor declared by a layer of `spec` (nested blocks included); 1 when none declares more. */
+export function curvatureFactor(spec: Pick<NetworkSpec, 'layers'>, ctx: Omit<CurvatureContext, 'previous'>): number {
+  return largestDeclared(spec, 'curvature', ctx, 1);
+}
+
+/**
+ * The largest ratio κ of the bias series' second coefficient to its first (per unit x = 1/width
+ * factor) declared by a layer of `spec`; 0 when none declares one. The verdict's stated power
+ * allows for the offset such a term leaves in K∞ (kernelAgreement's `biasSeriesRatio`); its test
+ * does not change.
+ */
+export function biasSeriesRatio(spec: Pick<NetworkSpec, 'layers'>, ctx: Omit<CurvatureContext, 'previous'>): number {
+  return largestDeclared(spec, 'biasSeries', ctx, 0);
 }

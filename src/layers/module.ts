@@ -49,7 +49,7 @@ export interface LayerModule<S extends { readonly type: string } = { readonly ty
   readonly broken?: Readonly<Record<string, BrokenVariant<S>>>;
 }
 
-const shape = `a default export { type: string, factory: LayerFactory, sample?: spec, broken?: { name: { bug, factory } }, and optionally the registry entry's schema, scale, headLimit, slowBias, curvature, outWidth, positions, zeroMean, linear (docs/check-layer.md)`;
+const shape = `a default export { type: string, factory: LayerFactory, sample?: spec, broken?: { name: { bug, factory } }, and optionally the registry entry's schema, scale, headLimit, slowBias, curvature, biasSeries, outWidth, positions, zeroMean, linear (docs/check-layer.md)`;
 
 /** The module's shape, checked before anything runs; throws LayerModuleError saying what the file should export. */
 export function asLayerModule(value: unknown, source: string): LayerModule {
@@ -63,7 +63,7 @@ export function asLayerModule(value: unknown, source: string): LayerModule {
   for (const [name, v] of Object.entries(m.broken ?? {}))
     if (!v || typeof v.factory !== 'function' || typeof v.bug !== 'string' || (v.scale !== undefined && typeof v.scale !== 'function') || (v.headLimit !== undefined && typeof v.headLimit !== 'function'))
       throw new LayerModuleError(`${source}: broken.${name} must be { bug: string, factory: LayerFactory, scale?: function, headLimit?: function }`);
-  for (const hook of ['scale', 'headLimit', 'slowBias', 'curvature', 'positions', 'describe'] as const)
+  for (const hook of ['scale', 'headLimit', 'slowBias', 'curvature', 'biasSeries', 'positions', 'describe'] as const)
     if (m[hook] !== undefined && typeof m[hook] !== 'function') throw new LayerModuleError(`${source}: "${hook}" must be a function; expected ${shape}`);
   for (const flag of ['zeroMean', 'linear'] as const)
     if (m[flag] !== undefined && typeof m[flag] !== 'boolean') throw new LayerModuleError(`${source}: "${flag}" must be true or false; expected ${shape}`);

@@ -86,6 +86,14 @@ export interface LayerType<S extends { readonly type: string } = { readonly type
    * cost in power.
    */
   readonly curvature?: (spec: S, ctx: CurvatureContext) => number;
+  /**
+   * How large the second coefficient b of its bias series K(w) = K∞ + a·x + b·x² (x = 1/width
+   * factor) may be against the first, as κ ≥ 0 with |b| ≤ κ|a|; default 0. Declared where a
+   * measurement shows the series far from the natural ρ-series (src/layers/curvature.ts): the
+   * verdict's stated power then allows for the offset of K∞ such a term leaves; its test and level
+   * do not change.
+   */
+  readonly biasSeries?: (spec: S, ctx: CurvatureContext) => number;
   /** Layers nested in it, run in order on its input (residual's block). */
   readonly block?: Field<S, readonly LayerSpec[]>;
   /** Its widths in a report's one-line description (`H2×8/8→16`); `inner` describes a nested block. */

@@ -5,7 +5,7 @@
  */
 import type { InputBatch, NetworkSpec } from '../spec/types.ts';
 import { scaleSpec, type ScaleOptions } from '../layers/scale.ts';
-import { curvatureFactor } from '../layers/curvature.ts';
+import { biasSeriesRatio, curvatureFactor } from '../layers/curvature.ts';
 import { slowBiasLayers } from '../layers/slowBias.ts';
 import { computeKernel, precisionNote, type KernelOptions, type KernelResult } from '../pipeline/kernel.ts';
 import { estimate, type EstimateResult } from '../estimators/ensemble.ts';
@@ -141,10 +141,11 @@ export async function sampleWidths(
 /**
  * What a spec's layers declare to the verdict engine: whether its bias may fall slower than 1/width
  * (the bias-rate rule, slowBias.ts) and the multiple of the natural-size 1/width² term to allow for
- * (curvature.ts). One home for runCase and the calibration script.
+ * (curvature.ts), and the bias series' ratio the stated power allows for (curvature.ts). One home for runCase
+ * and the calibration script.
  */
-export function engineDeclarations(spec: NetworkSpec, scaleHeads: boolean): { readonly biasRate: boolean; readonly curvatureFactor: number } {
-  return { biasRate: slowBiasLayers(spec).length > 0, curvatureFactor: curvatureFactor(spec, { scaleHeads }) };
+export function engineDeclarations(spec: NetworkSpec, scaleHeads: boolean): { readonly biasRate: boolean; readonly curvatureFactor: number; readonly biasSeriesRatio: number } {
+  return { biasRate: slowBiasLayers(spec).length > 0, curvatureFactor: curvatureFactor(spec, { scaleHeads }), biasSeriesRatio: biasSeriesRatio(spec, { scaleHeads }) };
 }
 
 /** The verdicts and convergence rates of a case from its kernel and its ensembles, at level `alpha`. */
@@ -178,6 +179,7 @@ export function judgeCase(
         estimates: ests,
         biasRate,
         curvatureFactor: declared.curvatureFactor,
+        biasSeriesRatio: declared.biasSeriesRatio,
       }),
       opts.maxDetectable,
       networks,

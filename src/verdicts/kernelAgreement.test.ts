@@ -390,4 +390,41 @@ describe('kernelAgreement', () => {
       expect(Math.min(upper(hits.plain[0]), upper(hits.plain[1])), `plain ${hits.plain}`).toBeLessThan(0.9);
     });
   });
+
+  describe('declared bias series: a second coefficient up to κ times the first (biasSeriesRatio)', () => {
+    // K(w) = K + a x + b x², x = 1/scale, a 8 % of the kernel and b = a: the line through three widths
+    // leaves b·Σ c_f x_f² in K∞, about 1.5 SE on every entry, one sign; far above the natural size ρ².
+    const series = (k: number, scale: number) => (0.08 * k) / scale + (0.08 * k) / scale ** 2;
+
+    it('changes the stated power only: the same statistic, p-value and decision; κ = 0 is the plain verdict; κ < 0 or not finite is refused', () => {
+      const e = estimates(normals('agreement/series-same'), undefined, series);
+      const plain = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 1e-3 });
+      const zero = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 1e-3, biasSeriesRatio: 0 });
+      const declared = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 1e-3, biasSeriesRatio: 1 });
+      expect([zero.statistic, zero.pValue, zero.detectableRelativeError, zero.biasRegime.maxPowerAllowance]).toEqual([plain.statistic, plain.pValue, plain.detectableRelativeError, 0]);
+      expect([declared.statistic, declared.pValue, declared.rejected]).toEqual([plain.statistic, plain.pValue, plain.rejected]);
+      expect(declared.biasRegime.maxPowerAllowance).toBeGreaterThan(0.5);
+      expect(declared.detectableRelativeError).toBeGreaterThan(plain.detectableRelativeError);
+      for (const r of [-0.1, Number.NaN, Infinity]) expect(() => kernelAgreement({ analytic: K, mask, estimates: e, biasSeriesRatio: r })).toThrow(/biasSeriesRatio/);
+    });
+
+    it('states the power it achieves in both signs under such a series; without the declaration one sign falls short', () => {
+      const draw = normals('agreement/series-power');
+      const reps = 60;
+      const hits = { declared: [0, 0], plain: [0, 0] };
+      for (let r = 0; r < reps; r++) {
+        const e = estimates(draw, undefined, series);
+        for (const [mode, ratio] of [['declared', 1], ['plain', 0]] as const) {
+          const stated = kernelAgreement({ analytic: K, mask, estimates: e, alpha: 1e-3, draws: 1000, biasSeriesRatio: ratio }).detectableRelativeError;
+          [1, -1].forEach((sign, i) => {
+            const v = kernelAgreement({ analytic: K.map((k) => (1 + sign * stated) * k), mask, estimates: e, alpha: 1e-3, draws: 1000 });
+            if (v.rejected && !v.inconclusive) hits[mode][i]++;
+          });
+        }
+      }
+      const upper = (x: number) => binomialInterval(x, reps, 0.999).upper;
+      for (const i of [0, 1]) expect(upper(hits.declared[i]), `declared ${hits.declared}`).toBeGreaterThanOrEqual(0.9);
+      expect(Math.min(upper(hits.plain[0]), upper(hits.plain[1])), `plain ${hits.plain}`).toBeLessThan(0.9);
+    });
+  });
 });

@@ -159,6 +159,10 @@ export interface KernelAgreement extends Verdict {
     readonly curvatureFactor: number;
     /** The largest allowance, in SEs of K∞, that the test took off an entry's |z| (0 where F = 1). */
     readonly maxAllowance: number;
+    /** The declared ratio κ of the bias series' second coefficient to its first that the stated power allows for (0: none). */
+    readonly biasSeriesRatio: number;
+    /** The largest offset of K∞, in its SEs, that the stated power allowed for against the error (0 where κ = 0). */
+    readonly maxPowerAllowance: number;
   };
   /**
    * Whether the rejection survives a bias that falls slower than 1/width (the bias-rate rule): the
@@ -243,6 +247,14 @@ export interface AgreementInput {
    * such term, and the detectable error is stated for the worst such term.
    */
   readonly curvatureFactor?: number;
+  /**
+   * The bias series' second coefficient as a multiple κ ≥ 0 of its first, per unit x = 1/width
+   * factor, that the stated power allows for (the registry's `biasSeries`, src/layers/biasSeries.ts).
+   * A term b·x² with |b| ≤ κ|a| leaves K∞ off by up to κ|a|·|Σ_f c_f x_f²|; the detectable error is
+   * stated for the worst such offset against the error. The test, hence the level, is unchanged.
+   * Default 0: none.
+   */
+  readonly biasSeriesRatio?: number;
   /**
    * Whether a rejection must also hold under every slower bias rate w^(−p), p ∈ [biasRateSlowest, 1),
    * to be a failure; where it does not, the verdict is inconclusive ('bias-rate'). Default false: a
@@ -583,6 +595,22 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // A fixed entry is the same at every width: no bias to allow for.
   const allowance = curvatureFactor > 1 ? curvature.map((c, a) => (fixed[a] ? 0 : curvatureFactor * c)) : null;
   const maxAllowance = allowance ? Math.max(...allowance) : 0;
+  // Declared bias series (biasSeriesRatio κ > 0): a term b·x² with |b| ≤ κ|a| moves K∞ by
+  // b·Σ_f c_f x_f², which takes up to that much from one sign's shift (measured on attention at
+  // 512 networks: 0.2–0.4 SE on the entries that decide, with |b/a| ≈ 0.3–0.55; docs/calibration.md).
+  // Counted against the error in the stated power only: the test, and its level, do not change.
+  const biasSeriesRatio = input.biasSeriesRatio ?? 0;
+  if (!(Number.isFinite(biasSeriesRatio) && biasSeriesRatio >= 0)) throw new Error(`kernelAgreement: biasSeriesRatio must be a finite number ≥ 0, got ${biasSeriesRatio}`);
+  const powerAllowance =
+    biasSeriesRatio > 0
+      ? Float64Array.from({ length: m }, (_, a) => {
+          if (fixed[a]) return 0;
+          let pick = 0;
+          for (let f = 0; f < estimates.length; f++) pick += fit.interceptWeights[f * m + a] * xs[f] * xs[f];
+          return (biasSeriesRatio * Math.abs(fit.slope[a] * pick)) / sd[a];
+        })
+      : null;
+  const maxPowerAllowance = powerAllowance ? Math.max(...powerAllowance) : 0;
   // An entry's normal score with c taken off its |z|: the score of a test robust to any shift of at most c.
   const scoreLess = (a: number, c: number): number => normalScore(Math.sign(z[a]) * Math.max(0, Math.abs(z[a]) - c), dof[a], lambda[a]);
   const decisionScore = allowance ? z.map((_, a) => scoreLess(a, allowance[a])) : score;
@@ -620,7 +648,9 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     direction[a] = k / sd[a];
     if (k !== 0) {
       // A fixed entry is caught, in both signs, once the error covers its offset too.
-      const d = fixed[a] ? fixedEntryDetectable(direction[a], threshold[a], z[a]) : ((threshold[a] + 2 * (allowance ? allowance[a] : 0) + zPower) * sd[a]) / Math.abs(k);
+      const d = fixed[a]
+        ? fixedEntryDetectable(direction[a], threshold[a], z[a])
+        : ((threshold[a] + 2 * (allowance ? allowance[a] : 0) + (powerAllowance ? powerAllowance[a] : 0) + zPower) * sd[a]) / Math.abs(k);
       perEntry.push(d);
       bound = Math.min(bound, d);
     }
@@ -659,7 +689,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   else {
     const each = 1 - (1 - targetPower) / conditions;
     const zEach = normalQuantile(each);
-    detectableRelativeError = nullMax.detectable(direction, threshold, each, bound, z, allowance ?? undefined);
+    detectableRelativeError = nullMax.detectable(direction, threshold, each, bound, z, allowance ?? undefined, powerAllowance ?? undefined);
     // Another test's detectable error, from its null, thresholds, and z shift per unit error.
     type Detects = { detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array, allowance?: Float64Array): number };
     const alsoNeeds = (n: Detects, thr: Float64Array, dir: Float64Array, offset?: Float64Array) => {
@@ -706,6 +736,10 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (allowance)
     notes.push(
       `the spec's layers declare a 1/width² term up to ${curvatureFactor}× the natural size: each entry's |z| was reduced by its allowance (up to ${maxAllowance.toFixed(2)} SE) before scoring, and the detectable error counts the worst such term`,
+    );
+  if (powerAllowance)
+    notes.push(
+      `the spec's layers declare a bias series whose second coefficient may be up to ${biasSeriesRatio}× its first: the detectable error is stated against an offset of K∞ of up to ${maxPowerAllowance.toFixed(2)} SE (the test is unchanged)`,
     );
   const inconclusive: Inconclusive[] = [];
   // A rejection that survives taking the natural-size curvature off every entry stands: since
@@ -819,7 +853,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     power: targetPower,
     biasModel: { model: 'K(w) = K∞ + a/w', widths: estimates.length, goodness, adequate },
     tails,
-    biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha, curvatureFactor, maxAllowance },
+    biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha, curvatureFactor, maxAllowance, biasSeriesRatio, maxPowerAllowance },
     biasRate,
     ...(inconclusive.length ? { inconclusive } : {}),
     relativeGap,

@@ -207,18 +207,20 @@ export class MaxAbsGaussian {
    * MaxAbsGaussianWithFixed's. `allowance`: per coordinate, a bias of up to c_j that the test allows for (kernelAgreement's
    * declared curvature); the power is then the worst case over such biases.
    */
-  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, _offset?: Float64Array, allowance?: Float64Array): number {
+  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, _offset?: Float64Array, allowance?: Float64Array, shiftLoss?: Float64Array): number {
     if (!Number.isFinite(upper) || !direction.some((d) => d !== 0)) return Infinity;
     const shifted = new Float64Array(this.m);
     // With an allowance c (a test that rejects on |z_j| − c_j, for a bias of up to c_j it does not
     // model), the bias is taken against the error: the shift loses c_j and the threshold gains it.
+    // A shift loss l (a bias of up to l_j the test leaves alone) takes from the shift only.
     const thr = allowance ? threshold.map((t, j) => t + allowance[j]) : threshold;
+    const loss = allowance || shiftLoss ? Float64Array.from({ length: this.m }, (_, j) => (allowance ? allowance[j] : 0) + (shiftLoss ? shiftLoss[j] : 0)) : null;
     const powerAt = (delta: number) => {
       let worst = 1;
       for (const s of [1, -1]) {
         for (let j = 0; j < this.m; j++) {
           const x = s * delta * direction[j];
-          shifted[j] = allowance ? x - Math.sign(x) * Math.min(allowance[j], Math.abs(x)) : x;
+          shifted[j] = loss ? x - Math.sign(x) * Math.min(loss[j], Math.abs(x)) : x;
         }
         worst = Math.min(worst, this.power(shifted, thr));
       }
@@ -311,9 +313,12 @@ export class MaxAbsGaussianWithFixed {
    * encoder and LayerNorm MLP). Stated 0.1 % above it, as the bisection states the others, so that
    * it is not decided by the Monte-Carlo error of the p-value at the critical value.
    */
-  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array, allowance?: Float64Array): number {
+  detectable(direction: Float64Array, threshold: Float64Array, target: number, upper: number, offset?: Float64Array, allowance?: Float64Array, shiftLoss?: Float64Array): number {
     let best = Infinity;
     for (const i of this.fixedIndex) best = Math.min(best, 1.001 * fixedEntryDetectable(direction[i], threshold[i], offset ? offset[i] : 0));
-    return Math.min(best, this.live.detectable(this.pick(direction), this.pick(threshold), target, Math.min(upper, best), undefined, allowance ? this.pick(allowance) : undefined));
+    return Math.min(
+      best,
+      this.live.detectable(this.pick(direction), this.pick(threshold), target, Math.min(upper, best), undefined, allowance ? this.pick(allowance) : undefined, shiftLoss ? this.pick(shiftLoss) : undefined),
+    );
   }
 }
