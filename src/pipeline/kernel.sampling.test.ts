@@ -29,6 +29,30 @@ describe('sampled kernels', () => {
     expect(precisionNote(k)).toMatch(/^relative SE .* \(target 0\.02\)$/);
   });
 
+  it('state the SE they have: independent kernels (seeds) spread as their replica SEs say, entry by entry', () => {
+    // Var over seeds / mean SE² is 1 where the SE is right (its (R − 1)-dof noise averages out over
+    // the seeds); a component shared by the replicas of one kernel would push it above. Entries that
+    // no draw moves (the masked input's single-position rows) are rounding on both sides and left out.
+    const seeds = 40;
+    const ks = Array.from({ length: seeds }, (_, s) => computeKernel(softmax, batch, { seed: s + 1, precision: 0.02 }));
+    for (const kind of ['nngp', 'ntk'] as const) {
+      const ratios: number[] = [];
+      const P2 = ks[0][kind].length;
+      for (let i = 0; i < P2; i++) {
+        const v = ks.map((k) => k[kind][i]);
+        const m = v.reduce((a, b) => a + b, 0) / seeds;
+        const spread = v.reduce((a, b) => a + (b - m) ** 2, 0) / (seeds - 1);
+        const se2 = ks.reduce((a, k) => a + k[`${kind}SE`]![i] ** 2, 0) / seeds;
+        if (Math.sqrt(spread) > 1e-9 * Math.abs(m)) ratios.push(spread / se2);
+      }
+      expect(ratios.length).toBeGreaterThan(4);
+      const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+      // One entry's ratio has SD √(2/39) ≈ 0.23; the mean over correlated entries about as much.
+      expect(mean, `${kind}: ${ratios.map((r) => r.toFixed(2)).join(' ')}`).toBeGreaterThan(0.5);
+      expect(mean, `${kind}: ${ratios.map((r) => r.toFixed(2)).join(' ')}`).toBeLessThan(1.6);
+    }
+  });
+
   it('stop at the draw cap and say that the precision was not reached', () => {
     const k = computeKernel(softmax, batch, { precision: 1e-4, maxSamples: 16 * 8 });
     expect(k).toMatchObject({ reached: false, limitedBy: 'maxSamples', samples: 128 });
