@@ -20,8 +20,8 @@
  *
  * Both stages are resumable (JSON lines in --store; a rerun skips what is there) and spread over
  * --workers child processes. The analysis is cached under a hash of src/verdicts/, src/validation/,
- * this script and what each architecture's layers declare to the engine (slowBias, curvature): a
- * change to any of these reruns it, a change elsewhere does not.
+ * this script and what each architecture's layers declare to the engine (slowBias, curvature,
+ * biasSeries): a change to any of these reruns it, a change elsewhere does not.
  *
  *   npm run calibrate                                  # every family, 400 seeds each, 2 workers
  *   npm run calibrate -- --families issue16-relu-fixed,issue16-softmax-scaled --seeds 400

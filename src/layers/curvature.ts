@@ -13,28 +13,20 @@
  * declares its factor (its registry entry's `curvature`); a case takes the largest, and the verdict
  * allows for a term of that size (kernelAgreement's `curvatureFactor`).
  */
-import type { LayerSpec, NetworkSpec } from '../spec/types.ts';
+import type { NetworkSpec } from '../spec/types.ts';
 import { layerTypeOf, type CurvatureContext } from './table.ts';
-// The built-in types join the registry when it loads.
-import './registry.ts';
+import { everyLayerWithPrevious } from './walk.ts';
 
 type Hook = 'curvature' | 'biasSeries';
 
 /** The largest value a hook of `spec`'s layers declares (nested blocks included), and `floor` where none declares more. */
 function largestDeclared(spec: Pick<NetworkSpec, 'layers'>, hook: Hook, ctx: Omit<CurvatureContext, 'previous'>, floor: number): number {
   let largest = floor;
-  const walk = (layers: readonly LayerSpec[], before: LayerSpec | undefined): void => {
-    let previous = before;
-    for (const l of layers) {
-      const entry = layerTypeOf(l.type);
-      const f = entry?.[hook]?.(l as never, { ...ctx, previous }) ?? floor;
-      if (!(Number.isFinite(f) && f >= floor)) throw new Error(`layer ${l.type}: its ${hook} declaration must be a finite number ≥ ${floor}, got ${f}`);
-      largest = Math.max(largest, f);
-      if (entry?.block) walk(entry.block.of(l as never), previous);
-      previous = l;
-    }
-  };
-  walk(spec.layers, undefined);
+  for (const { layer, previous } of everyLayerWithPrevious(spec.layers)) {
+    const f = layerTypeOf(layer.type)?.[hook]?.(layer as never, { ...ctx, previous }) ?? floor;
+    if (!(Number.isFinite(f) && f >= floor)) throw new Error(`layer ${layer.type}: its ${hook} declaration must be a finite number ≥ ${floor}, got ${f}`);
+    largest = Math.max(largest, f);
+  }
   return largest;
 }
 

@@ -15,6 +15,22 @@ export function everyLayer(layers: readonly LayerSpec[]): LayerSpec[] {
   });
 }
 
+/**
+ * Every layer with the layer whose output it reads (`previous`; for the first layer of a block, the
+ * block's input's, i.e. the composite's own previous; none at the network's input), in the order of
+ * everyLayer.
+ */
+export function everyLayerWithPrevious(layers: readonly LayerSpec[], before?: LayerSpec): { layer: LayerSpec; previous?: LayerSpec }[] {
+  let previous = before;
+  return layers.flatMap((l) => {
+    const block = layerTypeOf(l.type)?.block;
+    const here = { layer: l, previous };
+    const nested = block ? everyLayerWithPrevious(block.of(l as never), previous) : [];
+    previous = l;
+    return [here, ...nested];
+  });
+}
+
 /** `f` applied to every non-composite layer; composites are rebuilt around their mapped blocks. */
 export function mapLayers(layers: readonly LayerSpec[], f: (l: LayerSpec) => LayerSpec): LayerSpec[] {
   return layers.map((l) => {

@@ -249,7 +249,7 @@ export interface AgreementInput {
   readonly curvatureFactor?: number;
   /**
    * The bias series' second coefficient as a multiple κ ≥ 0 of its first, per unit x = 1/width
-   * factor, that the stated power allows for (the registry's `biasSeries`, src/layers/biasSeries.ts).
+   * factor, that the stated power allows for (the registry's `biasSeries`, src/layers/curvature.ts).
    * A term b·x² with |b| ≤ κ|a| leaves K∞ off by up to κ|a|·|Σ_f c_f x_f²|; the detectable error is
    * stated for the worst such offset against the error. The test, hence the level, is unchanged.
    * Default 0: none.
@@ -572,6 +572,13 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   const xs = estimates.map((e) => 1 / e.scale);
   const xMax = Math.max(...xs);
   const curvature = new Float64Array(m);
+  // Σ_f c_f (x_f/x_max)² per entry: how much of a term b·(x/x_max)² the line leaves in K∞ (c_f the
+  // intercept weights).
+  const leftInIntercept = Float64Array.from({ length: m }, (_, a) => {
+    let s = 0;
+    for (let f = 0; f < estimates.length; f++) s += fit.interceptWeights[f * m + a] * (xs[f] / xMax) ** 2;
+    return s;
+  });
   let maxRelativeBias = 0;
   for (let a = 0; a < m; a++) {
     const s2 = Math.abs(analytic[rows[a] * P + rows[a]] * analytic[cols[a] * P + cols[a]]);
@@ -580,9 +587,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     maxRelativeBias = Math.max(maxRelativeBias, Math.abs(rho));
     // ρ² less its noise, E ρ̂² = ρ² + Var ρ̂: an unbiased estimate of the squared relative bias.
     const rho2 = Math.max(0, rho * rho - (scale > 0 ? (fit.slopeVariance[a] * xMax * xMax) / (scale * scale) : 0));
-    let pick = 0;
-    for (let f = 0; f < estimates.length; f++) pick += fit.interceptWeights[f * m + a] * (xs[f] / xMax) ** 2;
-    curvature[a] = (rho2 * scale * Math.abs(pick)) / sd[a];
+    curvature[a] = (rho2 * scale * Math.abs(leftInIntercept[a])) / sd[a];
   }
   // Declared curvature (curvatureFactor > 1; src/layers/curvature.ts). Where a layer's 1/width² term
   // is F times the natural size (measured: LayerNorm after a non-centred input, sqrt attention with
@@ -605,9 +610,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     biasSeriesRatio > 0
       ? Float64Array.from({ length: m }, (_, a) => {
           if (fixed[a]) return 0;
-          let pick = 0;
-          for (let f = 0; f < estimates.length; f++) pick += fit.interceptWeights[f * m + a] * xs[f] * xs[f];
-          return (biasSeriesRatio * Math.abs(fit.slope[a] * pick)) / sd[a];
+          return (biasSeriesRatio * Math.abs(fit.slope[a] * xMax * xMax * leftInIntercept[a])) / sd[a];
         })
       : null;
   const maxPowerAllowance = powerAllowance ? Math.max(...powerAllowance) : 0;
