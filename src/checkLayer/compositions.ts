@@ -50,7 +50,9 @@ export const neighbours = {
    * layer after it sees the H → ∞ kernel; its heads grow with the width factor (src/layers/heads.ts).
    * Two heads of w/8 channels each: per CPU-second the most power of the forms measured (one head
    * of w/4, two of w/8, four of w/16; relu and identity mechanisms, whose heavier-tailed weights
-   * cost four to ten times more networks; docs/check-layer.md, "Speed and power").
+   * cost four to ten times more networks; docs/check-layer.md, "Speed and power"). Four heads of
+   * w/8 see a smaller error for more time, and did not lower the row's NNGP false-positive rate
+   * (docs/calibration.md), so the row keeps two.
    */
   sqrtAttention: (w: number) => ({ ...attentionSpec('sqrt', w, Math.max(2, Math.round(w / 8))), heads: 2 }),
 } as const;
