@@ -126,9 +126,15 @@ const families: Record<string, Family> = {
     seedOffset: 600_000,
   },
   'check-layer': {
-    title: "check-layer's attention rows at its default settings (width 64, factors 1, 2, 4, 512 networks): linear softmax attention on masked inputs, sqrt softmax attention with 2 → 8 heads, each with tanh, gelu, erf or relu as the layer under test, then the readout",
+    title: "check-layer's attention rows at its default settings (width 64): linear softmax attention on masked inputs (factors 1, 2, 4, 512 networks), sqrt softmax attention with 4 → 16 heads (factors 2, 4, 8, 256 networks), each with tanh, gelu, erf or relu as the layer under test, then the readout",
     rotation: Object.keys(architectures).filter((a) => a.startsWith('check-layer:')),
     seedOffset: 700_000,
+  },
+  'check-layer-sqrt': {
+    title: "check-layer's sqrt attention row alone (factors 2, 4, 8, 256 networks, 4 → 16 heads; tanh, gelu, erf or relu in the slot): the row whose level the family's rotation samples half as often",
+    rotation: Object.keys(architectures).filter((a) => a.startsWith('check-layer:sqrt-attention:')),
+    // Seeds 704 001 …: none of the check-layer family's earlier sets (701 001–703 200).
+    seedOffset: 704_000,
   },
   'issue16-softmax-scaled': {
     title: 'issue 16, second architecture: dense(16) → attention(sqrt, softmax, 2 heads, d_k = d_v = 8, trainable sum embedding) → relu → pool → dense(2), masked, heads scaled',

@@ -27,11 +27,18 @@ export interface TableRow {
   readonly exercises: string;
   readonly composition: Composition;
   /**
-   * Networks per width factor relative to the run's setting: the attention rows' ensembles vary
-   * more per network (random attention weights), so they get twice the networks to come near the
-   * other rows' detectable error (docs/check-layer.md, "Speed and power").
+   * Networks per width factor relative to the run's setting: the linear attention row's ensembles
+   * vary more per network (random attention weights), so it gets twice the networks to come near
+   * the other rows' detectable error (docs/check-layer.md, "Speed and power"); the sqrt row gets
+   * its power from its wider factors instead.
    */
   readonly networkFactor: number;
+  /**
+   * The row's width factors relative to the run's (`--scales` times this). The sqrt attention row
+   * starts at twice the width: from width 64 its bias curves too much for the verdict's a/width
+   * model (docs/check-layer.md, "Speed and power"; docs/calibration.md).
+   */
+  readonly scaleFactor: number;
 }
 
 /** The built-in neighbours, with the hidden width `w` at width factor 1. */
@@ -52,7 +59,9 @@ export const neighbours = {
    * of w/4, two of w/8, four of w/16; relu and identity mechanisms, whose heavier-tailed weights
    * cost four to ten times more networks; docs/check-layer.md, "Speed and power"). Four heads of
    * w/8 see a smaller error for more time, and did not lower the row's NNGP false-positive rate
-   * (docs/calibration.md), so the row keeps two.
+   * (docs/calibration.md), so the row keeps two. Width helped more: the row runs at twice the run's
+   * width factors (its `scaleFactor`), where the 1/width² term of its bias leaves a quarter of what
+   * it leaves in K∞ from width 64 (its NNGP level closer, not yet at α; docs/calibration.md).
    */
   sqrtAttention: (w: number) => ({ ...attentionSpec('sqrt', w, Math.max(2, Math.round(w / 8))), heads: 2 }),
 } as const;
@@ -81,11 +90,12 @@ function attentionSpec(scaling: 'linear' | 'sqrt', w: number, perHead: number) {
  */
 export function tableRows(width: number, seed: number): TableRow[] {
   const n = neighbours;
-  const row = (name: string, exercises: string, before: Record<string, unknown>[], after: Record<string, unknown>[], masked = false, networkFactor = 1): TableRow => ({
+  const row = (name: string, exercises: string, before: Record<string, unknown>[], after: Record<string, unknown>[], masked = false, networkFactor = 1, scaleFactor = 1): TableRow => ({
     name,
     exercises,
     composition: { before, after: [...after, n.readout()], seed, masked },
     networkFactor,
+    scaleFactor,
   });
   return [
     row('raw', 'deterministic raw inputs: known features, NTK 0, several positions', [], []),
@@ -94,11 +104,14 @@ export function tableRows(width: number, seed: number): TableRow[] {
     row('residual', 'a residual sum: a non-Gaussian stream plus a Gaussian branch, its mean carried', [n.dense(width), n.relu(), n.residual(width)], []),
     row('pooled', 'one position (T = 1) after pooling', [n.dense(width), n.pool()], []),
     row('linear-attention', 'masked inputs, positions mixed by linear attention (NTK ≠ NNGP)', [n.dense(width), n.linearAttention(width)], [], true, 2),
-    row('sqrt-attention', 'sqrt softmax attention before it: Gaussian only as its heads grow (heads scaled with the width), NTK ≠ NNGP', [n.dense(width), n.sqrtAttention(width)], [], false, 2),
+    row('sqrt-attention', 'sqrt softmax attention before it: Gaussian only as its heads grow (heads scaled with the width), NTK ≠ NNGP', [n.dense(width), n.sqrtAttention(width)], [], false, 1, 2),
     row('before-relu', "the output's law: a ReLU after it applies the Gaussian formula only to a Gaussian label", [n.dense(width)], [n.relu()]),
     row('before-layerNorm', "the output's first moment: LayerNorm after it centres with it", [n.dense(width)], [n.layerNorm()]),
   ];
 }
+
+/** A table row's width factors: the run's, times the row's `scaleFactor`. */
+export const rowScales = (scales: readonly number[], row: Pick<TableRow, 'scaleFactor'>): number[] => scales.map((f) => f * row.scaleFactor);
 
 /** One layer in a row's description: `dense(32)`, `attention(sqrt softmax, H1, 32)`, `residual(dense(32))`. */
 export function describeLayer(l: Readonly<Record<string, unknown>>): string {

@@ -13,7 +13,7 @@ import { builtInLayers, registerLayer, unregisterLayer } from '../layers/registr
 import type { LayerModule } from '../layers/module.ts';
 import { asLayerModule, LayerModuleError } from '../layers/module.ts';
 import { checkedSample, CheckLayerError, weakestPower, type CompositionRow } from './engine.ts';
-import { tableRows } from './compositions.ts';
+import { rowScales, tableRows } from './compositions.ts';
 
 const inputs = parseInputs({ inputs: [[[1, 0], [0, 1]], [[0.5, 0.5], [1, -1]]] });
 
@@ -34,6 +34,12 @@ describe('the table', () => {
     expect(rows.some((r) => !r.composition.masked && before(r).length === 0)).toBe(true);
     expect(rows.some((r) => before(r).some((l) => l.type === 'residual'))).toBe(true);
     expect(new Set(rows.flatMap((r) => before(r).filter((l) => l.type === 'attention').map((l) => l.scaling)))).toEqual(new Set(['linear', 'sqrt']));
+  });
+
+  it("runs the sqrt attention row at twice the run's width factors, every other row at the run's", () => {
+    // From width 64 that row's bias curves beyond the a/width model (docs/calibration.md).
+    const rows = tableRows(64, 1);
+    for (const r of rows) expect([r.name, rowScales([1, 2, 4], r)]).toEqual([r.name, r.name === 'sqrt-attention' ? [2, 4, 8] : [1, 2, 4]]);
   });
 });
 

@@ -5,8 +5,9 @@
  * ρ² (K(w) = K∞/(1 − ρ) and its kin). Some layers have a larger one: measured with
  * scripts/calibration/bias-shape.ts (docs/calibration.md), LayerNorm after relu 2.6× (its
  * normaliser is the root of a w-channel variance estimate whose relative variance (κ − 1)/w grows
- * with the input's kurtosis κ) and check-layer's sqrt attention row from 2 heads 3–4.7× (not the
- * heads' own series: from 4 heads the row kept its offset and its false-positive rate), against about
+ * with the input's kurtosis κ) and check-layer's sqrt attention row from 2 heads at width 64 3–4.7×
+ * (not the heads' own series: from 4 heads the row kept its offset and its false-positive rate; the
+ * row now starts at width 128, where the term leaves a quarter as much), against about
  * 1× on sqrt attention from 8 heads and none on dense,
  * residual and pooling MLPs. The factor is not always the layer's alone: declared for sqrt attention
  * from 2 heads it made the encoder and issue 16's softmax architecture (2 heads too) far too

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readInputs } from '../../io.ts';
 import type { BackendChoice } from '../../backend.ts';
 import { loadLayerModule } from '../../checkLayer/load.ts';
-import { checkLayer, checkProfiles, tableRowNames, type CheckLayerReport, type CompositionRow, type VerdictSummary } from '../../checkLayer/engine.ts';
+import { checkLayer, checkProfiles, tableRowNames, type CheckLayerReport, type CheckSettings, type CompositionRow, type VerdictSummary } from '../../checkLayer/engine.ts';
 import { createProgress, interruptible } from './progress.ts';
 import { backendOption, numberList, positiveInt, powerOptions, probability } from '../options.ts';
 import { verdictExit } from '../errors.ts';
@@ -23,12 +23,21 @@ function verdictCell(v: VerdictSummary | undefined): string {
 
 const powerCell = (v: VerdictSummary | undefined) => (v ? `${pct(v.detectable.uniform)}/${pct(v.detectable.entry)}` : '–');
 
-export function formatRows(rows: readonly CompositionRow[]): string {
+/** Where a row's size differs from the run's header (its network or width factor, src/checkLayer/compositions.ts). */
+function sizeNote(r: CompositionRow, s: CheckSettings | undefined): string {
+  if (!s) return '';
+  const parts: string[] = [];
+  if (r.scales.join() !== s.scales.join()) parts.push(`factors ${r.scales.join(', ')}`);
+  if (r.networks !== s.networks) parts.push(`${r.networks} networks`);
+  return parts.length ? ` [${parts.join(', ')}]` : '';
+}
+
+export function formatRows(rows: readonly CompositionRow[], settings?: CheckSettings): string {
   const head = ['row', 'status', 'NNGP', 'NTK', 'detects NNGP', 'detects NTK', 'layers / reason'];
   const lines = rows.map((r) => {
     const nngp = r.verdicts.find((x) => x.kernel === 'nngp');
     const ntk = r.verdicts.find((x) => x.kernel === 'ntk');
-    const layers = r.layers + (r.headsScaled ? ' (heads × width factor)' : '');
+    const layers = r.layers + (r.headsScaled ? ' (heads × width factor)' : '') + sizeNote(r, settings);
     return [r.name, r.status === 'pass' ? 'pass' : r.status.toUpperCase(), verdictCell(nngp), verdictCell(ntk), powerCell(nngp), powerCell(ntk), r.status === 'pass' ? layers : `${layers}: ${r.message}`];
   });
   return textTable(head, lines, { rule: false, padLast: false }).join('\n');
@@ -44,7 +53,7 @@ export function formatReport(r: CheckLayerReport, file: string): string {
   out.push('NNGP/NTK: max|z| of the verdict; detects: the smallest relative kernel error it catches with probability 0.9 at its level, spread uniformly / in one entry');
   out.push('"refused": a kernel map or factory declined its input with a reason (docs/check-layer.md)');
   out.push('');
-  out.push(formatRows(r.table));
+  out.push(formatRows(r.table, r.settings));
   if (r.property) {
     const p = r.property;
     out.push('');
