@@ -133,7 +133,7 @@ const families: Record<string, Family> = {
   'check-layer-sqrt': {
     title: "check-layer's sqrt attention row alone (factors 2, 4, 8, 256 networks, 4 → 16 heads; tanh, gelu, erf or relu in the slot): the row whose level the family's rotation samples half as often",
     rotation: Object.keys(architectures).filter((a) => a.startsWith('check-layer:sqrt-attention:')),
-    // Seeds 704 001 …: none of the check-layer family's earlier sets (701 001–703 200).
+    // Seeds 705 001 … (the offset plus the default base 1 000): none of the check-layer family's earlier sets (701 001–703 200).
     seedOffset: 704_000,
   },
   'issue16-softmax-scaled': {

@@ -98,7 +98,7 @@ export function checkLayerCommand(): Command {
     .option('--masked-inputs <file>', 'inputs JSON with padding, for the masked compositions', resolve(root, 'fixtures/layers/inputs-masked.json'))
     .option('--networks <N>', `networks per width factor (default ${d.networks}; --quick ${q.networks})`, positiveInt('--networks', 8))
     .option('--width <n>', `hidden width at width factor 1 (default ${d.width}; --quick ${q.width})`, positiveInt('--width', 2))
-    .option('--scales <list>', `width factors, at least three (default ${d.scales.join(',')})`, numberList('--scales', false))
+    .option('--scales <list>', `width factors, at least three (default ${d.scales.join(',')}; the sqrt-attention row runs at twice these)`, numberList('--scales', false))
     .option('--runs <n>', `random compositions drawn by fast-check, 0: table only (default ${d.runs}; --quick ${q.runs})`, positiveInt('--runs', 0))
     .option('--max-shrinks <n>', 'most shrink candidates tried after a failure', positiveInt('--max-shrinks', 0), 24)
     .option('--fc-seed <s>', 'fast-check seed', positiveInt('--fc-seed', 0), 1)
