@@ -13,7 +13,7 @@ import type { CaseDefinition } from '../../src/validation/case.ts';
 import { everyLayer } from '../../src/layers/walk.ts';
 import { needsHeadScaling } from '../../src/layers/heads.ts';
 import { checkProfiles } from '../../src/checkLayer/engine.ts';
-import { compositionLayers, rowScales, tableRows } from '../../src/checkLayer/compositions.ts';
+import { compositionLayers, rowSize, tableRows } from '../../src/checkLayer/compositions.ts';
 
 export interface Architecture {
   readonly layers: readonly unknown[];
@@ -235,9 +235,10 @@ export const CHECK_LAYER_ACTIVATIONS = ['tanh', 'gelu', 'erf', 'relu'] as const;
 /**
  * check-layer's attention rows (src/checkLayer/compositions.ts: linear attention on masked inputs,
  * sqrt softmax attention with its heads scaled) with a built-in activation in the slot of the
- * layer under test, at check-layer's default settings (width 64, factors 1, 2, 4 times the row's
- * scale factor, 256 networks times the row's network factor), heads scaled where check-layer scales them (the rule of
- * src/layers/heads.ts). Named `check-layer:ROW:ACTIVATION`.
+ * layer under test, at check-layer's default settings and each row's own size (rowSize: width 64,
+ * factors 1, 2, 4 times the row's scale factor, 256 networks times its network factor), heads
+ * scaled where check-layer scales them (the rule of src/layers/heads.ts). Named
+ * `check-layer:ROW:ACTIVATION`.
  */
 export function checkLayerArchitectures(): Record<string, Architecture> {
   const s = checkProfiles.default;
@@ -250,8 +251,7 @@ export function checkLayerArchitectures(): Record<string, Architecture> {
         T: 3,
         masked: row.composition.masked,
         scaleHeads: needsHeadScaling(parseNetworkSpec({ layers })),
-        networks: s.networks * row.networkFactor,
-        scales: rowScales(s.scales, row),
+        ...rowSize(s, row),
       };
     }
   return out;

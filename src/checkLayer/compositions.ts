@@ -110,8 +110,10 @@ export function tableRows(width: number, seed: number): TableRow[] {
   ];
 }
 
-/** A table row's width factors: the run's, times the row's `scaleFactor`. */
-export const rowScales = (scales: readonly number[], row: Pick<TableRow, 'scaleFactor'>): number[] => scales.map((f) => f * row.scaleFactor);
+/** A table row's size: the run's networks times its `networkFactor`, the run's width factors times its `scaleFactor`. */
+export function rowSize(run: { readonly networks: number; readonly scales: readonly number[] }, row: Pick<TableRow, 'networkFactor' | 'scaleFactor'>): { networks: number; scales: number[] } {
+  return { networks: Math.round(run.networks * row.networkFactor), scales: run.scales.map((f) => f * row.scaleFactor) };
+}
 
 /** One layer in a row's description: `dense(32)`, `attention(sqrt softmax, H1, 32)`, `residual(dense(32))`. */
 export function describeLayer(l: Readonly<Record<string, unknown>>): string {

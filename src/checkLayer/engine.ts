@@ -44,7 +44,7 @@ import { estimate } from '../estimators/ensemble.ts';
 import { FLOAT32_FLOOR, type KernelAgreement } from '../verdicts/kernelAgreement.ts';
 import { isInconclusive } from '../verdicts/types.ts';
 import type { BackendChoice } from '../backend.ts';
-import { compositionLayers, describeComposition, rowScales, slotPath, tableRows, type Composition } from './compositions.ts';
+import { compositionLayers, describeComposition, rowSize, slotPath, tableRows, type Composition } from './compositions.ts';
 
 /** An input error found before anything is sampled (a usage error, exit 2): an unknown row or variant, an unusable sample spec. */
 export class CheckLayerError extends Error {
@@ -85,7 +85,7 @@ export interface CompositionRow {
   readonly headsScaled: boolean;
   /** Networks per width factor. */
   readonly networks: number;
-  /** Width factors the row ran at (a table row's are the run's times its `scaleFactor`). */
+  /** Width factors the row ran at (a table row's: compositions.ts `rowSize`). */
   readonly scales: readonly number[];
   readonly status: RowStatus;
   readonly verdicts: readonly VerdictSummary[];
@@ -476,7 +476,8 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
         break;
       }
       tick(`${r.name}: ${describeComposition(r.composition, mod.type)}`);
-      const row = await runComposition(x, r.name, r.exercises, r.composition, Math.round(settings.networks * r.networkFactor), rowScales(settings.scales, r));
+      const size = rowSize(settings, r);
+      const row = await runComposition(x, r.name, r.exercises, r.composition, size.networks, size.scales);
       table.push(row);
       o.onRow?.(row);
       step++;
