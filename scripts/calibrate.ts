@@ -75,7 +75,7 @@ type Kind = (typeof KINDS)[number];
 
 const architectures = allArchitectures(root);
 /** What an architecture's layers declare to the engine, as runCase reads it. */
-const declared = (a: Architecture) => engineDeclarations(specOf(a), a.scaleHeads ?? false);
+const declared = (a: Architecture) => engineDeclarations(specOf(a), a.scaleHeads ?? false, a.curvatureFactor);
 
 interface Family {
   readonly title: string;

@@ -13,7 +13,7 @@ import type { CaseDefinition } from '../../src/validation/case.ts';
 import { everyLayer } from '../../src/layers/walk.ts';
 import { needsHeadScaling } from '../../src/layers/heads.ts';
 import { checkProfiles } from '../../src/checkLayer/engine.ts';
-import { compositionLayers, rowSize, tableRows } from '../../src/checkLayer/compositions.ts';
+import { compositionLayers, rowDesign, tableRows } from '../../src/checkLayer/compositions.ts';
 
 export interface Architecture {
   readonly layers: readonly unknown[];
@@ -26,6 +26,8 @@ export interface Architecture {
   readonly networks?: number;
   /** Width factors; default 1, 2, 4. */
   readonly scales?: readonly number[];
+  /** The least 1/width² allowance for its verdicts (CaseDefinition.curvatureFactor); default 1. */
+  readonly curvatureFactor?: number;
 }
 
 export const DEFAULT_NETWORKS = 128;
@@ -235,7 +237,7 @@ export const CHECK_LAYER_ACTIVATIONS = ['tanh', 'gelu', 'erf', 'relu'] as const;
 /**
  * check-layer's attention rows (src/checkLayer/compositions.ts: linear attention on masked inputs,
  * sqrt softmax attention with its heads scaled) with a built-in activation in the slot of the
- * layer under test, at check-layer's default settings and each row's own size (rowSize: width 64,
+ * layer under test, at check-layer's default settings and each row's own design (rowDesign: width 64,
  * factors 1, 2, 4 times the row's scale factor, 256 networks times its network factor), heads
  * scaled where check-layer scales them (the rule of src/layers/heads.ts). Named
  * `check-layer:ROW:ACTIVATION`.
@@ -251,7 +253,7 @@ export function checkLayerArchitectures(): Record<string, Architecture> {
         T: 3,
         masked: row.composition.masked,
         scaleHeads: needsHeadScaling(parseNetworkSpec({ layers })),
-        ...rowSize(s, row),
+        ...rowDesign(s, row),
       };
     }
   return out;

@@ -13,7 +13,7 @@ import { builtInLayers, registerLayer, unregisterLayer } from '../layers/registr
 import type { LayerModule } from '../layers/module.ts';
 import { asLayerModule, LayerModuleError } from '../layers/module.ts';
 import { checkedSample, CheckLayerError, weakestPower, type CompositionRow } from './engine.ts';
-import { rowSize, tableRows } from './compositions.ts';
+import { rowDesign, tableRows } from './compositions.ts';
 
 const inputs = parseInputs({ inputs: [[[1, 0], [0, 1]], [[0.5, 0.5], [1, -1]]] });
 
@@ -36,10 +36,13 @@ describe('the table', () => {
     expect(new Set(rows.flatMap((r) => before(r).filter((l) => l.type === 'attention').map((l) => l.scaling)))).toEqual(new Set(['linear', 'sqrt']));
   });
 
-  it("runs the sqrt attention row at twice the run's width factors, every other row at the run's", () => {
+  it("runs the sqrt attention row at twice the run's width factors with 1.5× the natural curvature allowance, every other row at the run's with none", () => {
     // From width 64 that row's bias curves beyond the a/width model (docs/calibration.md).
     const rows = tableRows(64, 1);
-    for (const r of rows) expect([r.name, rowSize({ networks: 256, scales: [1, 2, 4] }, r).scales]).toEqual([r.name, r.name === 'sqrt-attention' ? [2, 4, 8] : [1, 2, 4]]);
+    for (const r of rows) {
+      const { scales, curvatureFactor } = rowDesign({ networks: 256, scales: [1, 2, 4] }, r);
+      expect([r.name, scales, curvatureFactor]).toEqual(r.name === 'sqrt-attention' ? [r.name, [2, 4, 8], 1.5] : [r.name, [1, 2, 4], 1]);
+    }
   });
 });
 

@@ -44,7 +44,7 @@ import { estimate } from '../estimators/ensemble.ts';
 import { FLOAT32_FLOOR, type KernelAgreement } from '../verdicts/kernelAgreement.ts';
 import { isInconclusive } from '../verdicts/types.ts';
 import type { BackendChoice } from '../backend.ts';
-import { compositionLayers, describeComposition, rowSize, slotPath, tableRows, type Composition } from './compositions.ts';
+import { compositionLayers, describeComposition, rowDesign, slotPath, tableRows, type Composition } from './compositions.ts';
 
 /** An input error found before anything is sampled (a usage error, exit 2): an unknown row or variant, an unusable sample spec. */
 export class CheckLayerError extends Error {
@@ -85,7 +85,7 @@ export interface CompositionRow {
   readonly headsScaled: boolean;
   /** Networks per width factor. */
   readonly networks: number;
-  /** Width factors the row ran at (a table row's: compositions.ts `rowSize`). */
+  /** Width factors the row ran at (a table row's: compositions.ts `rowDesign`). */
   readonly scales: readonly number[];
   readonly status: RowStatus;
   readonly verdicts: readonly VerdictSummary[];
@@ -309,7 +309,13 @@ interface RunContext {
   readonly o: CheckLayerOptions;
 }
 
-async function runComposition(x: RunContext, name: string, exercises: string, c: Composition, networks = x.settings.networks, scales = x.settings.scales): Promise<CompositionRow> {
+async function runComposition(
+  x: RunContext,
+  name: string,
+  exercises: string,
+  c: Composition,
+  { networks, scales, curvatureFactor }: { networks: number; scales: readonly number[]; curvatureFactor?: number } = x.settings,
+): Promise<CompositionRow> {
   const start = performance.now();
   const { mod, o } = x;
   const layers = describeComposition(c, mod.type);
@@ -336,7 +342,7 @@ async function runComposition(x: RunContext, name: string, exercises: string, c:
     headsScaled = needsHeadScaling(net, (l, path) => (path !== slot ? undefined : mod.headLimit ? mod.headLimit(l as never) : builtIn ? undefined : false));
     const scaleLayer: ScaleOptions['layer'] = mod.scale ? (l, ctx) => (ctx.path === slot ? (mod.scale!(l as never, ctx) as unknown as LayerSpec) : undefined) : undefined;
     r = await runCase(
-      { name, spec: net, inputs: c.masked ? o.maskedInputs : o.inputs, scales, networks, seed: c.seed, scaleHeads: headsScaled, scaleLayer },
+      { name, spec: net, inputs: c.masked ? o.maskedInputs : o.inputs, scales, networks, seed: c.seed, scaleHeads: headsScaled, scaleLayer, curvatureFactor },
       { alpha: x.alphaPerVerdict, backend: o.backend, maxDetectable: o.maxDetectable },
     );
   } catch (e) {
@@ -476,8 +482,7 @@ export async function checkLayer(mod: LayerModule, o: CheckLayerOptions): Promis
         break;
       }
       tick(`${r.name}: ${describeComposition(r.composition, mod.type)}`);
-      const size = rowSize(settings, r);
-      const row = await runComposition(x, r.name, r.exercises, r.composition, size.networks, size.scales);
+      const row = await runComposition(x, r.name, r.exercises, r.composition, rowDesign(settings, r));
       table.push(row);
       o.onRow?.(row);
       step++;

@@ -11,9 +11,11 @@
  * 1× on sqrt attention from 8 heads and none on dense,
  * residual and pooling MLPs. The factor is not always the layer's alone: declared for sqrt attention
  * from 2 heads it made the encoder and issue 16's softmax architecture (2 heads too) far too
- * conservative, so only LayerNorm after a non-centred activation declares one. Each layer type
- * declares its factor (its registry entry's `curvature`); a case takes the largest, and the verdict
- * allows for a term of that size (kernelAgreement's `curvatureFactor`).
+ * conservative, so only LayerNorm after a non-centred activation declares one; check-layer's sqrt
+ * row declares 1.5 as a composition (its table row's `curvatureFactor`, a floor under its layers';
+ * 2 was conservative on fresh seeds).
+ * Each layer type declares its factor (its registry entry's `curvature`); a case takes the largest,
+ * and the verdict allows for a term of that size (kernelAgreement's `curvatureFactor`).
  */
 import type { NetworkSpec } from '../spec/types.ts';
 import { layerTypeOf, type CurvatureContext } from './table.ts';

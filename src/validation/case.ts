@@ -35,6 +35,12 @@ export interface CaseDefinition {
    * rule of kernelAgreement). Default: where a layer of the spec says its bias may (slowBias.ts).
    */
   readonly biasRate?: boolean;
+  /**
+   * The least 1/width² allowance, in units of its natural size, whatever the layers declare
+   * (curvature.ts): for a composition whose measured curvature exceeds any of its layers'
+   * (check-layer's sqrt attention row). Default 1.
+   */
+  readonly curvatureFactor?: number;
   readonly networks: number;
   readonly seed: number;
   readonly checks?: readonly KernelKind[];
@@ -141,11 +147,16 @@ export async function sampleWidths(
 /**
  * What a spec's layers declare to the verdict engine: whether its bias may fall slower than 1/width
  * (the bias-rate rule, slowBias.ts) and the multiple of the natural-size 1/width² term to allow for
- * (curvature.ts), and the bias series' ratio the stated power allows for (curvature.ts). One home for runCase
- * and the calibration script.
+ * (curvature.ts; at least `leastCurvature`, a case's own floor), and the bias series' ratio the
+ * stated power allows for (curvature.ts). One home for runCase and the calibration script.
  */
-export function engineDeclarations(spec: NetworkSpec, scaleHeads: boolean): { readonly biasRate: boolean; readonly curvatureFactor: number; readonly biasSeriesRatio: number } {
-  return { biasRate: slowBiasLayers(spec).length > 0, curvatureFactor: curvatureFactor(spec, { scaleHeads }), biasSeriesRatio: biasSeriesRatio(spec, { scaleHeads }) };
+export function engineDeclarations(
+  spec: NetworkSpec,
+  scaleHeads: boolean,
+  leastCurvature = 1,
+): { readonly biasRate: boolean; readonly curvatureFactor: number; readonly biasSeriesRatio: number } {
+  const curvature = Math.max(leastCurvature, curvatureFactor(spec, { scaleHeads }));
+  return { biasRate: slowBiasLayers(spec).length > 0, curvatureFactor: curvature, biasSeriesRatio: biasSeriesRatio(spec, { scaleHeads }) };
 }
 
 /** The verdicts and convergence rates of a case from its kernel and its ensembles, at level `alpha`. */
@@ -162,7 +173,7 @@ export function judgeCase(
   // After pooling every row is valid; before it, padded positions are excluded.
   if (kernel.T === c.inputs.T) mask.set(c.inputs.mask);
   else mask.fill(1);
-  const declared = engineDeclarations(c.spec, c.scaleHeads ?? false);
+  const declared = engineDeclarations(c.spec, c.scaleHeads ?? false, c.curvatureFactor);
   const biasRate = c.biasRate ?? declared.biasRate;
   const verdicts: { nngp?: KernelAgreement; ntk?: KernelAgreement } = {};
   const rates: { nngp?: ConvergenceRate; ntk?: ConvergenceRate } = {};

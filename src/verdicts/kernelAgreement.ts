@@ -240,8 +240,9 @@ export interface AgreementInput {
   /** Largest false-positive rate, in units of α, under a natural-size 1/width² term (default 2). */
   readonly maxBiasLevel?: number;
   /**
-   * The 1/width² term the spec's layers declare, as a multiple F ≥ 1 of the natural size (the
-   * registry's `curvature`, src/layers/curvature.ts). Default 1: none beyond the natural size, and
+   * The 1/width² term declared for the network, as a multiple F ≥ 1 of the natural size (the
+   * registry's `curvature`, src/layers/curvature.ts, or a composition's own, as check-layer's sqrt
+   * attention row declares). Default 1: none beyond the natural size, and
    * the test as before. Where F > 1 the test allows for a term of F times the natural size on every
    * entry (its |z| is reduced by that shift before it is scored), which keeps the level under any
    * such term, and the detectable error is stated for the worst such term.
@@ -590,8 +591,8 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     curvature[a] = (rho2 * scale * Math.abs(leftInIntercept[a])) / sd[a];
   }
   // Declared curvature (curvatureFactor > 1; src/layers/curvature.ts). Where a layer's 1/width² term
-  // is F times the natural size (measured: LayerNorm after a non-centred input, sqrt attention with
-  // few heads; docs/calibration.md), the line leaves K∞ off by up to F·c_a SE, which a fixed
+  // is F times the natural size (measured: LayerNorm after a non-centred input, check-layer's sqrt
+  // attention row; docs/calibration.md), the line leaves K∞ off by up to F·c_a SE, which a fixed
   // threshold reads as a kernel error (level) and which takes from one sign's shift what it adds to
   // the other's (power). Scoring |z_a| − F·c_a keeps the level α under every shift of at most F·c_a,
   // as for robustRejection below, at the price of F·c_a SE of power per entry, stated.
@@ -738,7 +739,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     );
   if (allowance)
     notes.push(
-      `the spec's layers declare a 1/width² term up to ${curvatureFactor}× the natural size: each entry's |z| was reduced by its allowance (up to ${maxAllowance.toFixed(2)} SE) before scoring, and the detectable error counts the worst such term`,
+      `a 1/width² term up to ${curvatureFactor}× the natural size is declared for this network (by a layer or its composition): each entry's |z| was reduced by its allowance (up to ${maxAllowance.toFixed(2)} SE) before scoring, and the detectable error counts the worst such term`,
     );
   if (powerAllowance)
     notes.push(
@@ -840,7 +841,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     method:
       `max|z| over ${m} entries of the 1/width-extrapolated mean (${estimates.length} widths), null from the estimated entry covariance (importance-sampled parametric bootstrap)` +
       (nullMax instanceof MaxAbsGaussianWithFixed ? `; ${fixedCount} entr${fixedCount === 1 ? 'y' : 'ies'} fixed in every network, outside the null's draws` : '') +
-      (allowance ? `; each |z| less an allowance for a 1/width² term ${curvatureFactor}× the natural size (declared by the spec's layers)` : ''),
+      (allowance ? `; each |z| less an allowance for a 1/width² term ${curvatureFactor}× the natural size (declared for this network)` : ''),
     statistic: decisionStatistic,
     pValue: tail.p,
     pValueSE: tail.se,

@@ -116,7 +116,8 @@ export const attentionLayer: LayerType<AttentionSpec> = {
   slowBias: (s) => s.scaling === 'linear' && (s.mechanism === 'relu' || s.mechanism === 'abs'),
   // No `curvature`: check-layer's sqrt row from 2 heads has a 1/width² term 3–4.7× the natural size,
   // but a declaration of 5× made the encoder and issue 16's softmax architecture, also 2 heads grown,
-  // far too conservative (docs/calibration.md): the ratio is not the layer's alone.
+  // far too conservative (docs/calibration.md): the ratio is not the layer's alone, so that row
+  // declares its own (src/checkLayer/compositions.ts; 2× there was conservative on fresh seeds).
   // The bias series in x = 1/width factor is far from the natural ρ-series: on check-layer's rows
   // (512 networks, width 64 · 1, 2, 4) K∞ sat 0.24 SE (linear, NNGP) and 0.37 SE (sqrt from 2
   // heads, NNGP) off on the entries that decide, |b/a| ≈ 0.3–0.55 where ρ² is a few per cent, and

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { readInputs } from '../io.ts';
+import { parseNetworkSpec } from '../layers/parse.ts';
+import { engineDeclarations, runCase, type CaseDefinition } from './case.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const spec = (...layers: unknown[]) => parseNetworkSpec({ layers });
+const dense = (width: number) => ({ type: 'dense', width });
+
+describe("a case's least curvature allowance (CaseDefinition.curvatureFactor)", () => {
+  it('raises what the layers declare and never lowers it', () => {
+    const plain = spec(dense(8), { type: 'relu' }, dense(1));
+    // LayerNorm after a non-centred activation declares 4 (src/layers/curvature.ts).
+    const normed = spec(dense(8), { type: 'relu' }, { type: 'layerNorm' }, dense(1));
+    expect(engineDeclarations(plain, false).curvatureFactor).toBe(1);
+    expect(engineDeclarations(plain, false, 2).curvatureFactor).toBe(2);
+    expect(engineDeclarations(normed, false).curvatureFactor).toBe(4);
+    expect(engineDeclarations(normed, false, 2).curvatureFactor).toBe(4);
+  });
+
+  it("reaches the case's verdicts, which allow for it and say so", async () => {
+    const c: CaseDefinition = {
+      name: 'tiny',
+      spec: spec(dense(8), { type: 'relu' }, dense(1)),
+      inputs: readInputs(resolve(root, 'fixtures/inputs/vec4x8.json')),
+      scales: [1, 2, 4],
+      networks: 32,
+      seed: 5,
+    };
+    const opts = { alpha: 0.01, draws: 2000 };
+    // One after the other: runs share the tfjs engine and its backend.
+    const without = await runCase(c, opts);
+    const floored = await runCase({ ...c, curvatureFactor: 3 }, opts);
+    for (const kind of ['nngp', 'ntk'] as const) {
+      expect(without.verdicts[kind]!.biasRegime!.curvatureFactor).toBe(1);
+      const v = floored.verdicts[kind]!;
+      expect(v.biasRegime!.curvatureFactor).toBe(3);
+      expect(v.biasRegime!.maxAllowance).toBeGreaterThan(0);
+      // The same networks, each |z| reduced by its allowance.
+      expect(v.statistic).toBeLessThan(without.verdicts[kind]!.statistic);
+      expect(v.method).toMatch(/allowance for a 1\/width² term 3×/);
+    }
+  });
+});
