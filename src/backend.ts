@@ -195,8 +195,17 @@ function unavailable(choice: Concrete): string {
   return failures.get(choice) ?? 'it failed to initialise';
 }
 
+/** The initialisation in flight: callers that arrive meanwhile wait for it instead of switching backends under it. */
+let pending: Promise<unknown> = Promise.resolve();
+
 /** Initialises tfjs once per process and returns the name of the backend that runs. */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+export function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+  const next = pending.then(() => initOnce(choice));
+  pending = next.catch(() => undefined);
+  return next;
+}
+
+async function initOnce(choice: BackendChoice): Promise<string> {
   if (active && (choice === 'auto' || choice === active)) return active;
   // Production mode silences tfjs's "install tfjs-node" banner and its debug-time checks; numerics are
   // unchanged. (IS_TEST, the other way to silence it, turns on per-kernel leak checks.)

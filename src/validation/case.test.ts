@@ -8,6 +8,29 @@ const root = resolve(import.meta.dirname, '../..');
 const spec = (...layers: unknown[]) => parseNetworkSpec({ layers });
 const dense = (width: number) => ({ type: 'dense', width });
 
+describe('runs at the same time', () => {
+  // First in this file: the race was in the first initialisation of the backend.
+  it('share one backend and give the numbers of the same runs one after the other', async () => {
+    // Before, a second run could switch the backend under the first (a TypeError from inside tfjs).
+    const c: CaseDefinition = {
+      name: 'tiny',
+      spec: spec(dense(8), { type: 'tanh' }, dense(1)),
+      inputs: readInputs(resolve(root, 'fixtures/inputs/vec4x8.json')),
+      scales: [1, 2, 4],
+      networks: 16,
+      seed: 9,
+    };
+    const opts = { alpha: 0.01, draws: 2000 };
+    const together = await Promise.all([runCase(c, opts), runCase({ ...c, seed: 10 }, opts)]);
+    const apart = [await runCase(c, opts), await runCase({ ...c, seed: 10 }, opts)];
+    for (const k of [0, 1]) {
+      expect(together[k].backend).toBe(apart[k].backend);
+      together[k].estimates.forEach((e, f) => expect(Array.from(e.result.nngp!)).toEqual(Array.from(apart[k].estimates[f].result.nngp!)));
+      expect(together[k].verdicts.ntk!.statistic).toBe(apart[k].verdicts.ntk!.statistic);
+    }
+  });
+});
+
 describe("a case's least curvature allowance (CaseDefinition.curvatureFactor)", () => {
   it('raises what the layers declare and never lowers it', () => {
     const plain = spec(dense(8), { type: 'relu' }, dense(1));
