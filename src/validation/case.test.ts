@@ -7,19 +7,21 @@ import { engineDeclarations, runCase, type CaseDefinition } from './case.ts';
 const root = resolve(import.meta.dirname, '../..');
 const spec = (...layers: unknown[]) => parseNetworkSpec({ layers });
 const dense = (width: number) => ({ type: 'dense', width });
+/** dense(8) → activation → dense(1) on 8 vectors, width factors 1, 2, 4. */
+const tinyCase = (activation: string, networks: number, seed: number): CaseDefinition => ({
+  name: 'tiny',
+  spec: spec(dense(8), { type: activation }, dense(1)),
+  inputs: readInputs(resolve(root, 'fixtures/inputs/vec4x8.json')),
+  scales: [1, 2, 4],
+  networks,
+  seed,
+});
 
 describe('runs at the same time', () => {
   // First in this file: the race was in the first initialisation of the backend.
   it('share one backend and give the numbers of the same runs one after the other', async () => {
     // Before, a second run could switch the backend under the first (a TypeError from inside tfjs).
-    const c: CaseDefinition = {
-      name: 'tiny',
-      spec: spec(dense(8), { type: 'tanh' }, dense(1)),
-      inputs: readInputs(resolve(root, 'fixtures/inputs/vec4x8.json')),
-      scales: [1, 2, 4],
-      networks: 16,
-      seed: 9,
-    };
+    const c = tinyCase('tanh', 16, 9);
     const opts = { alpha: 0.01, draws: 2000 };
     const together = await Promise.all([runCase(c, opts), runCase({ ...c, seed: 10 }, opts)]);
     const apart = [await runCase(c, opts), await runCase({ ...c, seed: 10 }, opts)];
@@ -43,14 +45,7 @@ describe("a case's least curvature allowance (CaseDefinition.curvatureFactor)", 
   });
 
   it("reaches the case's verdicts, which allow for it and say so", async () => {
-    const c: CaseDefinition = {
-      name: 'tiny',
-      spec: spec(dense(8), { type: 'relu' }, dense(1)),
-      inputs: readInputs(resolve(root, 'fixtures/inputs/vec4x8.json')),
-      scales: [1, 2, 4],
-      networks: 32,
-      seed: 5,
-    };
+    const c = tinyCase('relu', 32, 5);
     const opts = { alpha: 0.01, draws: 2000 };
     // One after the other: runs share the tfjs engine and its backend.
     const without = await runCase(c, opts);
