@@ -13,7 +13,8 @@
  *    of 5 % and 10 % (the kernel scaled, the networks unchanged); and every broken fixture's kernel
  *    against the networks of its exposing architecture (a broken fixture changes the kernel only,
  *    never the forward pass, so the null runs' networks ARE its networks).
- * 3. The report (docs/calibration.md, or --out): per family, the false-positive rate of the
+ * 3. The report (STORE/calibration.md, or --out; docs/calibration.md only when asked for, since a
+ *    run over some families would replace the whole document): per family, the false-positive rate of the
  *    conclusive verdicts at α = 0.05, 0.01 and 1e-3 with Clopper–Pearson intervals, Kolmogorov–
  *    Smirnov uniformity of their p-values, the share of inconclusive verdicts, and the power: stated
  *    detectable errors and measured detection rates.
@@ -671,7 +672,7 @@ async function main(): Promise<void> {
       'attention-broken-runs': { type: 'string', default: '20' },
       workers: { type: 'string', default: process.env.CALIBRATE_WORKERS ?? '2' },
       store: { type: 'string', default: resolve(root, 'tmp/calibration') },
-      out: { type: 'string', default: resolve(root, 'docs/calibration.md') },
+      out: { type: 'string' },
       'sample-only': { type: 'boolean', default: false },
       'analyse-only': { type: 'boolean', default: false },
       'jobs-file': { type: 'string' },
@@ -722,8 +723,10 @@ async function main(): Promise<void> {
   });
   process.stderr.write(`analysis: ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
   const md = report(analysed, runMap, { seeds: Number(values.seeds), workers, familyNames, hash });
-  writeFileSync(values.out!, md);
+  const out = resolve(values.out ?? resolve(store, 'calibration.md'));
+  writeFileSync(out, md);
   console.log(md);
+  process.stderr.write(`report written to ${out}\n`);
 }
 
 await main();
