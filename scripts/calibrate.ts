@@ -723,7 +723,7 @@ async function main(): Promise<void> {
   });
   process.stderr.write(`analysis: ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
   const md = report(analysed, runMap, { seeds: Number(values.seeds), workers, familyNames, hash });
-  const out = resolve(values.out ?? resolve(store, 'calibration.md'));
+  const out = values.out ? resolve(values.out) : resolve(store, 'calibration.md');
   writeFileSync(out, md);
   console.log(md);
   process.stderr.write(`report written to ${out}\n`);

@@ -20,9 +20,11 @@
  * Usage: npx tsx scripts/crn-gain.ts [--replicates 3000] [--seed 1]
  */
 import { parseArgs } from 'node:util';
+import { median, sampleCovariance } from 'simple-statistics';
 import { fillNormals } from '../src/random/normals.ts';
 import { matmul } from '../src/linalg/dense.ts';
 import { cholesky, solveLowerTriangular } from '../src/linalg/cholesky.ts';
+import { fitBiasModel } from '../src/verdicts/biasModel.ts';
 
 const FACTORS = [1, 2, 4] as const;
 const { values } = parseArgs({ options: { replicates: { type: 'string', default: '3000' }, seed: { type: 'string', default: '1' } } });
@@ -133,11 +135,10 @@ function sqrtHeads(): Net {
   };
 }
 
-/** Sample covariance of the rows of `rows` ([R][3]). */
+/** Sample covariance matrix of the columns of `rows` ([R][3]). */
 function covariance(rows: number[][]): number[][] {
-  const k = rows[0].length;
-  const mean = Array.from({ length: k }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length);
-  return Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => rows.reduce((s, r) => s + (r[i] - mean[i]) * (r[j] - mean[j]), 0) / (rows.length - 1)));
+  const cols = FACTORS.map((_, j) => rows.map((r) => r[j]));
+  return cols.map((a) => cols.map((b) => sampleCovariance(a, b)));
 }
 
 /** [(Xᵀ Σ⁻¹ X)⁻¹]₀₀ for X = [1, 1/f]: the variance of the GLS intercept. Whitened by Σ's Cholesky factor. */
@@ -151,15 +152,11 @@ function glsInterceptVariance(sigma: number[][]): number {
   return c / (a * c - b * b);
 }
 
-/** Intercept weights of the line with inverse-variance weights `1/v_f` (independent means). */
+/** The engine's weights of K∞ on the width means for one entry whose means have variances `v_f`. */
 function interceptWeights(v: number[]): number[] {
-  const w = v.map((x) => 1 / x), x = FACTORS.map((f) => 1 / f);
-  const sw = w.reduce((s, a) => s + a, 0), sx = w.reduce((s, a, i) => s + a * x[i], 0), sxx = w.reduce((s, a, i) => s + a * x[i] * x[i], 0);
-  const det = sw * sxx - sx * sx;
-  return w.map((wi, i) => (wi * (sxx - sx * x[i])) / det);
+  const fit = fitBiasModel(FACTORS.map((f, i) => ({ x: 1 / f, mean: new Float64Array(1), variance: Float64Array.of(v[i]), covariance: null, networks: R })));
+  return Array.from(fit.interceptWeights);
 }
-
-const median = (a: number[]): number => { const s = [...a].sort((p, q) => p - q); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 function measure(name: string, net: Net): void {
   const nested: number[][][] = [], independent: number[][][] = [];
