@@ -21,7 +21,7 @@
  *
  * Both stages are resumable (JSON lines in --store; a rerun skips what is there) and spread over
  * --workers child processes. The analysis is cached under a hash of src/verdicts/, src/validation/,
- * this script and what each architecture's layers declare to the engine (slowBias, curvature,
+ * this script, its store reader (calibration/store.ts) and what each architecture's layers declare to the engine (slowBias, curvature,
  * biasSeries): a change to any of these reruns it, a change elsewhere does not.
  *
  *   npm run calibrate                                  # every family, 400 seeds each, 2 workers
@@ -36,22 +36,30 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { allArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf, type Architecture } from './calibration/architectures.ts';
 import { readResults, runJobs, workerLoop } from './calibration/runner.ts';
-import { engineDeclarations, runCase, widthEstimate } from '../src/validation/case.ts';
+import { KINDS, storedEstimates, type Kind, type RunRecord, type SampleJob } from './calibration/store.ts';
+import {
+  ALPHAS,
+  atStatedPower,
+  conclusive,
+  familyRows,
+  familyWise,
+  interval,
+  median,
+  pct,
+  VERDICT_ALPHA,
+  type AnalysisJob,
+  type AnalysisRecord,
+  type VerdictRecord,
+} from './calibration/tables.ts';
+import { engineDeclarations, runCase } from '../src/validation/case.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
-import { MomentAccumulator } from '../src/estimators/accumulator.ts';
 import { kernelAgreement, type KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
 import * as brokenFixtures from '../fixtures/broken/index.ts';
 import type { BrokenLayer } from '../fixtures/broken/index.ts';
-import { binomialInterval } from '../src/stats/binomialInterval.ts';
 import { holm } from '../src/stats/holm.ts';
-import { ksOneSample } from '../src/stats/ksOneSample.ts';
-import { regularizedBeta } from '../src/stats/regularizedBeta.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ALPHAS = [0.05, 0.01, 1e-3] as const;
-/** The level every verdict is run at (its inconclusive rules and stated power refer to it). */
-const VERDICT_ALPHA = 1e-3;
 /** Uniform relative kernel errors whose detection rate the power table measures. */
 const GRADED = [0.05, 0.1] as const;
 /**
@@ -71,8 +79,6 @@ function perturbed(K: Float64Array, place: PatternPlace, eps: number): Float64Ar
     return place === 'uniform' || (place === 'diagonal') === diagonal ? x * (1 + eps) : x;
   });
 }
-const KINDS = ['nngp', 'ntk'] as const;
-type Kind = (typeof KINDS)[number];
 
 const architectures = allArchitectures(root);
 /** What an architecture's layers declare to the engine, as runCase reads it. */
@@ -166,69 +172,6 @@ const exposing: Record<string, string> = {
 const isAttention = (name: string) => brokenLayers.find((b) => b.name === name)?.type === 'attention';
 const DETECTION_FAMILY = 'detection';
 
-interface SampleJob {
-  readonly id: string;
-  readonly family: string;
-  readonly arch: string;
-  readonly seed: number;
-}
-
-interface RunRecord extends SampleJob {
-  readonly networks: number;
-  readonly scales: readonly number[];
-  readonly P: number;
-  readonly mask: readonly number[];
-  readonly analytic: Record<Kind, number[]>;
-  readonly analyticSE: Record<Kind, number[]> | null;
-  readonly kernelSamples: number;
-  readonly raw: string;
-  readonly seconds: number;
-}
-
-interface VerdictRecord {
-  readonly p: number;
-  readonly inconclusive: readonly string[];
-  /**
-   * The inconclusive codes of the same verdict run at each of ALPHAS (the rules depend on α: a
-   * rejection at 0.05 may be inconclusive where the same p-value passes at 1e-3). Absent: those at
-   * VERDICT_ALPHA stand for every α.
-   */
-  readonly inconclusiveAt?: readonly (readonly string[])[];
-  /** Stated detectable relative error: uniform, one entry (median). */
-  readonly detect: readonly [number, number];
-  readonly gof: number;
-  readonly excess: number;
-  /** Rejected at VERDICT_ALPHA against the kernel scaled by 1 + ε, ε in GRADED (null when inconclusive). */
-  readonly graded: readonly (boolean | null)[];
-  /**
-   * After-engine only: per PATTERNS key, whether the verdict against the perturbed kernel fails
-   * conclusively (false: passes or is inconclusive; null: the run's own verdict is inconclusive).
-   */
-  readonly patterns?: Readonly<Record<string, boolean | null>>;
-  /**
-   * After-engine only: whether the verdict fails conclusively against the kernel scaled by 1 + δ and
-   * by 1 − δ, δ the run's own stated uniform detectable error (null where its verdict is inconclusive
-   * or δ is not finite). A stated power of 0.9 that is achieved detects each about 90 % of the time.
-   */
-  readonly atStated?: readonly [boolean | null, boolean | null];
-}
-
-interface AnalysisJob {
-  readonly id: string;
-  readonly run: string;
-  readonly broken: string | null;
-}
-
-interface AnalysisRecord extends AnalysisJob {
-  readonly family: string;
-  readonly arch: string;
-  readonly seed: number;
-  readonly before: Record<Kind, VerdictRecord>;
-  readonly after: Record<Kind, VerdictRecord>;
-  /** Detection jobs: the broken kernel's error, ‖K_broken − K‖_F/‖K‖_F over the valid entries, per kernel. */
-  readonly errorSize?: Record<Kind, number>;
-}
-
 /**
  * Null jobs per family (seeds 1001 …, or --seed-base + 1 … for an independent replication), and detection runs of the exposing architectures (seeds
  * 500 001 …); `detection` in the family list places the detection runs there (default: last).
@@ -280,22 +223,6 @@ async function sample(job: SampleJob, store: string): Promise<RunRecord> {
     raw: rawName,
     seconds: r.seconds,
   };
-}
-
-/** The per-width estimates of one kernel of a stored run, exactly as runCase builds them. */
-function storedEstimates(store: string, r: RunRecord, kind: Kind) {
-  const buf = readFileSync(resolve(store, r.raw));
-  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  const P2 = r.P * r.P;
-  const F = r.scales.length;
-  if (all.length !== 2 * F * r.networks * P2) throw new Error(`${r.raw}: ${all.length} values, expected ${2 * F * r.networks * P2}`);
-  const k = kind === 'nngp' ? 0 : 1;
-  return r.scales.map((scale, f) => {
-    const acc = new MomentAccumulator(P2, true);
-    const base = (k * F + f) * r.networks * P2;
-    for (let n = 0; n < r.networks; n++) acc.add(all.subarray(base + n * P2, base + (n + 1) * P2));
-    return widthEstimate(scale, acc);
-  });
 }
 
 function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>): AnalysisRecord {
@@ -380,107 +307,15 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
 function engineHash(): string {
   const h = createHash('sha256');
   for (const dir of ['src/verdicts', 'src/validation']) for (const f of readdirSync(resolve(root, dir)).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) h.update(readFileSync(resolve(root, dir, f)));
+  // This script's analysis, and the store reader that builds its estimates.
   h.update(readFileSync(fileURLToPath(import.meta.url)));
+  h.update(readFileSync(resolve(root, 'scripts/calibration/store.ts')));
   // What the layers declare to the engine (src/layers, outside the directories above) changes verdicts too.
   h.update(JSON.stringify(Object.entries(architectures).map(([n, a]) => [n, declared(a)])));
   return h.digest('hex').slice(0, 12);
 }
 
 // ---------------------------------------------------------------------------------------- report
-
-const pct = (x: number) => (!Number.isFinite(x) ? '—' : x < 1e-3 ? '<0.1 %' : `${(100 * x).toFixed(1)} %`);
-const fmtP = (x: number) => (x === 0 ? '0' : x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
-const interval = (k: number, n: number) => {
-  if (n === 0) return { rate: NaN, lo: 0, hi: 1, text: '0/0' };
-  const ci = binomialInterval(k, n, 0.95);
-  return { rate: k / n, lo: ci.lower, hi: ci.upper, text: `${k}/${n} = ${fmtP(k / n)} [${fmtP(ci.lower)}, ${fmtP(ci.upper)}]` };
-};
-const median = (v: number[]) => {
-  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1] : NaN;
-};
-const conclusive = (v: VerdictRecord) => v.inconclusive.length === 0;
-const uniformCdf = (x: number) => Math.min(1, Math.max(0, x));
-
-interface LevelCheck {
-  readonly text: string;
-  readonly inside: boolean;
-}
-
-/** Conclusive at the j-th of ALPHAS (the verdict run at that level). */
-const conclusiveAt = (v: VerdictRecord, j: number) => (v.inconclusiveAt ? v.inconclusiveAt[j].length === 0 : conclusive(v));
-
-/** FPR among the verdicts conclusive at each α, each with its interval, and whether α lies inside. */
-function levels(vs: VerdictRecord[]): LevelCheck[] {
-  return ALPHAS.map((a, j) => {
-    const c = vs.filter((v) => conclusiveAt(v, j));
-    const i = interval(c.filter((v) => v.p <= a).length, c.length);
-    return { text: i.text, inside: c.length === 0 || (i.lo <= a && a <= i.hi) };
-  });
-}
-
-function ks(vs: VerdictRecord[]): { text: string; uniform: boolean } {
-  const p = vs.filter(conclusive).map((v) => v.p);
-  if (p.length < 2) return { text: '—', uniform: true };
-  const r = ksOneSample(p, uniformCdf, 0.01);
-  return { text: `D = ${r.statistic.toFixed(3)}, p = ${fmtP(r.pValue)}`, uniform: r.pValue > 0.01 };
-}
-
-/** Exact two-sided binomial p-value of k in n against rate a: twice the smaller tail, P(X ≥ k) = I_a(k, n − k + 1). */
-function binomialPValue(k: number, n: number, a: number): number {
-  if (n === 0) return 1;
-  const upper = k === 0 ? 1 : regularizedBeta(a, k, n - k + 1);
-  const lower = k === n ? 1 : 1 - regularizedBeta(a, k + 1, n - k);
-  return Math.min(1, 2 * Math.min(upper, lower));
-}
-
-/**
- * The table's checks as one family: every cell's exact binomial test of FPR = α and every KS test,
- * Holm at 0.05. A table of C cells whose engine is exactly calibrated still shows about 0.05·C
- * intervals that miss α; this says which misses are more than that multiplicity explains.
- */
-function familyWise(byFamily: readonly { name: string; recs: AnalysisRecord[] }[], mode: 'before' | 'after'): string {
-  const tests: { label: string; p: number }[] = [];
-  for (const { name, recs } of byFamily)
-    for (const kind of KINDS) {
-      const vs = recs.map((r) => r[mode][kind]);
-      const c = vs.filter(conclusive);
-      if (c.length < 2) continue;
-      ALPHAS.forEach((a, j) => {
-        const cj = vs.filter((v) => conclusiveAt(v, j));
-        tests.push({ label: `${name} ${kind.toUpperCase()} at α = ${a}`, p: binomialPValue(cj.filter((v) => v.p <= a).length, cj.length, a) });
-      });
-      tests.push({ label: `${name} ${kind.toUpperCase()} KS`, p: ksOneSample(c.map((v) => v.p), uniformCdf, 0.01).pValue });
-    }
-  if (tests.length === 0) return 'Family-wise: no cell has two or more conclusive verdicts, so there is nothing to test.';
-  const h = holm(tests.map((t) => t.p), 0.05);
-  const rejected = tests.filter((_, i) => h.rejected[i]);
-  const misses = tests.filter((t) => t.p <= 0.05).length;
-  return (
-    `Family-wise (${tests.length} checks: each cell's exact binomial test of FPR = α and each KS test, Holm at 0.05): ${misses} check(s) with p ≤ 0.05 where about ${(0.05 * tests.length).toFixed(1)} are expected by chance; ` +
-    (rejected.length ? `beyond chance: ${rejected.map((t) => `${t.label} (p = ${fmtP(t.p)})`).join(', ')}.` : 'none beyond what chance explains.')
-  );
-}
-
-function familyRows(name: string, recs: AnalysisRecord[], mode: 'before' | 'after'): { rows: string[]; ok: boolean; declined: string[] } {
-  const rows: string[] = [];
-  const declined: string[] = [];
-  let ok = true;
-  for (const kind of KINDS) {
-    const vs = recs.map((r) => r[mode][kind]);
-    const lv = levels(vs);
-    const k = ks(vs);
-    const inc = vs.filter((v) => !conclusive(v)).length;
-    const fine = lv.every((l) => l.inside) && k.uniform;
-    ok &&= fine;
-    // Every verdict inconclusive: the cell holds vacuously, which the summary must not call a level held.
-    if (inc === vs.length) declined.push(`${name} ${kind.toUpperCase()}`);
-    rows.push(
-      `| \`${name}\` | ${kind.toUpperCase()} | ${recs.length} | ${inc ? `${inc} (${pct(inc / vs.length)})` : '0'} | ${lv.map((l) => l.text + (l.inside ? '' : ' **✗**')).join(' | ')} | ${k.text}${k.uniform ? '' : ' **✗**'} |`,
-    );
-  }
-  return { rows, ok, declined };
-}
 
 function powerRows(name: string, recs: AnalysisRecord[]): string[] {
   const rows: string[] = [];
@@ -524,10 +359,7 @@ function statedAgainstAchieved(nulls: AnalysisRecord[], familyNames: readonly st
         const claim = recs.filter((r) => r.after[kind].detect[0] <= eps);
         return interval(claim.filter((r) => r.after[kind].patterns![`uniform ${100 * eps} %`] === true).length, claim.length).text;
       });
-      const own = ([0, 1] as const).map((i) => {
-        const hits = recs.map((r) => r.after[kind].atStated?.[i]).filter((h): h is boolean => h !== null && h !== undefined);
-        return interval(hits.filter((h) => h).length, hits.length).text;
-      });
+      const own = atStatedPower(recs, kind);
       L.push(`| \`${f}\` | ${kind.toUpperCase()} | ${recs.length} | ${pct(median(recs.map((r) => r.after[kind].detect[0])))} | ${own.join(' / ')} | ${cells.join(' | ')} | ${stated.join(' | ')} |`);
     }
   return L;
@@ -662,27 +494,60 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
   return L.join('\n');
 }
 
+const USAGE = `usage: npm run calibrate -- [options]
+
+  --families F,G…          families to sample or analyse (default: all): ${Object.keys(families).join(', ')}
+  --seeds N                seeds per family (default 400)
+  --seed-base B            seeds B + 1 … B + N, plus the family's own offset (default 1000)
+  --broken-runs N          detection runs per MLP fixture (default 50)
+  --attention-broken-runs N  detection runs per attention fixture (default 20)
+  --workers N              child processes (default 2, or CALIBRATE_WORKERS)
+  --store DIR              where runs and analyses are kept (default tmp/calibration)
+  --out FILE               the report (default STORE/calibration.md)
+  --sample-only            sample, do not analyse
+  --analyse-only           analyse the runs already in --store
+  --help                   this text`;
+
+const OPTIONS = {
+  families: { type: 'string', default: Object.keys(families).join(',') },
+  seeds: { type: 'string', default: '400' },
+  'seed-base': { type: 'string', default: '1000' },
+  'broken-runs': { type: 'string', default: '50' },
+  'attention-broken-runs': { type: 'string', default: '20' },
+  workers: { type: 'string', default: process.env.CALIBRATE_WORKERS ?? '2' },
+  store: { type: 'string', default: resolve(root, 'tmp/calibration') },
+  out: { type: 'string' },
+  'sample-only': { type: 'boolean', default: false },
+  'analyse-only': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+  // Internal: how the parent hands jobs to its worker processes.
+  'jobs-file': { type: 'string' },
+  worker: { type: 'string' },
+  stage: { type: 'string' },
+} as const;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      families: { type: 'string', default: Object.keys(families).join(',') },
-      seeds: { type: 'string', default: '400' },
-      'seed-base': { type: 'string', default: '1000' },
-      'broken-runs': { type: 'string', default: '50' },
-      'attention-broken-runs': { type: 'string', default: '20' },
-      workers: { type: 'string', default: process.env.CALIBRATE_WORKERS ?? '2' },
-      store: { type: 'string', default: resolve(root, 'tmp/calibration') },
-      out: { type: 'string' },
-      'sample-only': { type: 'boolean', default: false },
-      'analyse-only': { type: 'boolean', default: false },
-      'jobs-file': { type: 'string' },
-      worker: { type: 'string' },
-      stage: { type: 'string' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ options: OPTIONS });
+  } catch (e) {
+    console.error(`calibrate: ${(e as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const store = resolve(values.store!);
   const familyNames = values.families!.split(',').filter((f) => f && f !== DETECTION_FAMILY);
-  for (const f of familyNames) if (!families[f]) throw new Error(`--families: unknown family ${f}; known: ${Object.keys(families).join(', ')}`);
+  const unknown = familyNames.filter((f) => !families[f]);
+  if (unknown.length) {
+    console.error(`calibrate: --families: unknown ${unknown.join(', ')}; known: ${Object.keys(families).join(', ')}, ${DETECTION_FAMILY}`);
+    process.exitCode = 2;
+    return;
+  }
   const jobs = sampleJobs(values.families!.split(',').filter(Boolean), Number(values.seeds), { mlp: Number(values['broken-runs']), attention: Number(values['attention-broken-runs']) }, Number(values['seed-base']));
   const runsFile = resolve(store, 'runs.jsonl');
   if (values.worker) {
