@@ -1,0 +1,207 @@
+/**
+ * Does a resampling null change the verdicts? Issue 16 asks that the joint test's null be right for
+ * heavy-tailed per-network kernels ("a resampling null, a correction with a measured effect, or a
+ * minimum sample size derived from the tails"). The engine's null is parametric: Studentized
+ * entries with Welch–Satterthwaite t tails, a second-order skewness correction (tails.ts) and the
+ * maximum of a Gaussian vector with the estimated correlation (maxAbsGaussian.ts). This script puts
+ * a nonparametric one beside it on the same stored networks: the bootstrap-t of the same maximum
+ * (Efron & Tibshirani 1993, An Introduction to the Bootstrap, §12.5; Hall 1992, The Bootstrap and
+ * Edgeworth Expansion, §3.5: second-order accurate for a Studentized mean of skewed data, which
+ * the normal approximation is not).
+ *
+ * Per run and kernel: K∞_i = Σ_f c_fi ȳ_fi with the engine's intercept weights c (biasModel.ts),
+ * T = max_i |K∞_i − K_i| / SE_i. Each replicate draws every width's networks with replacement,
+ * recomputes K∞* and SE* with the same weights, adds a normal draw of the sampled kernel's own
+ * error where the kernel is sampled, and takes T* = max_i |K∞*_i − K∞_i + ε_i| / SE*_i; the p-value
+ * is (1 + #{T* ≥ T}) / (B + 1). Entries whose per-network value never varies at some width (the
+ * diagonal after LayerNorm) carry no Monte-Carlo error and are left out.
+ *
+ *   npx tsx scripts/calibration/bootstrap-null.ts --store STORE --families attention-sqrt-scaled [--replicates 2000] [--json FILE]
+ *
+ * Prints, per family and kernel, the false-positive rates of the engine's verdicts and of the
+ * bootstrap at α = 0.05 and 0.01 on the same runs, with how often the two decide differently.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { allArchitectures, inputsFor, specOf } from './architectures.ts';
+import { KINDS, storedEstimates, storedNetworks, type Kind, type RunRecord } from './store.ts';
+import { readResults } from './runner.ts';
+import { computeKernel } from '../../src/pipeline/kernel.ts';
+import { engineDeclarations } from '../../src/validation/case.ts';
+import { kernelAgreement, uniqueEntries } from '../../src/verdicts/kernelAgreement.ts';
+import { fitBiasModel } from '../../src/verdicts/biasModel.ts';
+import { normalStream, uniformStream } from '../../src/random/normals.ts';
+import { binomialInterval } from '../../src/stats/binomialInterval.ts';
+import { ksOneSample } from '../../src/stats/ksOneSample.ts';
+
+const LEVELS = [0.05, 0.01] as const;
+
+interface KindRecord {
+  /** The engine's verdict at each of LEVELS: 'reject', 'pass' or 'inconclusive'. */
+  readonly engine: readonly string[];
+  readonly engineP: number;
+  readonly bootstrapP: number;
+  readonly statistic: number;
+  readonly entries: number;
+  readonly fixedEntries: number;
+}
+
+/** The bootstrap-t p-value of max_i |K∞_i − K_i|/SE_i for one run and kernel. */
+export function bootstrapMaxT(
+  networks: readonly Float32Array[],
+  scales: readonly number[],
+  P: number,
+  mask: Float64Array,
+  analytic: Float64Array,
+  analyticSE: Float64Array | null,
+  replicates: number,
+  key: string,
+): { p: number; statistic: number; entries: number; fixed: number } {
+  const F = scales.length;
+  const N = networks[0].length / (P * P);
+  const { idx } = uniqueEntries(mask);
+  // Per width: the values of the kept entries, [N × m].
+  const stats = (data: Float64Array[], m: number, pick: Int32Array[] | null) => {
+    const mean = new Float64Array(F * m);
+    const variance = new Float64Array(F * m);
+    for (let f = 0; f < F; f++) {
+      const d = data[f];
+      for (let t = 0; t < N; t++) {
+        const row = (pick ? pick[f][t] : t) * m;
+        for (let a = 0; a < m; a++) mean[f * m + a] += d[row + a];
+      }
+      for (let a = 0; a < m; a++) mean[f * m + a] /= N;
+      for (let t = 0; t < N; t++) {
+        const row = (pick ? pick[f][t] : t) * m;
+        for (let a = 0; a < m; a++) variance[f * m + a] += (d[row + a] - mean[f * m + a]) ** 2;
+      }
+      // Variance of the mean.
+      for (let a = 0; a < m; a++) variance[f * m + a] /= (N - 1) * N;
+    }
+    return { mean, variance };
+  };
+  const all = networks.map((nets) => {
+    const d = new Float64Array(N * idx.length);
+    for (let t = 0; t < N; t++) for (let a = 0; a < idx.length; a++) d[t * idx.length + a] = nets[t * P * P + idx[a]];
+    return d;
+  });
+  const full = stats(all, idx.length, null);
+  const keep: number[] = [];
+  for (let a = 0; a < idx.length; a++) if (scales.every((_, f) => full.variance[f * idx.length + a] > 0)) keep.push(a);
+  const m = keep.length;
+  if (m === 0) return { p: NaN, statistic: NaN, entries: 0, fixed: idx.length };
+  const data = all.map((d) => {
+    const out = new Float64Array(N * m);
+    for (let t = 0; t < N; t++) for (let b = 0; b < m; b++) out[t * m + b] = d[t * idx.length + keep[b]];
+    return out;
+  });
+  const o = stats(data, m, null);
+  const fit = fitBiasModel(
+    scales.map((s, f) => ({ x: 1 / s, mean: o.mean.subarray(f * m, (f + 1) * m), variance: o.variance.subarray(f * m, (f + 1) * m), covariance: null, networks: N })),
+  );
+  const c = fit.interceptWeights;
+  const an = Float64Array.from(keep, (a) => (analyticSE ? analyticSE[idx[a]] ** 2 : 0));
+  const extrapolate = (s: { mean: Float64Array; variance: Float64Array }, b: number) => {
+    let k = 0;
+    let v = an[b];
+    for (let f = 0; f < F; f++) {
+      k += c[f * m + b] * s.mean[f * m + b];
+      v += c[f * m + b] ** 2 * s.variance[f * m + b];
+    }
+    return { k, se: Math.sqrt(v) };
+  };
+  const observed = Array.from({ length: m }, (_, b) => extrapolate(o, b));
+  let T = 0;
+  for (let b = 0; b < m; b++) T = Math.max(T, Math.abs(observed[b].k - analytic[idx[keep[b]]]) / observed[b].se);
+  const uniform = uniformStream(`${key}/picks`);
+  const normal = normalStream(`${key}/kernel-error`);
+  const pick = scales.map(() => new Int32Array(N));
+  let exceed = 0;
+  for (let r = 0; r < replicates; r++) {
+    for (let f = 0; f < F; f++) for (let t = 0; t < N; t++) pick[f][t] = Math.min(N - 1, Math.floor(uniform() * N));
+    const s = stats(data, m, pick);
+    let Tr = 0;
+    for (let b = 0; b < m; b++) {
+      const e = extrapolate(s, b);
+      const kernelError = an[b] > 0 ? Math.sqrt(an[b]) * normal() : 0;
+      Tr = Math.max(Tr, Math.abs(e.k - observed[b].k + kernelError) / e.se);
+    }
+    if (Tr >= T) exceed++;
+  }
+  return { p: (1 + exceed) / (1 + replicates), statistic: T, entries: m, fixed: idx.length - m };
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      store: { type: 'string' },
+      families: { type: 'string' },
+      replicates: { type: 'string', default: '2000' },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.store || !values.families) {
+    console.log('usage: npx tsx scripts/calibration/bootstrap-null.ts --store STORE --families F[,G…] [--replicates 2000] [--json FILE]');
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const store = resolve(values.store);
+  const replicates = Number(values.replicates);
+  if (!Number.isInteger(replicates) || replicates < 100) throw new Error(`--replicates: expected an integer ≥ 100, got ${values.replicates}`);
+  const wanted = new Set(values.families.split(','));
+  const architectures = allArchitectures(resolve(import.meta.dirname, '../..'));
+  const runs = [...readResults<RunRecord>(resolve(store, 'runs.jsonl')).values()].filter((r) => wanted.has(r.family)).sort((a, b) => a.seed - b.seed);
+  if (runs.length === 0) throw new Error(`${store}: no stored runs of ${[...wanted].join(', ')}`);
+  const records: (RunRecord & Record<Kind, KindRecord>)[] = [];
+  for (const r of runs) {
+    const a = architectures[r.arch];
+    if (!a) throw new Error(`${r.id}: unknown architecture ${r.arch}`);
+    const kernel = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked));
+    const mask = Float64Array.from(r.mask);
+    const out = {} as Record<Kind, KindRecord>;
+    for (const kind of KINDS) {
+      const K = kind === 'nngp' ? kernel.nngp : kernel.ntk;
+      const se = kernel.nngpSE ? (kind === 'nngp' ? kernel.nngpSE : kernel.ntkSE!) : null;
+      const estimates = storedEstimates(store, r, kind);
+      // As calibrate's analysis runs the engine ("after"): the layers' declarations, the sampled kernel's dof.
+      const engine = { analyticDof: kernel.seDof ?? Infinity, ...engineDeclarations(specOf(a), a.scaleHeads ?? false, a.curvatureFactor) };
+      const verdicts = LEVELS.map((alpha) => kernelAgreement({ analytic: K, analyticSE: se, mask, estimates, alpha, ...engine }));
+      const b = bootstrapMaxT(storedNetworks(store, r, kind), r.scales, r.P, mask, K, se, replicates, `bootstrap-null/${r.id}/${kind}`);
+      out[kind] = {
+        engine: verdicts.map((v) => ((v.inconclusive ?? []).length ? 'inconclusive' : v.rejected ? 'reject' : 'pass')),
+        engineP: verdicts[0].pValue,
+        bootstrapP: b.p,
+        statistic: b.statistic,
+        entries: b.entries,
+        fixedEntries: b.fixed,
+      };
+    }
+    records.push({ ...r, ...out });
+    if (records.length % 50 === 0) process.stderr.write(`${records.length}/${runs.length} runs\n`);
+  }
+  if (values.json) writeFileSync(values.json, JSON.stringify(records.map(({ id, arch, seed, nngp, ntk }) => ({ id, arch, seed, nngp, ntk }))));
+  const ci = (k: number, n: number) => {
+    const b = binomialInterval(k, n, 0.95);
+    return `${k}/${n} = ${b.estimate.toPrecision(2)} [${b.lower.toPrecision(2)}, ${b.upper.toPrecision(2)}]`;
+  };
+  console.log(`| family | kernel | α | engine: rejected / conclusive | bootstrap-t: rejected / runs | engine only / bootstrap only | bootstrap p, KS |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const family of wanted)
+    for (const kind of KINDS) {
+      const rs = records.filter((r) => r.family === family && Number.isFinite(r[kind].bootstrapP));
+      const ps = rs.map((r) => r[kind].bootstrapP);
+      const ks = ksOneSample(ps, (x) => Math.min(1, Math.max(0, x)));
+      LEVELS.forEach((alpha, j) => {
+        const conclusive = rs.filter((r) => r[kind].engine[j] !== 'inconclusive');
+        const engineRejects = conclusive.filter((r) => r[kind].engine[j] === 'reject');
+        const bootRejects = rs.filter((r) => r[kind].bootstrapP <= alpha);
+        const engineOnly = engineRejects.filter((r) => r[kind].bootstrapP > alpha).length;
+        const bootOnly = bootRejects.filter((r) => r[kind].engine[j] === 'pass').length;
+        console.log(`| ${family} | ${kind.toUpperCase()} | ${alpha} | ${ci(engineRejects.length, conclusive.length)} | ${ci(bootRejects.length, rs.length)} | ${engineOnly} / ${bootOnly} | ${j === 0 ? `p = ${ks.pValue.toPrecision(2)}` : ''} |`);
+      });
+    }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();
