@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MomentAccumulator } from '../../src/estimators/accumulator.ts';
-import { widthEstimate } from '../../src/validation/case.ts';
+import { widthEstimate, type KernelKind } from '../../src/validation/case.ts';
 
-export type Kind = 'nngp' | 'ntk';
+export type Kind = KernelKind;
 export const KINDS: readonly Kind[] = ['nngp', 'ntk'];
 
 export interface SampleJob {
