@@ -13,8 +13,9 @@
  * T = max_i |K∞_i − K_i| / SE_i. Each replicate draws every width's networks with replacement,
  * recomputes K∞* and SE* with the same weights, adds a normal draw of the sampled kernel's own
  * error where the kernel is sampled, and takes T* = max_i |K∞*_i − K∞_i + ε_i| / SE*_i; the p-value
- * is (1 + #{T* ≥ T}) / (B + 1). Entries whose per-network value never varies at some width (the
- * diagonal after LayerNorm) carry no Monte-Carlo error and are left out.
+ * is (1 + #{T* ≥ T}) / (B + 1). As in the engine, each width's variance of the mean carries the
+ * entry's float32 floor, and entries fixed in every network (the diagonal after LayerNorm: rounding
+ * only) are left out of the maximum; the engine tests those by their shift alone.
  *
  *   npx tsx scripts/calibration/bootstrap-null.ts --store STORE --families attention-sqrt-scaled [--replicates 2000] [--json FILE]
  *
@@ -29,7 +30,7 @@ import { KINDS, storedEstimates, storedNetworks, type Kind, type RunRecord } fro
 import { readResults } from './runner.ts';
 import { computeKernel } from '../../src/pipeline/kernel.ts';
 import { engineDeclarations } from '../../src/validation/case.ts';
-import { kernelAgreement, uniqueEntries } from '../../src/verdicts/kernelAgreement.ts';
+import { fixedEntry, float32Floors, kernelAgreement, uniqueEntries } from '../../src/verdicts/kernelAgreement.ts';
 import { fitBiasModel } from '../../src/verdicts/biasModel.ts';
 import { normalStream, uniformStream } from '../../src/random/normals.ts';
 import { binomialInterval } from '../../src/stats/binomialInterval.ts';
@@ -62,7 +63,7 @@ export function bootstrapMaxT(
   const N = networks[0].length / (P * P);
   const { idx } = uniqueEntries(mask);
   // Per width: the values of the kept entries, [N × m].
-  const stats = (data: Float64Array[], m: number, pick: Int32Array[] | null) => {
+  const stats = (data: Float64Array[], m: number, pick: Int32Array[] | null, floor2: Float64Array) => {
     const mean = new Float64Array(F * m);
     const variance = new Float64Array(F * m);
     for (let f = 0; f < F; f++) {
@@ -76,8 +77,8 @@ export function bootstrapMaxT(
         const row = (pick ? pick[f][t] : t) * m;
         for (let a = 0; a < m; a++) variance[f * m + a] += (d[row + a] - mean[f * m + a]) ** 2;
       }
-      // Variance of the mean.
-      for (let a = 0; a < m; a++) variance[f * m + a] /= (N - 1) * N;
+      // Variance of the mean, with the float32 floor of the entry.
+      for (let a = 0; a < m; a++) variance[f * m + a] = variance[f * m + a] / ((N - 1) * N) + floor2[a];
     }
     return { mean, variance };
   };
@@ -86,9 +87,15 @@ export function bootstrapMaxT(
     for (let t = 0; t < N; t++) for (let a = 0; a < idx.length; a++) d[t * idx.length + a] = nets[t * P * P + idx[a]];
     return d;
   });
-  const full = stats(all, idx.length, null);
+  const full = stats(all, idx.length, null, new Float64Array(idx.length));
+  // As the engine: every width's variance of the mean carries the entry's float32 floor, and an
+  // entry fixed in every network (rounding only) is no draw of the null.
+  const floor = float32Floors(analytic, mask);
   const keep: number[] = [];
-  for (let a = 0; a < idx.length; a++) if (scales.every((_, f) => full.variance[f * idx.length + a] > 0)) keep.push(a);
+  for (let a = 0; a < idx.length; a++) {
+    const perNetworkSd = scales.map((_, f) => Math.sqrt(full.variance[f * idx.length + a] * N));
+    if (!fixedEntry(floor[a], perNetworkSd, analyticSE ? analyticSE[idx[a]] : 0)) keep.push(a);
+  }
   const m = keep.length;
   if (m === 0) return { p: NaN, statistic: NaN, entries: 0, fixed: idx.length };
   const data = all.map((d) => {
@@ -96,7 +103,8 @@ export function bootstrapMaxT(
     for (let t = 0; t < N; t++) for (let b = 0; b < m; b++) out[t * m + b] = d[t * idx.length + keep[b]];
     return out;
   });
-  const o = stats(data, m, null);
+  const keptFloor2 = Float64Array.from(keep, (a) => floor[a] ** 2);
+  const o = stats(data, m, null, keptFloor2);
   const fit = fitBiasModel(
     scales.map((s, f) => ({ x: 1 / s, mean: o.mean.subarray(f * m, (f + 1) * m), variance: o.variance.subarray(f * m, (f + 1) * m), covariance: null, networks: N })),
   );
@@ -120,7 +128,7 @@ export function bootstrapMaxT(
   let exceed = 0;
   for (let r = 0; r < replicates; r++) {
     for (let f = 0; f < F; f++) for (let t = 0; t < N; t++) pick[f][t] = Math.min(N - 1, Math.floor(uniform() * N));
-    const s = stats(data, m, pick);
+    const s = stats(data, m, pick, keptFloor2);
     let Tr = 0;
     for (let b = 0; b < m; b++) {
       const e = extrapolate(s, b);

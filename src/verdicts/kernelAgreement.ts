@@ -487,6 +487,32 @@ function coordinateThresholds(tail: number, dof: Float64Array, lambda: Float64Ar
   return Float64Array.from(dof, (d, i) => (lambda[i] !== 0 ? studentizedThreshold(2 * tail, d, lambda[i]) : Number.isFinite(d) ? -studentTQuantile(tail, d) : -normalQuantile(tail)));
 }
 
+/**
+ * The float32 floor of each unique entry (uniqueEntries order): FLOAT32_FLOOR relative to
+ * √(|K_ii K_jj|), and 1e-9 of the largest diagonal entry for entries of a kernel that vanishes.
+ * It is added, squared, to every width's variance of the entry.
+ */
+export function float32Floors(analytic: Float64Array, mask: Float64Array): Float64Array {
+  const P = mask.length;
+  const { rows, cols } = uniqueEntries(mask);
+  let maxDiag = 0;
+  for (let i = 0; i < P; i++) maxDiag = Math.max(maxDiag, Math.abs(analytic[i * P + i]));
+  return Float64Array.from(rows, (r, a) => {
+    const kii = Math.abs(analytic[r * P + r]);
+    const kjj = Math.abs(analytic[cols[a] * P + cols[a]]);
+    // The last term keeps the variance positive (1e-300 after squaring) for an identically zero kernel.
+    return FLOAT32_FLOOR * Math.sqrt(kii * kjj) + 1e-9 * maxDiag + 1e-150;
+  });
+}
+
+/**
+ * Whether an entry is fixed in every network: no width's per-network SD above its float32 floor,
+ * and the sampled kernel's SE not above it either. Its z is then rounding over the floor.
+ */
+export function fixedEntry(floor: number, perNetworkSd: readonly number[], analyticSE: number): boolean {
+  return analyticSE <= floor && perNetworkSd.every((sd) => sd <= floor);
+}
+
 export function kernelAgreement(input: AgreementInput): KernelAgreement {
   const { analytic, mask, estimates } = input;
   const alpha = input.alpha ?? DEFAULT_ALPHA;
@@ -500,13 +526,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   const P2 = P * P;
   let maxDiag = 0;
   for (let i = 0; i < P; i++) maxDiag = Math.max(maxDiag, Math.abs(analytic[i * P + i]));
-  const floor = new Float64Array(m);
-  for (let a = 0; a < m; a++) {
-    const kii = Math.abs(analytic[rows[a] * P + rows[a]]);
-    const kjj = Math.abs(analytic[cols[a] * P + cols[a]]);
-    // The last term keeps the variance positive (1e-300 after squaring) for an identically zero kernel.
-    floor[a] = FLOAT32_FLOOR * Math.sqrt(kii * kjj) + 1e-9 * maxDiag + 1e-150;
-  }
+  const floor = float32Floors(analytic, mask);
   const tailsMode = input.tails ?? 'skewness';
   const maxTailExcess = input.maxTailExcess ?? DEFAULT_MAX_TAIL_EXCESS;
   const corrected = tailsMode === 'skewness' && estimates.every((e) => e.thirdCumulant && e.thirdCumulant.length === P2);
@@ -557,10 +577,13 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // Entries fixed in every network (no network differs from another by more than the float32
   // floor, and the kernel's own SE below it): their z is rounding over the floor, so they leave the
   // null's draws and reject only through their shift (MaxAbsGaussianWithFixed).
-  const fixed = Array.from({ length: m }, (_, a) => {
-    if (input.analyticSE && input.analyticSE[idx[a]] > floor[a]) return false;
-    return estimates.every((e) => e.se[idx[a]] * Math.sqrt(e.networks) <= floor[a]);
-  });
+  const fixed = Array.from({ length: m }, (_, a) =>
+    fixedEntry(
+      floor[a],
+      estimates.map((e) => e.se[idx[a]] * Math.sqrt(e.networks)),
+      input.analyticSE ? input.analyticSE[idx[a]] : 0,
+    ),
+  );
   const fixedCount = fixed.filter(Boolean).length;
   const nullMax =
     fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(corr, m, { draws: input.draws });
