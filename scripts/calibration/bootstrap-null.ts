@@ -104,7 +104,9 @@ export function bootstrapMaxT(
     return out;
   });
   const keptFloor2 = Float64Array.from(keep, (a) => floor[a] ** 2);
-  const o = stats(data, m, null, keptFloor2);
+  // The observed moments of the kept entries are those already computed, with the floor added.
+  const pickKept = (v: Float64Array, add: Float64Array | null) => Float64Array.from({ length: F * m }, (_, i) => v[Math.floor(i / m) * idx.length + keep[i % m]] + (add ? add[i % m] : 0));
+  const o = { mean: pickKept(full.mean, null), variance: pickKept(full.variance, keptFloor2) };
   const fit = fitBiasModel(
     scales.map((s, f) => ({ x: 1 / s, mean: o.mean.subarray(f * m, (f + 1) * m), variance: o.variance.subarray(f * m, (f + 1) * m), covariance: null, networks: N })),
   );

@@ -1,15 +1,15 @@
 /**
  * docs/calibration.md's main table: every seed set of every family (sets.ts), as one engine analysed
- * it, one row per set and kernel, and the sets of a family pooled. Each store must already hold the
+ * it, one row per set and kernel, and a family's sets that chose nothing pooled. Each store must already hold the
  * analysis of that engine (`npm run calibrate -- … --store ROOT/STORE --analyse-only` writes
  * STORE/analysis-HASH.jsonl); the script reads those files and computes nothing about the networks.
  *
  *   npx tsx scripts/calibration/summary.ts --root ROOT --hash HASH [--fallback-hash H1,H2] [--out FILE]
  *
- * A set not analysed at HASH may stand on an earlier engine's analysis (--fallback-hash, the first
- * one its store has); its row names that engine, and the output says whether each fallback engine's
- * records are identical to HASH's on every set analysed under both (the evidence that the row would
- * read the same on HASH).
+ * A set not analysed (in full) at HASH may stand on an earlier engine's analysis (--fallback-hash):
+ * a fallback is accepted only where its records are identical, run by run, to an engine accepted
+ * before it on every set analysed under both, and there is at least one such set; the row then
+ * names that engine, and the output gives the comparison.
  * A set whose store or analysis file is missing is named in the output, never skipped silently.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -57,8 +57,10 @@ function main(): void {
   const loaded: { set: SeedSet; recs: AnalysisRecord[]; hash: string }[] = [];
   const fallbacks = values['fallback-hash']!.split(',').filter(Boolean);
   const analysis = (set: SeedSet, hash: string) => resolve(root, set.store, `analysis-${hash}.jsonl`);
-  const ofSet = (set: SeedSet, file: string) =>
-    [...readResults<AnalysisRecord>(file).values()].filter((r) => r.broken === null && r.family === set.family && (!set.archPrefix || r.arch.startsWith(set.archPrefix)));
+  // Several sets share a store: each analysis file is read once.
+  const files = new Map<string, AnalysisRecord[]>();
+  const read = (file: string) => files.get(file) ?? files.set(file, existsSync(file) ? [...readResults<AnalysisRecord>(file).values()] : []).get(file)!;
+  const ofSet = (set: SeedSet, file: string) => read(file).filter((r) => r.broken === null && r.family === set.family && (!set.archPrefix || r.arch.startsWith(set.archPrefix)));
   // A fallback engine stands in for the main one only where its records were shown identical to
   // those of an engine already accepted (the main one, or a fallback accepted before it in the list):
   // on at least one set analysed under both, and not one record differs on any such set.
@@ -69,8 +71,7 @@ function main(): void {
     let differ = 0;
     const against = new Set<string>();
     for (const set of SEED_SETS) {
-      if (!existsSync(analysis(set, hash))) continue;
-      const other = accepted.find((h) => existsSync(analysis(set, h)) && ofSet(set, analysis(set, h)).length > 0);
+      const other = accepted.find((h) => ofSet(set, analysis(set, h)).length > 0);
       if (!other) continue;
       const main = new Map(ofSet(set, analysis(set, other)).map((r) => [r.id, JSON.stringify(r.after)]));
       const old = ofSet(set, analysis(set, hash)).filter((r) => main.has(r.id));
@@ -85,16 +86,15 @@ function main(): void {
     const text = `${hash}: ${sets ? `${differ} of ${records} records differ from ${[...against].join(' and ')}'s on the ${sets} set(s) analysed under both` : 'no set analysed under it and an accepted engine'}${usable ? '' : ' (not used)'}`;
     return { hash, usable, text };
   });
-  const engines = accepted;
   for (const set of SEED_SETS) {
     const stored = [...readResults<RunRecord>(resolve(root, set.store, 'runs.jsonl')).values()].filter((r) => r.family === set.family && (!set.archPrefix || r.arch.startsWith(set.archPrefix)));
     // The first engine whose analysis covers every stored run of the set (an analysis still running,
     // or stopped, covers part of it and would give a table of part of the set).
-    const found = engines.map((hash) => ({ hash, recs: existsSync(analysis(set, hash)) ? ofSet(set, analysis(set, hash)) : [] }));
+    const found = accepted.map((hash) => ({ hash, recs: ofSet(set, analysis(set, hash)) }));
     const whole = found.find((f) => f.recs.length > 0 && f.recs.length >= stored.length);
     if (!whole) {
       const parts = found.filter((f) => f.recs.length > 0).map((f) => `${f.hash} ${f.recs.length}`);
-      missing.push(`${set.family} (--seed-base ${set.seedBase}): ${stored.length} stored runs in ${resolve(root, set.store)}, analysed ${parts.length ? `only in part (${parts.join(', ')})` : `by none of ${engines.join(', ')}`}`);
+      missing.push(`${set.family} (--seed-base ${set.seedBase}): ${stored.length} stored runs in ${resolve(root, set.store)}, analysed ${parts.length ? `only in part (${parts.join(', ')})` : `by none of ${accepted.join(', ')}`}`);
       continue;
     }
     loaded.push({ set, recs: whole.recs.sort((a, b) => a.seed - b.seed), hash: whole.hash });
