@@ -5,6 +5,11 @@
  * STORE/analysis-HASH.jsonl); the script reads those files and computes nothing about the networks.
  *
  *   npx tsx scripts/calibration/summary.ts --root ROOT --hash HASH [--fallback-hash H1,H2] [--out FILE]
+ *   npx tsx scripts/calibration/summary.ts --from-table FILE
+ *
+ * The table is followed by its reading as a whole (tableReading.ts). --from-table prints that
+ * reading alone, from the counts of a table this script generated earlier (docs/calibration.md),
+ * for when its stores are no longer at hand.
  *
  * A set not analysed (in full) at HASH may stand on an earlier engine's analysis (--fallback-hash):
  * a fallback is accepted only where its records are identical, run by run, to an engine accepted
@@ -12,13 +17,55 @@
  * names that engine, and the output gives the comparison.
  * A set whose store or analysis file is missing is named in the output, never skipped silently.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readResults } from './runner.ts';
 import { SEED_SETS, type SeedSet } from './sets.ts';
 import { KINDS, type RunRecord } from './store.ts';
-import { ALPHAS, atStatedPower, conclusive, familyWise, ks, levels, median, pct, type AnalysisRecord } from './tables.ts';
+import { ALPHAS, atStatedPower, conclusive, conclusiveAt, familyWise, ks, levels, median, pct, type AnalysisRecord } from './tables.ts';
+import { tableReading, type CellCounts } from './tableReading.ts';
+
+const isAttention = (family: string) => family !== 'mlp';
+
+/** The counts of one set's or pooled row's verdicts: false positives among the conclusive ones at each α. */
+function countsOf(family: string, role: string, recs: readonly AnalysisRecord[]): CellCounts[] {
+  return KINDS.map((kind) => ({
+    family,
+    role,
+    kind,
+    counts: ALPHAS.map((a, j) => {
+      const c = recs.map((r) => r.after[kind]).filter((v) => conclusiveAt(v, j));
+      return { k: c.filter((v) => v.p <= a).length, n: c.length };
+    }),
+  }));
+}
+
+/** The counts of the rows of a table this script wrote: | `family` | KIND | seeds (role…) | runs | inconclusive | k/n = … | … |. */
+function countsFromTable(md: string): CellCounts[] {
+  const cells: CellCounts[] = [];
+  // The first table with this script's header, up to its last row.
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| family | kernel | seeds | runs |'));
+  if (start < 0) throw new Error('summary: the file given to --from-table has no table this script wrote (its header "| family | kernel | seeds | runs |")');
+  let end = start;
+  while (end < lines.length && lines[end].startsWith('|')) end++;
+  for (const line of lines.slice(start, end)) {
+    const c = line.split('|').map((x) => x.trim());
+    const family = /^`([^`]+)`$/.exec(c[1] ?? '')?.[1];
+    const kind = c[2]?.toLowerCase();
+    if (!family || (kind !== 'nngp' && kind !== 'ntk') || c.length < 10) continue;
+    const role = /pooled/.test(c[3]) ? 'pooled' : (/\((development|pre-registered|first set|replication)/.exec(c[3])?.[1] ?? 'unknown');
+    const counts = c.slice(6, 6 + ALPHAS.length).map((cell) => {
+      const m = /^(\d+)\/(\d+)/.exec(cell);
+      if (!m) throw new Error(`summary: a rate cell of ${family} ${kind} is not "k/n …": ${cell}`);
+      return { k: Number(m[1]), n: Number(m[2]) };
+    });
+    cells.push({ family, role, kind, counts });
+  }
+  if (cells.length === 0) throw new Error('summary: no table rows found in the file given to --from-table');
+  return cells;
+}
 
 const seedRange = (records: readonly AnalysisRecord[]) => {
   const seeds = records.map((r) => r.seed);
@@ -46,9 +93,15 @@ function rows(label: string, role: string, recs: readonly AnalysisRecord[]): { l
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { root: { type: 'string' }, hash: { type: 'string' }, 'fallback-hash': { type: 'string', default: '' }, out: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { root: { type: 'string' }, hash: { type: 'string' }, 'fallback-hash': { type: 'string', default: '' }, out: { type: 'string' }, 'from-table': { type: 'string' }, help: { type: 'boolean', default: false } },
+  });
+  if (values['from-table']) {
+    console.log(tableReading(countsFromTable(readFileSync(values['from-table'], 'utf8')), isAttention).join('\n'));
+    return;
+  }
   if (values.help || !values.root || !values.hash) {
-    console.log('usage: npx tsx scripts/calibration/summary.ts --root ROOT --hash HASH [--fallback-hash H1,H2] [--out FILE]');
+    console.log('usage: npx tsx scripts/calibration/summary.ts --root ROOT --hash HASH [--fallback-hash H1,H2] [--out FILE]\n       npx tsx scripts/calibration/summary.ts --from-table FILE');
     process.exitCode = values.help ? 0 : 2;
     return;
   }
@@ -104,11 +157,13 @@ function main(): void {
   L.push(`| --- | --- | --- | --- | --- | ${ALPHAS.map(() => '---').join(' | ')} | --- | --- |`);
   const families = [...new Set(loaded.map((l) => l.set.family))];
   const outside: string[] = [];
+  const cells: CellCounts[] = [];
   for (const family of families) {
     const sets = loaded.filter((l) => l.set.family === family);
     for (const { set, recs, hash } of sets) {
       const r = rows(`\`${family}\``, `${seedRange(recs)} (${set.role}${set.note ? `: ${set.note}` : ''}${hash === values.hash ? '' : `; engine ${hash}`})`, recs);
       L.push(...r.lines);
+      cells.push(...countsOf(family, set.role, recs));
       if (!r.inside) outside.push(`${family}, ${seedRange(recs)}`);
     }
     // Pooled only over the sets that chose nothing: a development set's rates are partly its own choice.
@@ -128,6 +183,7 @@ function main(): void {
   L.push('');
   // Every set's cells and KS tests as one family of checks (the sets are independent samples; the pooled rows repeat them).
   L.push(familyWise(loaded.map((l) => ({ name: `${l.set.family} ${seedRange(l.recs)}`, recs: l.recs })), 'after'));
+  L.push('', ...tableReading(cells, isAttention));
   if (missing.length) L.push('', `Not in this table (missing here): ${missing.join('; ')}.`);
   const md = L.join('\n') + '\n';
   if (values.out) writeFileSync(values.out, md);
