@@ -24,7 +24,7 @@ import { readResults } from './runner.ts';
 import { SEED_SETS, type SeedSet } from './sets.ts';
 import { KINDS, type RunRecord } from './store.ts';
 import { ALPHAS, atStatedPower, conclusive, conclusiveAt, familyWise, ks, levels, median, pct, type AnalysisRecord } from './tables.ts';
-import { tableReading, type CellCounts } from './tableReading.ts';
+import { countsFromTable, tableReading, type CellCounts } from './tableReading.ts';
 
 const isAttention = (family: string) => family !== 'mlp';
 
@@ -39,32 +39,6 @@ function countsOf(family: string, role: string, recs: readonly AnalysisRecord[])
       return { k: c.filter((v) => v.p <= a).length, n: c.length };
     }),
   }));
-}
-
-/** The counts of the rows of a table this script wrote: | `family` | KIND | seeds (role…) | runs | inconclusive | k/n = … | … |. */
-function countsFromTable(md: string): CellCounts[] {
-  const cells: CellCounts[] = [];
-  // The first table with this script's header, up to its last row.
-  const lines = md.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('| family | kernel | seeds | runs |'));
-  if (start < 0) throw new Error('summary: the file given to --from-table has no table this script wrote (its header "| family | kernel | seeds | runs |")');
-  let end = start;
-  while (end < lines.length && lines[end].startsWith('|')) end++;
-  for (const line of lines.slice(start, end)) {
-    const c = line.split('|').map((x) => x.trim());
-    const family = /^`([^`]+)`$/.exec(c[1] ?? '')?.[1];
-    const kind = c[2]?.toLowerCase();
-    if (!family || (kind !== 'nngp' && kind !== 'ntk') || c.length < 10) continue;
-    const role = /pooled/.test(c[3]) ? 'pooled' : (/\((development|pre-registered|first set|replication)/.exec(c[3])?.[1] ?? 'unknown');
-    const counts = c.slice(6, 6 + ALPHAS.length).map((cell) => {
-      const m = /^(\d+)\/(\d+)/.exec(cell);
-      if (!m) throw new Error(`summary: a rate cell of ${family} ${kind} is not "k/n …": ${cell}`);
-      return { k: Number(m[1]), n: Number(m[2]) };
-    });
-    cells.push({ family, role, kind, counts });
-  }
-  if (cells.length === 0) throw new Error('summary: no table rows found in the file given to --from-table');
-  return cells;
 }
 
 const seedRange = (records: readonly AnalysisRecord[]) => {

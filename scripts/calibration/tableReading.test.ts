@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { binomialInterval } from '../../src/stats/binomialInterval.ts';
 import { chiSquaredSurvival } from '../../src/stats/chiSquaredSurvival.ts';
 import { logGamma } from '../../src/stats/logGamma.ts';
-import { homogeneityPValue, probabilityOutside, tableReading, type CellCounts } from './tableReading.ts';
+import { countsFromTable, homogeneityPValue, probabilityOutside, tableReading, type CellCounts } from './tableReading.ts';
 
 const pmf = (k: number, n: number, a: number) => Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(a) + (n - k) * Math.log1p(-a));
 
@@ -54,9 +55,19 @@ describe('tableReading', () => {
       ],
       (f) => f !== 'mlp',
     ).join('\n');
-    expect(text).toContain('here 2 are outside (attention-a NNGP at 0.05 (40/400); attention-b NNGP at 0.05 (100/400))');
+    expect(text).toContain('here 2 are outside (attention-a NNGP at 0.05, 40/400; attention-b NNGP at 0.05, 100/400)');
     // Only attention-a is pooled: its counts alone.
     expect(text).toContain('| NNGP | 40/400 = 0.10');
     expect(text).toContain('(1 family, the sets that chose nothing: 1 set)');
+  });
+});
+
+describe('docs/calibration.md', () => {
+  it('carries the reading that its own table gives (summary.ts --from-table)', () => {
+    const md = readFileSync(new URL('../../docs/calibration.md', import.meta.url), 'utf8');
+    const cells = countsFromTable(md);
+    // 18 sets and their pooled rows, two kernels each.
+    expect(cells.filter((c) => c.role !== 'pooled').length).toBe(36);
+    for (const line of tableReading(cells, (f) => f !== 'mlp')) expect(md).toContain(line);
   });
 });

@@ -81,6 +81,32 @@ export function homogeneityPValue(ks: readonly number[], ns: readonly number[], 
   return (atLeast + 1) / (draws + 1);
 }
 
+/** The counts of the rows of a table summary.ts wrote: | `family` | KIND | seeds (role…) | runs | inconclusive | k/n = … | … |. */
+export function countsFromTable(md: string): CellCounts[] {
+  const cells: CellCounts[] = [];
+  // The first table with this script's header, up to its last row.
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| family | kernel | seeds | runs |'));
+  if (start < 0) throw new Error('summary: the file given to --from-table has no table summary.ts wrote (its header "| family | kernel | seeds | runs |")');
+  let end = start;
+  while (end < lines.length && lines[end].startsWith('|')) end++;
+  for (const line of lines.slice(start, end)) {
+    const c = line.split('|').map((x) => x.trim());
+    const family = /^`([^`]+)`$/.exec(c[1] ?? '')?.[1];
+    const kind = c[2]?.toLowerCase();
+    if (!family || (kind !== 'nngp' && kind !== 'ntk') || c.length < 10) continue;
+    const role = /pooled/.test(c[3]) ? 'pooled' : (/\((development|pre-registered|first set|replication)/.exec(c[3])?.[1] ?? 'unknown');
+    const counts = c.slice(6, 6 + ALPHAS.length).map((cell) => {
+      const m = /^(\d+)\/(\d+)/.exec(cell);
+      if (!m) throw new Error(`summary: a rate cell of ${family} ${kind} is not "k/n …": ${cell}`);
+      return { k: Number(m[1]), n: Number(m[2]) };
+    });
+    cells.push({ family, role, kind, counts });
+  }
+  if (cells.length === 0) throw new Error('summary: no table rows found in the file given to --from-table');
+  return cells;
+}
+
 /** The three readings as markdown lines. `isAttention` picks the families of reading 2 and 3. */
 export function tableReading(cells: readonly CellCounts[], isAttention: (family: string) => boolean): string[] {
   const L: string[] = [];
@@ -96,7 +122,7 @@ export function tableReading(cells: readonly CellCounts[], isAttention: (family:
       allInside *= 1 - p;
       if (n > 0 && !inside(k, n, ALPHAS[j])) {
         observed++;
-        missed.push(`${c.family} ${c.kind.toUpperCase()} at ${ALPHAS[j]} (${k}/${n})`);
+        missed.push(`${c.family} ${c.kind.toUpperCase()} at ${ALPHAS[j]}, ${k}/${n}`);
       }
     });
   const rateCells = sets.reduce((s, c) => s + c.counts.length, 0);
