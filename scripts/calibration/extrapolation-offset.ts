@@ -18,8 +18,11 @@
  * architecture whose name starts with `suite:sqrt`, the attention-sqrt-scaled family): E z_N², E z₀²
  * (first subset) and E z² over every subset, E b₀² = (E z_N² − E z²_n₀)/(N/n₀ − 1) with its standard
  * error clustered by run, the share of
- * |z_N| above 2 and 3, and the subsets' false-positive rates with intervals clustered by run (the
- * subsets of one run share its inputs).
+ * |z_N| above 2 and 3, the subsets' false-positive rates with intervals clustered by run (the
+ * subsets of one run share its inputs), and each subset's critical value at 0.05 against the one the
+ * engine would use if it knew the entries' correlation as well as N networks tell it (the N-network
+ * estimates with their SE and covariance scaled to n₀), with the max |score| of the subsets that
+ * reach each (before the inconclusive rules).
  *
  * Prints per seed and kernel the mean of z_N² over the unique valid entries, the RMS offset
  * b₀ = √(max(0, E z_N² − 1)·n₀/N) it implies, the level the bias-regime rule expects under a 1/w²
@@ -68,6 +71,9 @@ interface OffsetRecord {
   readonly levels?: readonly number[];
   readonly subsetVerdicts?: readonly (readonly (boolean | null)[])[];
   readonly subsetZ?: readonly (readonly number[])[];
+  readonly subsetStatistic?: readonly number[];
+  readonly subsetCritical?: readonly number[];
+  readonly preciseCritical?: number;
 }
 
 /** A ratio Σy/Σx over clusters with its cluster-robust standard error (each cluster one run). */
@@ -98,7 +104,7 @@ function read(file: string): void {
     // The n₀-network dispersion from every subset where the record has them, else from the first.
     const small = (r: OffsetRecord) => (r.subsetZ ? r.subsetZ.reduce((s, z) => s + sq(z), 0) / r.subsetZ.length : sq(r.z0));
     const b2 = clusteredRatio(rs.map((r) => (sq(r.z) - small(r)) / (r.networks / r.n0 - 1)), n);
-    const over = (t: number) => rs.reduce((s, r) => s + r.z.filter((z) => Math.abs(z) > t).length, 0) / n.reduce((s, x) => s + x, 0);
+    const tail = (t: number) => rs.reduce((s, r) => s + r.z.filter((z) => Math.abs(z) > t).length, 0) / n.reduce((s, x) => s + x, 0);
     const withSubsets = rs.filter((r) => r.subsetVerdicts);
     const rates = [0, 1].map((l) => {
       if (!withSubsets.length) return '—';
@@ -115,10 +121,22 @@ function read(file: string): void {
       withZ.map((r) => r.subsetZ!.reduce((s, z) => s + z.length, 0)),
     );
     const atN = `${rs.filter((r) => r.pN <= 0.05).length}/${rs.length}`;
-    out.push([name, kind.toUpperCase(), String(rs.length), pm(eN), pm(e0), pm(eSub), `${b2.value >= 0 ? '+' : ''}${b2.value.toFixed(3)} ± ${b2.se.toFixed(3)}`, over(2).toFixed(3), over(3).toFixed(4), atN, ...rates]);
+    // Each subset's critical value against the one from N networks' correlation, and the max |score|
+    // over each (rejections before the inconclusive rules).
+    const withCrit = rs.filter((r) => r.subsetCritical && r.preciseCritical !== undefined);
+    const critGap = clusteredRatio(
+      withCrit.map((r) => r.subsetCritical!.reduce((s, c) => s + c - r.preciseCritical!, 0)),
+      withCrit.map((r) => r.subsetCritical!.length),
+    );
+    const over = (pick: (r: OffsetRecord, j: number) => number) =>
+      `${withCrit.reduce((s, r) => s + r.subsetStatistic!.filter((t, j) => t >= pick(r, j)).length, 0)}/${withCrit.reduce((s, r) => s + r.subsetStatistic!.length, 0)}`;
+    const crit = withCrit.length
+      ? `${critGap.value >= 0 ? '+' : ''}${critGap.value.toFixed(3)} ± ${critGap.se.toFixed(3)}; ${over((r, j) => r.subsetCritical![j])} / ${over((r) => r.preciseCritical!)}`
+      : '—';
+    out.push([name, kind.toUpperCase(), String(rs.length), pm(eN), pm(e0), pm(eSub), `${b2.value >= 0 ? '+' : ''}${b2.value.toFixed(3)} ± ${b2.se.toFixed(3)}`, tail(2).toFixed(3), tail(3).toFixed(4), atN, ...rates, crit]);
   }
   console.log(`${file}: ${records.length} records. Expected under no offset and a calibrated SE: E z² = 1, P(|z| > 2) = 0.046, P(|z| > 3) = 0.0027.`);
-  console.log(textTable(['architecture', 'kernel', 'runs', 'E z_N²', 'E z₀²', 'E z² (every subset)', 'E b₀² ± SE', 'P(|z_N| > 2)', 'P(|z_N| > 3)', 'N networks: p ≤ 0.05', 'subsets rejected at 0.05', 'at 0.01'], out).join('\n'));
+  console.log(textTable(['architecture', 'kernel', 'runs', 'E z_N²', 'E z₀²', 'E z² (every subset)', 'E b₀² ± SE', 'P(|z_N| > 2)', 'P(|z_N| > 3)', 'N networks: p ≤ 0.05', 'subsets rejected at 0.05', 'at 0.01', 'critical value: subset − from N networks; max|score| ≥ it / ≥ the N-network one'], out).join('\n'));
 }
 
 if (values.read) {
@@ -172,11 +190,14 @@ for (const seed of seeds) {
     );
     const v0 = kernelAgreement({ ...engineOn(kernel, ALPHA), estimates: subsets[0] });
     // Conclusive and p ≤ α, each α its own verdict (the inconclusive rules depend on α), as the calibration counts.
-    const rejectsAt = (estimates: (typeof subsets)[number], alpha: number): boolean | null => {
-      const v = kernelAgreement({ ...engineOn(plain, alpha), estimates });
-      return (v.inconclusive ?? []).length ? null : v.pValue <= alpha;
-    };
-    const subsetVerdicts = subsets.map((e) => LEVELS.map((alpha) => rejectsAt(e, alpha)));
+    const verdictAt = (estimates: (typeof subsets)[number], alpha: number) => kernelAgreement({ ...engineOn(plain, alpha), estimates });
+    const rejects = (v: ReturnType<typeof verdictAt>, alpha: number): boolean | null => ((v.inconclusive ?? []).length ? null : v.pValue <= alpha);
+    const judged = subsets.map((e) => LEVELS.map((alpha) => ({ alpha, v: verdictAt(e, alpha) })));
+    const subsetVerdicts = judged.map((js) => js.map(({ alpha, v }) => rejects(v, alpha)));
+    // The critical value the engine would use at n₀ networks if it knew the entries' correlation as
+    // well as N networks tell it: the N-network estimates with their SE and covariance scaled to n₀.
+    const scaledToN0 = estimatesN.map((e) => ({ ...e, se: e.se.map((x) => x * Math.sqrt(N / n0)), covariance: e.covariance ? e.covariance.map((x) => (x * N) / n0) : null, networks: n0 }));
+    const preciseCritical = verdictAt(scaledToN0, ALPHA).criticalValue;
     const zOf = (v: typeof vN) => Array.from(idx, (i) => (v.extrapolated[i] - kernel[kind][i]) / v.extrapolatedSE[i]).filter(Number.isFinite);
     const z = zOf(vN);
     const meanZ2 = z.reduce((s, x) => s + x * x, 0) / z.length;
@@ -197,6 +218,10 @@ for (const seed of seeds) {
       curvatureLevel0: v0.biasRegime.curvatureLevel,
       levels: LEVELS,
       subsetVerdicts,
+      // At α = 0.05: each subset's max |score| and critical value, and the critical value from N networks' correlation.
+      subsetStatistic: judged.map((js) => js[0].v.statistic),
+      subsetCritical: judged.map((js) => js[0].v.criticalValue),
+      preciseCritical,
       // Every subset's z against the precise kernel (its SE the subset's networks' and that kernel's).
       subsetZ: subsets.map((e) => zOf(kernelAgreement({ ...engineOn(kernel, ALPHA), estimates: e }))),
     };
