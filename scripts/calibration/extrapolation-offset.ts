@@ -34,7 +34,7 @@
  * kernel, with every entry's z_N and z₀ and each width's N-network means, for the reading in
  * docs/calibration.md.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allArchitectures, DEFAULT_NETWORKS, DEFAULT_SCALES, inputsFor, specOf } from './architectures.ts';
@@ -86,7 +86,18 @@ function clusteredRatio(ys: readonly number[], xs: readonly number[]): { value: 
 }
 
 function read(file: string): void {
-  const records = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as OffsetRecord);
+  if (!existsSync(file)) fail(`--read ${file}: no such file`);
+  const records = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as OffsetRecord;
+      } catch {
+        return fail(`--read ${file}: line ${i + 1} is not a JSON record this script wrote`);
+      }
+    });
+  if (records.length === 0) fail(`--read ${file}: no records`);
   const groups = new Map<string, OffsetRecord[]>();
   for (const r of records) {
     for (const name of [r.arch, ...(r.arch.startsWith('suite:sqrt') ? ['attention-sqrt-scaled (all five)'] : [])]) {

@@ -71,7 +71,18 @@ function main(): void {
     options: { root: { type: 'string' }, hash: { type: 'string' }, 'fallback-hash': { type: 'string', default: '' }, out: { type: 'string' }, 'from-table': { type: 'string' }, help: { type: 'boolean', default: false } },
   });
   if (values['from-table']) {
-    console.log(tableReading(countsFromTable(readFileSync(values['from-table'], 'utf8')), isAttention).join('\n'));
+    const file = values['from-table'];
+    if (!existsSync(file)) {
+      console.error(`summary: --from-table ${file}: no such file`);
+      process.exitCode = 2;
+      return;
+    }
+    try {
+      console.log(tableReading(countsFromTable(readFileSync(file, 'utf8')), isAttention).join('\n'));
+    } catch (e) {
+      console.error(`${(e as Error).message} (${file})`);
+      process.exitCode = 2;
+    }
     return;
   }
   if (values.help || !values.root || !values.hash) {
