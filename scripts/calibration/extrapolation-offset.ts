@@ -55,6 +55,9 @@ const { values } = parseArgs({
     read: { type: 'string' },
   },
 });
+/** The level of the offset and critical-value figures, and the levels at which each n₀-network subset is judged. */
+const ALPHA = 0.05;
+const LEVELS = [0.05, 0.01] as const;
 function fail(message: string): never {
   console.error(`extrapolation-offset: ${message}`);
   process.exit(2);
@@ -117,7 +120,7 @@ function read(file: string): void {
     const b2 = clusteredRatio(rs.map((r) => (sq(r.z) - small(r)) / (r.networks / r.n0 - 1)), n);
     const tail = (t: number) => rs.reduce((s, r) => s + r.z.filter((z) => Math.abs(z) > t).length, 0) / n.reduce((s, x) => s + x, 0);
     const withSubsets = rs.filter((r) => r.subsetVerdicts);
-    const rates = [0, 1].map((l) => {
+    const rates = LEVELS.map((_, l) => {
       if (!withSubsets.length) return '—';
       const k = withSubsets.map((r) => r.subsetVerdicts!.filter((v) => v[l] === true).length);
       const m = withSubsets.map((r) => r.subsetVerdicts!.filter((v) => v[l] !== null).length);
@@ -147,7 +150,7 @@ function read(file: string): void {
     out.push([name, kind.toUpperCase(), String(rs.length), pm(eN), pm(e0), pm(eSub), `${b2.value >= 0 ? '+' : ''}${b2.value.toFixed(3)} ± ${b2.se.toFixed(3)}`, tail(2).toFixed(3), tail(3).toFixed(4), atN, ...rates, crit]);
   }
   console.log(`${file}: ${records.length} records. Expected under no offset and a calibrated SE: E z² = 1, P(|z| > 2) = 0.046, P(|z| > 3) = 0.0027.`);
-  console.log(textTable(['architecture', 'kernel', 'runs', 'E z_N²', 'E z₀²', 'E z² (every subset)', 'E b₀² ± SE', 'P(|z_N| > 2)', 'P(|z_N| > 3)', 'N networks: p ≤ 0.05', 'subsets rejected at 0.05', 'at 0.01', 'critical value: subset − from N networks; max|score| ≥ it / ≥ the N-network one'], out).join('\n'));
+  console.log(textTable(['architecture', 'kernel', 'runs', 'E z_N²', 'E z₀²', 'E z² (every subset)', 'E b₀² ± SE', 'P(|z_N| > 2)', 'P(|z_N| > 3)', 'N networks: p ≤ 0.05', ...LEVELS.map((l, i) => (i === 0 ? `subsets rejected at ${l}` : `at ${l}`)), 'critical value: subset − from N networks; max|score| ≥ it / ≥ the N-network one'], out).join('\n'));
 }
 
 if (values.read) {
@@ -166,9 +169,6 @@ if (!Number.isInteger(N) || N <= n0) fail(`--networks must be an integer above t
 const precision = Number(values.precision);
 if (!(precision > 0)) fail('--precision must be a positive number');
 const scales = a.scales ?? DEFAULT_SCALES;
-const ALPHA = 0.05;
-/** The levels at which each n₀-network subset is judged. */
-const LEVELS = [0.05, 0.01] as const;
 
 const rows: string[][] = [];
 for (const seed of seeds) {
@@ -199,7 +199,9 @@ for (const seed of seeds) {
         return widthEstimate(e.scale, acc);
       }),
     );
-    const v0 = kernelAgreement({ ...engineOn(kernel, ALPHA), estimates: subsets[0] });
+    // Each subset against the precise kernel: its z (and the first subset's verdict, z₀).
+    const precise = subsets.map((e) => kernelAgreement({ ...engineOn(kernel, ALPHA), estimates: e }));
+    const v0 = precise[0];
     // Conclusive and p ≤ α, each α its own verdict (the inconclusive rules depend on α), as the calibration counts.
     const verdictAt = (estimates: (typeof subsets)[number], alpha: number) => kernelAgreement({ ...engineOn(plain, alpha), estimates });
     const rejects = (v: ReturnType<typeof verdictAt>, alpha: number): boolean | null => ((v.inconclusive ?? []).length ? null : v.pValue <= alpha);
@@ -234,7 +236,7 @@ for (const seed of seeds) {
       subsetCritical: judged.map((js) => js[0].v.criticalValue),
       preciseCritical,
       // Every subset's z against the precise kernel (its SE the subset's networks' and that kernel's).
-      subsetZ: subsets.map((e) => zOf(kernelAgreement({ ...engineOn(kernel, ALPHA), estimates: e }))),
+      subsetZ: precise.map(zOf),
     };
     if (values.json) appendFileSync(values.json, JSON.stringify(record) + '\n');
     const rejected = LEVELS.map((_, l) => `${subsetVerdicts.filter((v) => v[l] === true).length}/${subsetVerdicts.filter((v) => v[l] !== null).length}`);

@@ -11,10 +11,8 @@
  *    by simulating the table under exact calibration (binomial counts drawn by inverse CDF from a
  *    seeded stream), since the counts at 1e-3 are far too small for the χ² approximation.
  */
-import { binomialInterval } from '../../src/stats/binomialInterval.ts';
-import { regularizedBeta } from '../../src/stats/regularizedBeta.ts';
 import { uniformStream } from '../../src/random/normals.ts';
-import { ALPHAS, fmtP, interval } from './tables.ts';
+import { ALPHAS, binomialCdf, fmtP, interval, intervalHolds } from './tables.ts';
 import { KINDS, type Kind } from './store.ts';
 
 /** One table row's counts: false positives k among n conclusive verdicts at each of ALPHAS. */
@@ -25,18 +23,6 @@ export interface CellCounts {
   readonly counts: readonly { readonly k: number; readonly n: number }[];
 }
 
-const inside = (k: number, n: number, a: number) => {
-  const ci = binomialInterval(k, n, 0.95);
-  return ci.lower <= a && a <= ci.upper;
-};
-
-/** P(X ≤ k) for X ~ Binomial(n, a). */
-function binomialCdf(k: number, n: number, a: number): number {
-  if (k < 0) return 0;
-  if (k >= n) return 1;
-  return 1 - regularizedBeta(a, k + 1, n - k);
-}
-
 /**
  * The probability that an exactly calibrated cell of n verdicts at level a lies outside its
  * interval. The counts whose interval holds a form one run of k around n·a, so it is found by
@@ -45,9 +31,9 @@ function binomialCdf(k: number, n: number, a: number): number {
 export function probabilityOutside(n: number, a: number): number {
   if (n === 0) return 0;
   let lo = Math.round(n * a);
-  while (lo > 0 && inside(lo - 1, n, a)) lo--;
+  while (lo > 0 && intervalHolds(lo - 1, n, a)) lo--;
   let hi = Math.round(n * a);
-  while (hi < n && inside(hi + 1, n, a)) hi++;
+  while (hi < n && intervalHolds(hi + 1, n, a)) hi++;
   return 1 - (binomialCdf(hi, n, a) - binomialCdf(lo - 1, n, a));
 }
 
@@ -120,7 +106,7 @@ export function tableReading(cells: readonly CellCounts[], isAttention: (family:
       const p = probabilityOutside(n, ALPHAS[j]);
       expected += p;
       allInside *= 1 - p;
-      if (n > 0 && !inside(k, n, ALPHAS[j])) {
+      if (!intervalHolds(k, n, ALPHAS[j])) {
         observed++;
         missed.push(`${c.family} ${c.kind.toUpperCase()} at ${ALPHAS[j]}, ${k}/${n}`);
       }
@@ -144,8 +130,7 @@ export function tableReading(cells: readonly CellCounts[], isAttention: (family:
     const pooled = ALPHAS.map((a, j) => {
       const k = own.reduce((s, c) => s + c.counts[j].k, 0);
       const n = own.reduce((s, c) => s + c.counts[j].n, 0);
-      const i = interval(k, n);
-      return i.text + (i.lo <= a && a <= i.hi ? '' : ' **✗**');
+      return interval(k, n).text + (intervalHolds(k, n, a) ? '' : ' **✗**');
     });
     const homogeneity = ALPHAS.map((a, j) => {
       const ks = own.map((c) => c.counts[j].k);

@@ -81,12 +81,18 @@ export interface LevelCheck {
 /** Conclusive at the j-th of ALPHAS (the verdict run at that level). */
 export const conclusiveAt = (v: VerdictRecord, j: number) => (v.inconclusiveAt ? v.inconclusiveAt[j].length === 0 : conclusive(v));
 
+/** Whether rate a lies inside the Clopper–Pearson interval of k in n (always, for n = 0). */
+export const intervalHolds = (k: number, n: number, a: number) => {
+  const i = interval(k, n);
+  return i.lo <= a && a <= i.hi;
+};
+
 /** FPR among the verdicts conclusive at each α, each with its interval, and whether α lies inside. */
 export function levels(vs: VerdictRecord[]): LevelCheck[] {
   return ALPHAS.map((a, j) => {
     const c = vs.filter((v) => conclusiveAt(v, j));
-    const i = interval(c.filter((v) => v.p <= a).length, c.length);
-    return { text: i.text, inside: c.length === 0 || (i.lo <= a && a <= i.hi) };
+    const k = c.filter((v) => v.p <= a).length;
+    return { text: interval(k, c.length).text, inside: intervalHolds(k, c.length, a) };
   });
 }
 
@@ -97,12 +103,18 @@ export function ks(vs: VerdictRecord[]): { text: string; uniform: boolean } {
   return { text: `D = ${r.statistic.toFixed(3)}, p = ${fmtP(r.pValue)}`, uniform: r.pValue > 0.01 };
 }
 
+/** P(X ≤ k) for X ~ Binomial(n, a): 1 − I_a(k + 1, n − k). */
+export function binomialCdf(k: number, n: number, a: number): number {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  return 1 - regularizedBeta(a, k + 1, n - k);
+}
+
 /** Exact two-sided binomial p-value of k in n against rate a: twice the smaller tail, P(X ≥ k) = I_a(k, n − k + 1). */
 export function binomialPValue(k: number, n: number, a: number): number {
   if (n === 0) return 1;
   const upper = k === 0 ? 1 : regularizedBeta(a, k, n - k + 1);
-  const lower = k === n ? 1 : 1 - regularizedBeta(a, k + 1, n - k);
-  return Math.min(1, 2 * Math.min(upper, lower));
+  return Math.min(1, 2 * Math.min(upper, binomialCdf(k, n, a)));
 }
 
 /**
