@@ -51,7 +51,7 @@ import {
   type AnalysisRecord,
   type VerdictRecord,
 } from './calibration/tables.ts';
-import { engineDeclarations, runCase } from '../src/validation/case.ts';
+import { caseKernelOptions, engineDeclarations, runCase } from '../src/validation/case.ts';
 import { computeKernel } from '../src/pipeline/kernel.ts';
 import { kernelAgreement, type KernelAgreement } from '../src/verdicts/kernelAgreement.ts';
 import { overrideLayer } from '../src/layers/registry.ts';
@@ -228,13 +228,14 @@ async function sample(job: SampleJob, store: string): Promise<RunRecord> {
 function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>): AnalysisRecord {
   const r = runs.get(job.run)!;
   // The kernel as the code computes it now (closed forms and samplers change; the networks do not),
+  // with runCase's kernel seed for this run (its draws independent of every other run's),
   // with a broken fixture swapped in for a detection job.
   const broken = job.broken ? brokenLayers.find((b) => b.name === job.broken)! : null;
   const restore = broken ? overrideLayer(broken.type, broken.factory) : () => {};
   let kernel: ReturnType<typeof computeKernel>;
   try {
     const a = architectures[r.arch];
-    kernel = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked));
+    kernel = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked), caseKernelOptions(r.seed));
   } finally {
     restore();
   }
@@ -243,7 +244,7 @@ function analyse(job: AnalysisJob, store: string, runs: Map<string, RunRecord>):
   let errorSize: Record<Kind, number> | undefined;
   if (broken) {
     const a = architectures[r.arch];
-    const right = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked));
+    const right = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked), caseKernelOptions(r.seed));
     const P = Math.round(Math.sqrt(right.nngp.length));
     const valid = (i: number) => r.mask[Math.floor(i / P)] * r.mask[i % P] > 0;
     const rel = (x: ArrayLike<number>, y: ArrayLike<number>) => {

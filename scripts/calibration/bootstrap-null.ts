@@ -29,7 +29,7 @@ import { allArchitectures, inputsFor, specOf } from './architectures.ts';
 import { KINDS, storedEstimates, storedNetworks, type Kind, type RunRecord } from './store.ts';
 import { readResults } from './runner.ts';
 import { computeKernel } from '../../src/pipeline/kernel.ts';
-import { engineDeclarations } from '../../src/validation/case.ts';
+import { caseKernelOptions, engineDeclarations } from '../../src/validation/case.ts';
 import { fixedEntry, float32Floors, kernelAgreement, uniqueEntries } from '../../src/verdicts/kernelAgreement.ts';
 import { fitBiasModel } from '../../src/verdicts/biasModel.ts';
 import { normalStream, uniformStream } from '../../src/random/normals.ts';
@@ -168,7 +168,7 @@ function main(): void {
   for (const r of runs) {
     const a = architectures[r.arch];
     if (!a) throw new Error(`${r.id}: unknown architecture ${r.arch}`);
-    const kernel = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked));
+    const kernel = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked), caseKernelOptions(r.seed));
     const mask = Float64Array.from(r.mask);
     const out = {} as Record<Kind, KindRecord>;
     for (const kind of KINDS) {

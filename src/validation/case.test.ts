@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { readInputs } from '../io.ts';
 import { parseNetworkSpec } from '../layers/parse.ts';
-import { engineDeclarations, runCase, type CaseDefinition } from './case.ts';
+import { computeKernel } from '../pipeline/kernel.ts';
+import { caseKernelOptions, engineDeclarations, runCase, type CaseDefinition } from './case.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const spec = (...layers: unknown[]) => parseNetworkSpec({ layers });
@@ -59,5 +60,35 @@ describe("a case's least curvature allowance (CaseDefinition.curvatureFactor)", 
       expect(v.statistic).toBeLessThan(without.verdicts[kind]!.statistic);
       expect(v.method).toMatch(/allowance for a 1\/width² term 3×/);
     }
+  });
+});
+
+describe("a case's analytic kernel draws (caseKernelOptions)", () => {
+  it('are keyed by the case seed unless the caller names a seed', () => {
+    const seeds = [1, 2, 3, 670_001, 670_002].map((s) => caseKernelOptions(s).seed);
+    expect(new Set(seeds).size).toBe(seeds.length);
+    expect(caseKernelOptions(7).seed).toBe(caseKernelOptions(7).seed);
+    expect(caseKernelOptions(7, { seed: 3, precision: 0.02 })).toEqual({ seed: 3, precision: 0.02 });
+    expect(caseKernelOptions(7, { precision: 0.02 })).toEqual({ seed: caseKernelOptions(7).seed, precision: 0.02 });
+  });
+
+  it("reach runCase's sampled kernel: two seeds on the same inputs give two independent kernel estimates", async () => {
+    // sqrt softmax attention: its kernel is sampled, so a shared seed would reuse the same logit draws.
+    const c: CaseDefinition = {
+      name: 'softmax',
+      spec: spec({ type: 'attention', heads: 2, keyWidth: 4, valueWidth: 4, outWidth: 4, scaling: 'sqrt', mechanism: 'softmax' }, dense(1)),
+      inputs: readInputs(resolve(root, 'fixtures/inputs/seq3x4x6.json')),
+      scales: [1, 2, 4],
+      networks: 4,
+      seed: 11,
+    };
+    const opts = { alpha: 0.01, draws: 500, kernel: { maxSamples: 256, samples: 8, replicas: 4 } };
+    const a = await runCase(c, opts);
+    const b = await runCase({ ...c, seed: 12 }, opts);
+    const fixed = computeKernel(c.spec, c.inputs, { ...opts.kernel, seed: 1 });
+    expect(a.kernel.samples).toBeGreaterThan(0);
+    expect(Array.from(a.kernel.nngp)).toEqual(Array.from(computeKernel(c.spec, c.inputs, caseKernelOptions(11, opts.kernel)).nngp));
+    expect(Array.from(a.kernel.nngp)).not.toEqual(Array.from(b.kernel.nngp));
+    expect(Array.from(a.kernel.nngp)).not.toEqual(Array.from(fixed.nngp));
   });
 });

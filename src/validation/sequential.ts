@@ -24,7 +24,7 @@ import { DEFAULT_ALPHA, isInconclusive, type Inconclusive } from '../verdicts/ty
 import { pct } from '../format.ts';
 import { networksToDetect } from './power.ts';
 import type { KernelAgreement } from '../verdicts/kernelAgreement.ts';
-import { checkScales, judgeCase, sampleWidths, type CaseDefinition, type CaseResult, type KernelKind, type RunOptions, type WidthEnsemble } from './case.ts';
+import { caseKernelOptions, checkScales, judgeCase, sampleWidths, type CaseDefinition, type CaseResult, type KernelKind, type RunOptions, type WidthEnsemble } from './case.ts';
 
 export interface SequentialOptions extends Omit<RunOptions, 'maxDetectable' | 'keepNetworks'> {
   /** The uniform relative kernel error every verdict should detect (with the verdict's stated power). */
@@ -102,7 +102,7 @@ export async function runCaseSequential(c: CaseDefinition, opts: SequentialOptio
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const maxLooks = opts.maxLooks ?? 8;
   const checks = c.checks ?? ['nngp', 'ntk'];
-  const kernel = computeKernel(c.spec, c.inputs, opts.kernel);
+  const kernel = computeKernel(c.spec, c.inputs, caseKernelOptions(c.seed, opts.kernel));
   const looks: Look[] = [];
   const pValues: Record<KernelKind, number[]> = { nngp: [], ntk: [] };
   let estimates: WidthEnsemble[] = [];
