@@ -42,6 +42,23 @@ describe('fitBiasModel', () => {
     expect(fit.interceptCovariance[2] / v).toBeCloseTo(0.36, 12);
   });
 
+  it('given a variance law, weighs the widths by it, one set of weights for every entry', () => {
+    const m = 2;
+    const draw = normals('bias/law');
+    // Per-network variance ∝ x (p = 1), entry scales 1 and 100, one entry's variance off the law at
+    // the narrowest width: estimated weights differ per entry, the law's are (−5, 2, 16)/13 for both.
+    const samples = xs.map((x, f) => ({ x, mean: Float64Array.from({ length: m }, draw), variance: Float64Array.of(f === 0 ? 3e-4 : 1e-4 * x, 1e-2 * x), covariance: null, networks: 64 }));
+    const estimated = fitBiasModel(samples);
+    expect(estimated.interceptWeights[0]).not.toBeCloseTo(estimated.interceptWeights[1], 3);
+    const fit = fitBiasModel(samples, { varianceExponent: 1 });
+    [-5 / 13, 2 / 13, 16 / 13].forEach((c, f) => [0, 1].forEach((i) => expect(fit.interceptWeights[f * m + i]).toBeCloseTo(c, 12)));
+    // Var(K∞_i) = Σ_f c_f² Var(ȳ_fi) with the variances given, not the law's.
+    const v0 = [0, 1, 2].reduce((t, f) => t + fit.interceptWeights[f * m] ** 2 * samples[f].variance[0], 0);
+    expect(fit.interceptCovariance[0]).toBeCloseTo(v0, 15);
+    [-0.5, 0.5, 1].forEach((c, f) => expect(fitBiasModel(samples, { varianceExponent: 0 }).interceptWeights[f * m]).toBeCloseTo(c, 12));
+    expect(() => fitBiasModel(samples, { varianceExponent: -1 })).toThrow(/varianceExponent must lie in \[0, 2\], got -1/);
+  });
+
   it('reduces to the exact χ² test when entries are independent', () => {
     const m = 5;
     const fit = fitBiasModel(synthetic(m, ar1(m, 0), 0.02, normals('bias/indep'), false));

@@ -10,10 +10,12 @@
  * tolerating it lets a verdict test the limit itself. Under sqrt attention the same holds in 1/H
  * when heads grow with the width factor (docs/kernels.md §7).
  *
- * Per entry i, with x_f = 1/w_f and weights w_fi = 1/Var(ȳ_fi), the intercept and slope are
- * linear in the width means (Numerical Recipes 3rd ed. §15.2):
+ * Per entry i, with x_f = 1/w_f and weights w_fi, the intercept and slope are linear in the width
+ * means (Numerical Recipes 3rd ed. §15.2):
  *   K∞_i = Σ_f c_fi ȳ_fi,  c_fi = w_fi (S_xx − S_x x_f)/Δ,
  *   a_i  = Σ_f b_fi ȳ_fi,  b_fi = w_fi (S x_f − S_x)/Δ,  Δ = S S_xx − S_x².
+ * The weights are each entry's estimated inverse variance w_fi = 1/Var(ȳ_fi), or, given a variance
+ * law Var ∝ x^p that the entries share (varianceLaw.ts), w_f = N_f·x_f^(−p) for every entry.
  * Ensembles at different widths are independent (case.ts draws them from distinct seeds), so
  *   Cov(K∞_i, K∞_j) = Σ_f c_fi c_fj Cov(ȳ_fi, ȳ_fj),
  * with Cov(ȳ_f) the sample covariance of the per-network kernels over the networks (/N).
@@ -27,6 +29,7 @@
  * accounts for the correlation between entries that would otherwise inflate the apparent χ².
  */
 import { chiSquaredSurvival } from '../stats/chiSquaredSurvival.ts';
+import { lineWeights } from './varianceLaw.ts';
 
 export interface WidthSample {
   /** The bias variable x = 1/(width factor) (or 1/(head factor)). */
@@ -72,7 +75,12 @@ export interface BiasModelFit {
 }
 
 
-export function fitBiasModel(samples: readonly WidthSample[]): BiasModelFit {
+export interface BiasModelOptions {
+  /** p of a per-network variance law Var ∝ x^p that sets the weights; without it, each entry's estimated weights. */
+  readonly varianceExponent?: number;
+}
+
+export function fitBiasModel(samples: readonly WidthSample[], options: BiasModelOptions = {}): BiasModelFit {
   const F = samples.length;
   if (F === 0) throw new Error('fitBiasModel: no widths');
   const m = samples[0].mean.length;
@@ -82,6 +90,9 @@ export function fitBiasModel(samples: readonly WidthSample[]): BiasModelFit {
   }
   if (F >= 2 && new Set(samples.map((s) => s.x)).size !== F) throw new Error('fitBiasModel: width factors must be distinct');
   const xs = samples.map((s) => s.x);
+  const p = options.varianceExponent;
+  if (p !== undefined && !(p >= 0 && p <= 2)) throw new Error(`fitBiasModel: varianceExponent must lie in [0, 2], got ${p}`);
+  const law = p !== undefined && F >= 2 ? lineWeights(xs, samples.map((s) => s.networks), p) : null;
   // c[f*m + i], b[f*m + i]: intercept and slope weights.
   const c = new Float64Array(F * m);
   const b = new Float64Array(F * m);
@@ -91,6 +102,15 @@ export function fitBiasModel(samples: readonly WidthSample[]): BiasModelFit {
     if (F === 1) {
       c[i] = 1;
       intercept[i] = samples[0].mean[i];
+      continue;
+    }
+    if (law) {
+      for (let f = 0; f < F; f++) {
+        c[f * m + i] = law.intercept[f];
+        b[f * m + i] = law.slope[f];
+        intercept[i] += law.intercept[f] * samples[f].mean[i];
+        slope[i] += law.slope[f] * samples[f].mean[i];
+      }
       continue;
     }
     // Weights relative to the entry's largest variance: the fit is invariant to a common factor,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_REJECTION_TAIL_EXCESS, kernelAgreement, uniqueEntries, type WidthEstimate } from './kernelAgreement.ts';
+import { DEFAULT_MAX_REJECTION_TAIL_EXCESS, LAW_WEIGHTS_MAX_EXCESS, kernelAgreement, uniqueEntries, type WidthEstimate } from './kernelAgreement.ts';
 import { binomialInterval } from '../stats/binomialInterval.ts';
 import { psdFactor } from '../linalg/cholesky.ts';
 import { normals } from './testSupport.ts';
@@ -261,6 +261,36 @@ describe('kernelAgreement', () => {
     const many = kernelAgreement({ analytic: K, mask, estimates: skewed(20, 4 * heavy.tails.networksNeeded), alpha: 1e-3 });
     expect(many.tails.excess).toBeLessThanOrEqual(many.tails.maxExcess);
     expect(many.inconclusive).toBeUndefined();
+  });
+
+  it('weighs the 1/width line by the variance law where the tails are light, by each entry\'s estimates where they are heavy', () => {
+    const base = estimates(normals('agreement/line-weights'));
+    const skewed = (gamma: number): WidthEstimate[] => base.map((e) => ({ ...e, networks: 128, thirdCumulant: e.se.map((s) => gamma * (s * Math.sqrt(128)) ** 3) }));
+    // The ensembles' variance falls like 1/width (errorCovariance(1e-4/scale)): the law's p is 1, its
+    // intercept weights (−5, 2, 16)/13 on factors 1, 2, 4 (varianceLaw.test.ts), the same for every entry.
+    const light = kernelAgreement({ analytic: K, mask, estimates: skewed(0), alpha: 1e-3 });
+    expect(light.tails.excess).toBeLessThanOrEqual(LAW_WEIGHTS_MAX_EXCESS);
+    expect(light.biasModel.weights).toEqual({ kind: 'law', exponent: 1 });
+    const { idx } = uniqueEntries(mask);
+    idx.forEach((i) => expect(light.extrapolated[i]).toBeCloseTo((-5 * base[0].mean[i] + 2 * base[1].mean[i] + 16 * base[2].mean[i]) / 13, 12));
+    // Estimated weights on the same ensembles: another intercept, the landed engine's line.
+    const estimated = kernelAgreement({ analytic: K, mask, estimates: skewed(0), alpha: 1e-3, lineWeights: 'estimated' });
+    expect(estimated.biasModel.weights).toEqual({ kind: 'estimated' });
+    expect(Array.from(estimated.extrapolated)).not.toEqual(Array.from(light.extrapolated));
+    // Skewness 8 at 128 networks (R well above 2): estimated weights, unless the law is asked for.
+    const heavy = kernelAgreement({ analytic: K, mask, estimates: skewed(8), alpha: 1e-3 });
+    expect(heavy.tails.excess).toBeGreaterThan(LAW_WEIGHTS_MAX_EXCESS);
+    expect(heavy.biasModel.weights).toEqual({ kind: 'estimated' });
+    expect(kernelAgreement({ analytic: K, mask, estimates: skewed(8), alpha: 1e-3, lineWeights: 'law' }).biasModel.weights).toEqual({ kind: 'law', exponent: 1 });
+    // The switch reads R at 1e-3 whatever α (for γ = 3, 4, 6 it is below 2 at 0.05 and above at 1e-3):
+    // the weights and the p-value do not depend on α.
+    for (const gamma of [2, 3, 4, 6]) {
+      const [a, b] = [0.05, 1e-3].map((alpha) => kernelAgreement({ analytic: K, mask, estimates: skewed(gamma), alpha }));
+      expect([a.biasModel.weights, a.pValue]).toEqual([b.biasModel.weights, b.pValue]);
+    }
+    // Without the skewness correction there is no R to read: estimated weights, as before the switch.
+    expect(kernelAgreement({ analytic: K, mask, estimates: skewed(0), alpha: 1e-3, tails: 'gaussian' }).biasModel.weights).toEqual({ kind: 'estimated' });
+    expect(() => kernelAgreement({ analytic: K, mask, estimates: base, lineWeights: 'fixed' as 'law' })).toThrow(/lineWeights must be 'auto', 'estimated' or 'law', got fixed/);
   });
 
   it('a sampled kernel\'s SE with few degrees of freedom widens the tail (Welch–Satterthwaite), many reduce to exactly known', () => {

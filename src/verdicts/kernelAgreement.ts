@@ -29,6 +29,7 @@
 import { normalQuantile } from '../stats/normalQuantile.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
 import { studentTQuantile } from '../stats/studentTQuantile.ts';
+import { varianceLaw } from './varianceLaw.ts';
 import { fitBiasModel, type BiasModelFit, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
 import { fixedEntryDetectable, MaxAbsGaussian, MaxAbsGaussianWithFixed } from './maxAbsGaussian.ts';
 import { extrapolatedSkewness, extrapolatedSkewnessBound, normalScore, pooledSkewness, skewTailExcess, studentizedThreshold } from './tails.ts';
@@ -44,6 +45,23 @@ import { DEFAULT_ALPHA, type Inconclusive, type Verdict } from './types.ts';
  * that does.
  */
 export const DEFAULT_MAX_TAIL_EXCESS = 100;
+/**
+ * The largest tail excess R, under each entry's estimated weights and at the critical value of
+ * DEFAULT_ALPHA (1e-3) whatever the verdict's α, at which the 1/width line takes the variance law's
+ * weights instead (biasModel.ts, varianceLaw.ts; `lineWeights: 'auto'`).
+ * Estimated weights 1/Var(ȳ_fi) come from the same sample as the means: a width whose sample missed
+ * its rare large networks has a low mean and a small variance, so it gets a large weight and pulls
+ * the intercept down. tails.ts's expansion treats the weights as fixed and does not see this. On
+ * issue 16’s softmax attention (R ≤ 2 in 99 % of runs) the estimated weights rejected correct code at
+ * 0.05 in 130 of 2 000 null runs; the law's weights rejected in 111. Where the per-network kernels
+ * are heavy-tailed (issue 16's fixed-head relu attention, median R ≈ 12–19, below 2 in under 1 % of
+ * runs), the same effect works the other way: a width whose sample holds a rare large network gets
+ * a small weight. The heavy-tails rules below were calibrated with that down-weighting. There the
+ * law's weights tripled R and made the verdict conservative (2 of 363 at 0.05, 30 % inconclusive).
+ * The two families are far apart in R. A switch anywhere from 1 to 3 gave the same counts on four
+ * stored sets of them; the value is set in that gap (docs/calibration.md, twelfth session).
+ */
+export const LAW_WEIGHTS_MAX_EXCESS = 2;
 /**
  * The default largest tail excess R at which a rejection may rest on the heavy side of the tail
  * without the confirmation below.
@@ -138,6 +156,8 @@ export interface KernelAgreement extends Verdict {
     readonly model: string;
     readonly widths: number;
     readonly goodness: BiasModelGoodness;
+    /** The line's weights: each entry's estimated inverse variances, or N_f·x_f^(−p) from the variance law Var ∝ x^p. */
+    readonly weights: { readonly kind: 'estimated' } | { readonly kind: 'law'; readonly exponent: number };
     /** False when the χ² test rejects the model at alpha: the extrapolation is then unreliable. */
     readonly adequate: boolean;
   };
@@ -227,6 +247,12 @@ export interface AgreementInput {
   readonly tails?: 'skewness' | 'gaussian';
   /** Largest mean relative tail excess R at the decision thresholds that still decides; default 100. */
   readonly maxTailExcess?: number;
+  /**
+   * The 1/width line's weights: each entry's estimated inverse variances, the variance law's
+   * (varianceLaw.ts), or 'auto' (default): the law's where the scores are corrected and the tail
+   * excess under estimated weights at DEFAULT_ALPHA's critical value is at most LAW_WEIGHTS_MAX_EXCESS.
+   */
+  readonly lineWeights?: 'auto' | 'estimated' | 'law';
   /**
    * Largest R at which a rejection may rest on entries on the heavy side of their tail (default 5,
    * DEFAULT_MAX_REJECTION_TAIL_EXCESS); above it, only an entry on the light side, or a rejection
@@ -328,10 +354,11 @@ function jointTest(
   estimates: readonly WidthEstimate[],
   idx: Int32Array,
   corrected: boolean,
+  law?: number,
 ): JointTest {
   const { analytic } = input;
   const m = idx.length;
-  const fit = fitBiasModel(samples);
+  const fit = fitBiasModel(samples, law === undefined ? {} : { varianceExponent: law });
   const V = new Float64Array(fit.interceptCovariance);
   for (let a = 0; a < m; a++) V[a * m + a] += input.analyticSE ? input.analyticSE[idx[a]] ** 2 : 0;
   const sd = new Float64Array(m);
@@ -546,34 +573,12 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     }
     return { x: 1 / e.scale, mean, variance, covariance, networks: e.networks };
   });
-  // Per-network variance ∝ x^p (x = 1/width): p by least squares on the logs of each width's total
-  // per-network variance, rounded to 0, ½ or 1; the skewness bound of tails.ts scales with x^{p/2}.
-  const trace = samples.map((w) => w.variance.reduce((a, b) => a + b, 0));
-  const varianceExponent = (() => {
-    const lx = samples.map((w) => Math.log(w.x));
-    const ly = samples.map((w, f) => Math.log(trace[f] * w.networks));
-    const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-    const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-    let sxy = 0,
-      sxx = 0;
-    lx.forEach((x, f) => ((sxy += (x - mx) * (ly[f] - my)), (sxx += (x - mx) ** 2)));
-    return sxx > 0 && Number.isFinite(sxy) ? Math.min(1, Math.max(0, Math.round((2 * sxy) / sxx) / 2)) : 1;
-  })();
-  const { fit, V, sd, corr, dof, lambda, z, score, worstA, statistic } = jointTest(samples, input, estimates, idx, corrected);
+  // Per-network variance ∝ x^p (x = 1/width, p = 0, ½ or 1; varianceLaw.ts): the skewness bound of
+  // tails.ts scales with x^{p/2}, and the law's weights of the line are N_f·x_f^(−p).
+  const law = varianceLaw(samples);
   // Per-network third cumulants and SDs of the tested entries, per width (tails.ts).
   const k3 = corrected ? estimates.map((e) => Float64Array.from(idx, (i) => e.thirdCumulant![i])) : [];
   const perNetworkSd = estimates.map((e) => Float64Array.from(idx, (i) => e.se[i] * Math.sqrt(e.networks)));
-  const lambdaBound = corrected
-    ? extrapolatedSkewnessBound(
-        fit.interceptWeights,
-        k3,
-        perNetworkSd,
-        samples.map((w) => w.x),
-        varianceExponent,
-        estimates.map((e) => e.networks),
-        Float64Array.from({ length: m }, (_, a) => V[a * m + a]),
-      )
-    : new Float64Array(m);
   // Entries fixed in every network (no network differs from another by more than the float32
   // floor, and the kernel's own SE below it): their z is rounding over the floor, so they leave the
   // null's draws and reject only through their shift (MaxAbsGaussianWithFixed).
@@ -585,8 +590,43 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     ),
   );
   const fixedCount = fixed.filter(Boolean).length;
-  const nullMax =
-    fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(corr, m, { draws: input.draws });
+  // A joint test's null, and at a level its critical value, per-entry thresholds and the tail excess R
+  // they carry.
+  const nullOf = (t: JointTest) =>
+    fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(t.corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(t.corr, m, { draws: input.draws });
+  const tailsAt = (t: JointTest, nullMax: { critical(level: number): number }, level: number) => {
+    const criticalValue = nullMax.critical(level);
+    const tailAtCritical = normalSurvival(criticalValue);
+    const threshold = coordinateThresholds(tailAtCritical, t.dof, t.lambda);
+    const lambdaBound = corrected
+      ? extrapolatedSkewnessBound(
+          t.fit.interceptWeights,
+          k3,
+          perNetworkSd,
+          samples.map((w) => w.x),
+          law,
+          estimates.map((e) => e.networks),
+          Float64Array.from({ length: m }, (_, a) => t.V[a * m + a]),
+        )
+      : new Float64Array(m);
+    let excess = 0;
+    for (let a = 0; a < m; a++) excess += skewTailExcess(threshold[a], lambdaBound[a]) / m;
+    return { criticalValue, tailAtCritical, threshold, excess };
+  };
+  // The line's weights (LAW_WEIGHTS_MAX_EXCESS): the law's where the tails are light enough, read at
+  // DEFAULT_ALPHA whatever the verdict's α, so that the weights, and the p-value, do not depend on α.
+  const weightsMode = input.lineWeights ?? 'auto';
+  if (!['auto', 'estimated', 'law'].includes(weightsMode)) throw new Error(`kernelAgreement: lineWeights must be 'auto', 'estimated' or 'law', got ${String(weightsMode)}`);
+  let usesLaw = weightsMode === 'law';
+  let joint = jointTest(samples, input, estimates, idx, corrected, usesLaw ? law : undefined);
+  let nullMax = nullOf(joint);
+  if (weightsMode === 'auto' && corrected && tailsAt(joint, nullMax, DEFAULT_ALPHA).excess <= LAW_WEIGHTS_MAX_EXCESS) {
+    usesLaw = true;
+    joint = jointTest(samples, input, estimates, idx, corrected, law);
+    nullMax = nullOf(joint);
+  }
+  const { fit, V, sd, corr, dof, lambda, z, score, worstA, statistic } = joint;
+  const { criticalValue, tailAtCritical, threshold, excess } = tailsAt(joint, nullMax, alpha);
   // Bias regime. The fit is linear in x = 1/w; a curvature b x² it does not model moves K∞ by
   // b Σ_f c_f x_f². Three widths cannot measure b (its χ² test has almost no power against a shift
   // of K∞ by one SE), so the verdict asks what a curvature of the natural size would do: where the
@@ -645,19 +685,12 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (allowance) for (let a = 0; a < m; a++) if (Math.abs(decisionScore[a]) > Math.abs(decisionScore[decisionWorst])) decisionWorst = a;
   const decisionStatistic = Math.abs(decisionScore[decisionWorst]);
   const tail = nullMax.tail(decisionStatistic);
-  const criticalValue = nullMax.critical(alpha);
 
-  // Power. Per-entry thresholds on the raw z scale: where the entry's two-sided tail (t, with its
-  // skewness excess) equals the joint critical tail.
-  const tailAtCritical = normalSurvival(criticalValue);
-  const threshold = coordinateThresholds(tailAtCritical, dof, lambda);
-  // How much the correction carries at the decision thresholds (mean relative tail excess).
-  let excess = 0;
+  // Power. Per-entry thresholds on the raw z scale (`threshold`): where the entry's two-sided tail
+  // (t, with its skewness excess) equals the joint critical tail; `excess` is how much the correction
+  // carries there (mean relative tail excess).
   let maxSkewness = 0;
-  for (let a = 0; a < m; a++) {
-    excess += skewTailExcess(threshold[a], lambdaBound[a]) / m;
-    maxSkewness = Math.max(maxSkewness, Math.abs(lambda[a]));
-  }
+  for (let a = 0; a < m; a++) maxSkewness = Math.max(maxSkewness, Math.abs(lambda[a]));
   const networksNow = Math.min(...estimates.map((e) => e.networks));
   const tails: TailReport = {
     corrected,
@@ -691,7 +724,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     heavyRule && estimates.length >= 3
       ? estimates.map((_, drop) => {
           const keep = estimates.map((_, f) => f).filter((f) => f !== drop);
-          const t = jointTest(keep.map((f) => samples[f]), input, keep.map((f) => estimates[f]), idx, corrected);
+          const t = jointTest(keep.map((f) => samples[f]), input, keep.map((f) => estimates[f]), idx, corrected, usesLaw ? law : undefined);
           const n = fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(t.corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(t.corr, m, { draws: input.draws });
           return { t, n };
         })
@@ -878,7 +911,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     detectableRelativeError,
     detectableRelativeErrorMedian: median(perEntry),
     power: targetPower,
-    biasModel: { model: 'K(w) = K∞ + a/w', widths: estimates.length, goodness, adequate },
+    biasModel: { model: 'K(w) = K∞ + a/w', widths: estimates.length, goodness, adequate, weights: usesLaw ? { kind: 'law', exponent: law } : { kind: 'estimated' } },
     tails,
     biasRegime: { maxRelativeBias, curvatureLevel, maxLevel: maxBiasLevel * alpha, curvatureFactor, maxAllowance, biasSeriesRatio, maxPowerAllowance },
     biasRate,
