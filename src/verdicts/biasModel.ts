@@ -29,7 +29,7 @@
  * accounts for the correlation between entries that would otherwise inflate the apparent χ².
  */
 import { chiSquaredSurvival } from '../stats/chiSquaredSurvival.ts';
-import { lineWeights } from './varianceLaw.ts';
+import { lineCoefficients, lineWeights } from './varianceLaw.ts';
 
 export interface WidthSample {
   /** The bias variable x = 1/(width factor) (or 1/(head factor)). */
@@ -104,35 +104,19 @@ export function fitBiasModel(samples: readonly WidthSample[], options: BiasModel
       intercept[i] = samples[0].mean[i];
       continue;
     }
-    if (law) {
-      for (let f = 0; f < F; f++) {
-        c[f * m + i] = law.intercept[f];
-        b[f * m + i] = law.slope[f];
-        intercept[i] += law.intercept[f] * samples[f].mean[i];
-        slope[i] += law.slope[f] * samples[f].mean[i];
-      }
-      continue;
+    // Estimated weights relative to the entry's largest variance: the fit is invariant to a common
+    // factor, and an entry known to ~1e-150 (an identically zero kernel) must not overflow S·S_xx.
+    let line = law;
+    if (!line) {
+      let ref = 0;
+      for (let f = 0; f < F; f++) ref = Math.max(ref, samples[f].variance[i]);
+      line = lineCoefficients(xs, xs.map((_, f) => ref / samples[f].variance[i]));
     }
-    // Weights relative to the entry's largest variance: the fit is invariant to a common factor,
-    // and an entry known to ~1e-150 (an identically zero kernel) must not overflow S·S_xx.
-    let ref = 0;
-    for (let f = 0; f < F; f++) ref = Math.max(ref, samples[f].variance[i]);
-    let S = 0,
-      Sx = 0,
-      Sxx = 0;
     for (let f = 0; f < F; f++) {
-      const w = ref / samples[f].variance[i];
-      S += w;
-      Sx += w * xs[f];
-      Sxx += w * xs[f] * xs[f];
-    }
-    const det = S * Sxx - Sx * Sx;
-    for (let f = 0; f < F; f++) {
-      const w = ref / samples[f].variance[i];
-      c[f * m + i] = (w * (Sxx - Sx * xs[f])) / det;
-      b[f * m + i] = (w * (S * xs[f] - Sx)) / det;
-      intercept[i] += c[f * m + i] * samples[f].mean[i];
-      slope[i] += b[f * m + i] * samples[f].mean[i];
+      c[f * m + i] = line.intercept[f];
+      b[f * m + i] = line.slope[f];
+      intercept[i] += line.intercept[f] * samples[f].mean[i];
+      slope[i] += line.slope[f] * samples[f].mean[i];
     }
   }
   const cov = (f: number, i: number, j: number): number => {

@@ -725,8 +725,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
       ? estimates.map((_, drop) => {
           const keep = estimates.map((_, f) => f).filter((f) => f !== drop);
           const t = jointTest(keep.map((f) => samples[f]), input, keep.map((f) => estimates[f]), idx, corrected, usesLaw ? law : undefined);
-          const n = fixedCount > 0 && fixedCount < m ? new MaxAbsGaussianWithFixed(t.corr, m, fixed, { draws: input.draws }) : new MaxAbsGaussian(t.corr, m, { draws: input.draws });
-          return { t, n };
+          return { t, n: nullOf(t) };
         })
       : [];
   // The bias-rate rule (below) confirms a rejection by every rate test of its grid.

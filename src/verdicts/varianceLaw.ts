@@ -43,16 +43,21 @@ export function varianceLaw(samples: readonly WidthVariance[]): number {
 }
 
 /**
- * The intercept's weights c_f on the width means for fit weights N_f·x_f^(−b) (Numerical Recipes 3rd
- * ed. §15.2: c_f = w_f (S_xx − S_x x_f)/Δ), and the slope's, b_f = w_f (S x_f − S_x)/Δ.
+ * The intercept's and slope's weights on the width means of a weighted least-squares line in x with
+ * weights w_f (Numerical Recipes 3rd ed. §15.2): c_f = w_f (S_xx − S_x x_f)/Δ, b_f = w_f (S x_f − S_x)/Δ,
+ * Δ = S S_xx − S_x². biasModel.ts uses it with each entry's estimated weights and with the law's.
  */
-export function lineWeights(xs: readonly number[], networks: readonly number[], b: number): { intercept: number[]; slope: number[] } {
-  // Relative to the first width: the fit is invariant to a common factor of the weights.
-  const w = xs.map((x, f) => (networks[f] / networks[0]) * (x / xs[0]) ** -b);
+export function lineCoefficients(xs: readonly number[], w: readonly number[]): { intercept: number[]; slope: number[] } {
   let S = 0;
   let Sx = 0;
   let Sxx = 0;
   xs.forEach((x, f) => ((S += w[f]), (Sx += w[f] * x), (Sxx += w[f] * x * x)));
   const det = S * Sxx - Sx * Sx;
   return { intercept: xs.map((x, f) => (w[f] * (Sxx - Sx * x)) / det), slope: xs.map((x, f) => (w[f] * (S * x - Sx)) / det) };
+}
+
+/** The line's weights for fit weights N_f·x_f^(−b), the inverse variances under the law Var ∝ x^b. */
+export function lineWeights(xs: readonly number[], networks: readonly number[], b: number): { intercept: number[]; slope: number[] } {
+  // Relative to the first width: the fit is invariant to a common factor of the weights.
+  return lineCoefficients(xs, xs.map((x, f) => (networks[f] / networks[0]) * (x / xs[0]) ** -b));
 }
