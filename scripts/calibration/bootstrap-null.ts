@@ -25,11 +25,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { allArchitectures, inputsFor, specOf } from './architectures.ts';
-import { KINDS, storedEstimates, storedNetworks, type Kind, type RunRecord } from './store.ts';
+import { allArchitectures } from './architectures.ts';
+import { KINDS, storedNetworks, type Kind, type RunRecord } from './store.ts';
 import { readResults } from './runner.ts';
-import { computeKernel } from '../../src/pipeline/kernel.ts';
-import { caseKernelOptions, engineDeclarations } from '../../src/validation/case.ts';
+import { storedVerdictInputs } from './verdictInputs.ts';
 import { fixedEntry, float32Floors, kernelAgreement, uniqueEntries } from '../../src/verdicts/kernelAgreement.ts';
 import { fitBiasModel } from '../../src/verdicts/biasModel.ts';
 import { normalStream, uniformStream } from '../../src/random/normals.ts';
@@ -166,19 +165,13 @@ function main(): void {
   if (runs.length === 0) throw new Error(`${store}: no stored runs of ${[...wanted].join(', ')}`);
   const records: (RunRecord & Record<Kind, KindRecord>)[] = [];
   for (const r of runs) {
-    const a = architectures[r.arch];
-    if (!a) throw new Error(`${r.id}: unknown architecture ${r.arch}`);
-    const kernel = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked), caseKernelOptions(r.seed));
-    const mask = Float64Array.from(r.mask);
+    // As calibrate's analysis runs the engine ("after"): the layers' declarations, the sampled kernel's dof.
+    const inputs = storedVerdictInputs(store, r, architectures);
     const out = {} as Record<Kind, KindRecord>;
     for (const kind of KINDS) {
-      const K = kind === 'nngp' ? kernel.nngp : kernel.ntk;
-      const se = kernel.nngpSE ? (kind === 'nngp' ? kernel.nngpSE : kernel.ntkSE!) : null;
-      const estimates = storedEstimates(store, r, kind);
-      // As calibrate's analysis runs the engine ("after"): the layers' declarations, the sampled kernel's dof.
-      const engine = { analyticDof: kernel.seDof ?? Infinity, ...engineDeclarations(specOf(a), a.scaleHeads ?? false, a.curvatureFactor) };
-      const verdicts = LEVELS.map((alpha) => kernelAgreement({ analytic: K, analyticSE: se, mask, estimates, alpha, ...engine }));
-      const b = bootstrapMaxT(storedNetworks(store, r, kind), r.scales, r.P, mask, K, se, replicates, `bootstrap-null/${r.id}/${kind}`);
+      const input = inputs[kind];
+      const verdicts = LEVELS.map((alpha) => kernelAgreement({ ...input, alpha }));
+      const b = bootstrapMaxT(storedNetworks(store, r, kind), r.scales, r.P, input.mask, input.analytic, input.analyticSE, replicates, `bootstrap-null/${r.id}/${kind}`);
       out[kind] = {
         engine: verdicts.map((v) => ((v.inconclusive ?? []).length ? 'inconclusive' : v.rejected ? 'reject' : 'pass')),
         engineP: verdicts[0].pValue,

@@ -17,12 +17,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { allArchitectures, inputsFor, specOf } from './architectures.ts';
-import { KINDS, storedEstimates, type Kind, type RunRecord } from './store.ts';
+import { allArchitectures } from './architectures.ts';
+import { KINDS, type Kind, type RunRecord } from './store.ts';
 import { readResults } from './runner.ts';
 import { ALPHAS, interval, intervalHolds } from './tables.ts';
-import { computeKernel } from '../../src/pipeline/kernel.ts';
-import { caseKernelOptions, engineDeclarations } from '../../src/validation/case.ts';
+import { storedVerdictInputs } from './verdictInputs.ts';
 import { DEFAULT_MAX_REJECTION_TAIL_EXCESS, kernelAgreement } from '../../src/verdicts/kernelAgreement.ts';
 
 /** One verdict's view at one level: as the engine runs it, and with the heavy-side rule applied whatever R. */
@@ -44,19 +43,10 @@ function measure(store: string, families: Set<string>): RunView[] {
   const runs = [...readResults<RunRecord>(resolve(store, 'runs.jsonl')).values()].filter((r) => families.has(r.family)).sort((a, b) => a.seed - b.seed);
   if (runs.length === 0) throw new Error(`${store}: no stored runs of ${[...families].join(', ')}`);
   return runs.map((r, n) => {
-    const a = architectures[r.arch];
-    if (!a) throw new Error(`${r.id}: unknown architecture ${r.arch}`);
-    const kernel = computeKernel(specOf(a), inputsFor(r.seed, a.T, a.masked), caseKernelOptions(r.seed));
-    const engine = { analyticDof: kernel.seDof ?? Infinity, ...engineDeclarations(specOf(a), a.scaleHeads ?? false, a.curvatureFactor) };
+    const inputs = storedVerdictInputs(store, r, architectures);
     const view = { id: r.id } as { id: string } & Record<Kind, LevelRecord[]>;
     for (const kind of KINDS) {
-      const base = {
-        analytic: kind === 'nngp' ? kernel.nngp : kernel.ntk,
-        analyticSE: kernel.nngpSE ? (kind === 'nngp' ? kernel.nngpSE : kernel.ntkSE!) : null,
-        mask: Float64Array.from(r.mask),
-        estimates: storedEstimates(store, r, kind),
-        ...engine,
-      };
+      const base = inputs[kind];
       view[kind] = ALPHAS.map((alpha) => {
         const v = kernelAgreement({ ...base, alpha });
         const always = kernelAgreement({ ...base, alpha, maxRejectionTailExcess: 0 });
