@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rate, type LevelRecord, type RunView } from './heavy-rule.ts';
 
-const level = (p: number, excess: number, always: string[] = [], inconclusive: string[] = []): LevelRecord => ({ p, excess, inconclusive, inconclusiveAlways: always, z: -1, relativeBias: 0.5 });
+const level = (p: number, excess: number, always: string[] = [], inconclusive: string[] = []): LevelRecord => ({ p, excess, inconclusive, inconclusiveAlways: always, z: -1, relativeBias: 0.5, agreement: 1 });
 const run = (id: string, l: LevelRecord): RunView => ({ id, nngp: [l, l, l], ntk: [l, l, l] });
 
 describe('heavy-rule: emulated heavy-side rules', () => {

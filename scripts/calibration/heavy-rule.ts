@@ -12,7 +12,9 @@
  *   npx tsx scripts/calibration/heavy-rule.ts --read FILE[,FILE…]
  *
  * Prints, per kernel: the false-positive rate at each level; the rate at 0.05 by quartile of R at
- * 0.05 and of the fitted relative bias at the narrowest width; and the rates under the emulated rules.
+ * 0.05, of the fitted relative bias at the narrowest width, and of how far the widths' terms
+ * c_f³k₃_f/N_f² of the deciding entry's skewness term λ cancel (tails.ts; `agreement` =
+ * |Σ_f t_f|/Σ_f |t_f|, 1 where they share a sign); and the rates under the emulated rules.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,7 +24,8 @@ import { KINDS, type Kind, type RunRecord } from './store.ts';
 import { readResults } from './runner.ts';
 import { ALPHAS, interval, intervalHolds } from './tables.ts';
 import { storedVerdictInputs } from './verdictInputs.ts';
-import { DEFAULT_MAX_REJECTION_TAIL_EXCESS, kernelAgreement } from '../../src/verdicts/kernelAgreement.ts';
+import { DEFAULT_MAX_REJECTION_TAIL_EXCESS, float32Floors, kernelAgreement, uniqueEntries, widthSamples, type AgreementInput, type KernelAgreement } from '../../src/verdicts/kernelAgreement.ts';
+import { fitBiasModel } from '../../src/verdicts/biasModel.ts';
 
 /** One verdict's view at one level: as the engine runs it, and with the heavy-side rule applied whatever R. */
 export interface LevelRecord {
@@ -35,6 +38,25 @@ export interface LevelRecord {
   readonly z: number;
   /** Largest fitted relative bias at the narrowest width (biasRegime.maxRelativeBias). */
   readonly relativeBias: number;
+  /** |Σ_f t_f| / Σ_f |t_f| of the deciding entry's skewness terms t_f = c_f³k₃_f/N_f² (1: no cancellation). */
+  readonly agreement: number;
+}
+
+/**
+ * How far the widths' terms of the deciding entry's λ cancel: the line refitted as the verdict fits
+ * it (the same variances with the float32 floor, the verdict's kind of weights), its intercept
+ * weights c_f, and the per-network third cumulants of that entry.
+ */
+export function termAgreement(input: AgreementInput, v: KernelAgreement): number {
+  const { idx, rows, cols } = uniqueEntries(input.mask);
+  const a = rows.findIndex((r, k) => r === v.worst.row && cols[k] === v.worst.col);
+  const samples = widthSamples(input.estimates, idx, float32Floors(input.analytic, input.mask), input.mask.length ** 2);
+  const weights = v.biasModel.weights;
+  const fit = fitBiasModel(samples, weights.kind === 'law' ? { varianceExponent: weights.exponent } : {});
+  const m = idx.length;
+  const terms = input.estimates.map((e, f) => (fit.interceptWeights[f * m + a] ** 3 * (e.thirdCumulant?.[idx[a]] ?? 0)) / e.networks ** 2);
+  const absolute = terms.reduce((s, t) => s + Math.abs(t), 0);
+  return absolute > 0 ? Math.abs(terms.reduce((s, t) => s + t, 0)) / absolute : 1;
 }
 export type RunView = { readonly id: string } & Record<Kind, readonly LevelRecord[]>;
 
@@ -51,7 +73,15 @@ function measure(store: string, families: Set<string>): RunView[] {
         const v = kernelAgreement({ ...base, alpha });
         const always = kernelAgreement({ ...base, alpha, maxRejectionTailExcess: 0 });
         const codes = (x: typeof v) => (x.inconclusive ?? []).map((i) => i.code);
-        return { p: v.pValue, excess: v.tails.excess, inconclusive: codes(v), inconclusiveAlways: codes(always), z: v.worst.z, relativeBias: v.biasRegime.maxRelativeBias };
+        return {
+          p: v.pValue,
+          excess: v.tails.excess,
+          inconclusive: codes(v),
+          inconclusiveAlways: codes(always),
+          z: v.worst.z,
+          relativeBias: v.biasRegime.maxRelativeBias,
+          agreement: termAgreement({ ...base, alpha }, v),
+        };
       });
     }
     if ((n + 1) % 50 === 0) process.stderr.write(`${n + 1}/${runs.length} runs\n`);
@@ -103,6 +133,7 @@ function report(views: readonly RunView[]): void {
     console.log(`\n${kind.toUpperCase()} at 0.05: ${rejected.length} rejections, ${rejected.filter((l) => l.excess > T0).length} with R > ${T0}, ${rejected.filter((l) => l.z < 0).length} below the kernel.`);
     console.log(`  by quartile of R at 0.05: ${quartiles(views, kind, (l) => l.excess)}`);
     console.log(`  by quartile of the relative bias at the narrowest width: ${quartiles(views, kind, (l) => l.relativeBias)}`);
+    console.log(`  by quartile of the deciding entry's skewness-term agreement (low: the widths' terms cancel): ${quartiles(views, kind, (l) => l.agreement)}`);
   }
 }
 

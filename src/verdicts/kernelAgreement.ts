@@ -540,6 +540,31 @@ export function fixedEntry(floor: number, perNetworkSd: readonly number[], analy
   return analyticSE <= floor && perNetworkSd.every((sd) => sd <= floor);
 }
 
+/**
+ * The line's inputs per width: the tested entries' means, their variances with the float32 floor
+ * added (`float32Floors`, in `uniqueEntries` order), and their covariance across entries (each
+ * estimate's covariance is P2×P2, P2 = P² entries of the kernel).
+ */
+export function widthSamples(estimates: readonly WidthEstimate[], idx: Int32Array, floor: Float64Array, P2: number): WidthSample[] {
+  const m = idx.length;
+  return estimates.map((e) => {
+    const mean = new Float64Array(m);
+    const variance = new Float64Array(m);
+    for (let a = 0; a < m; a++) {
+      mean[a] = e.mean[idx[a]];
+      variance[a] = e.se[idx[a]] ** 2 + floor[a] ** 2;
+    }
+    let covariance: Float64Array | null = null;
+    if (e.covariance) {
+      if (e.covariance.length !== P2 * P2) throw new Error(`kernelAgreement: covariance must be ${P2}×${P2}`);
+      covariance = new Float64Array(m * m);
+      for (let a = 0; a < m; a++)
+        for (let b = 0; b < m; b++) covariance[a * m + b] = a === b ? variance[a] : e.covariance[idx[a] * P2 + idx[b]];
+    }
+    return { x: 1 / e.scale, mean, variance, covariance, networks: e.networks };
+  });
+}
+
 export function kernelAgreement(input: AgreementInput): KernelAgreement {
   const { analytic, mask, estimates } = input;
   const alpha = input.alpha ?? DEFAULT_ALPHA;
@@ -557,22 +582,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   const tailsMode = input.tails ?? 'skewness';
   const maxTailExcess = input.maxTailExcess ?? DEFAULT_MAX_TAIL_EXCESS;
   const corrected = tailsMode === 'skewness' && estimates.every((e) => e.thirdCumulant && e.thirdCumulant.length === P2);
-  const samples: WidthSample[] = estimates.map((e) => {
-    const mean = new Float64Array(m);
-    const variance = new Float64Array(m);
-    for (let a = 0; a < m; a++) {
-      mean[a] = e.mean[idx[a]];
-      variance[a] = e.se[idx[a]] ** 2 + floor[a] ** 2;
-    }
-    let covariance: Float64Array | null = null;
-    if (e.covariance) {
-      if (e.covariance.length !== P2 * P2) throw new Error(`kernelAgreement: covariance must be ${P2}×${P2}`);
-      covariance = new Float64Array(m * m);
-      for (let a = 0; a < m; a++)
-        for (let b = 0; b < m; b++) covariance[a * m + b] = a === b ? variance[a] : e.covariance[idx[a] * P2 + idx[b]];
-    }
-    return { x: 1 / e.scale, mean, variance, covariance, networks: e.networks };
-  });
+  const samples = widthSamples(estimates, idx, floor, P2);
   // Per-network variance ∝ x^p (x = 1/width, p = 0, ½ or 1; varianceLaw.ts): the skewness bound of
   // tails.ts scales with x^{p/2}, and the law's weights of the line are N_f·x_f^(−p).
   const law = varianceLaw(samples);
