@@ -101,7 +101,7 @@ const families: Record<string, Family> = {
     rotation: ['suite:linear-softmax-masked', 'suite:linear-identity-sum-decay-values-masked', 'suite:linear-relu-concat-fixed', 'suite:linear-abs-concat-decay-values'],
   },
   'attention-sqrt-scaled': {
-    title: 'sqrt attention, heads scaled with the width (the attention suite\'s sqrt cases: 8 → 32 heads; softmax, relu, abs sampled, identity closed; one readout after relu)',
+    title: 'sqrt attention, heads scaled with the width (the attention suite\'s sqrt cases: 8 → 32 heads; softmax sampled, identity, relu and abs in closed form; one readout after relu)',
     rotation: [
       'suite:sqrt-softmax-sum-decay-masked',
       'suite:sqrt-identity-concat-decay-values',
