@@ -27,6 +27,7 @@ import { extrapolatedSkewness, studentizedTail } from '../../src/verdicts/tails.
 import { normalStream } from '../../src/random/normals.ts';
 import { MomentAccumulator } from '../../src/estimators/accumulator.ts';
 import { widthEstimate } from '../../src/validation/case.ts';
+import { agreementOf } from './heavy-rule.ts';
 
 const XS = [1, 0.5, 0.25] as const;
 const LEVELS = [2.5, 3, 3.5] as const;
@@ -62,9 +63,9 @@ export function simulate(options: { replicates: number; networks: number; sigma:
         v[0] = K + a * XS[f] + (sd[f] * (Math.exp(sigma * normal()) - shift)) / scale;
         acc.add(v);
       }
-      const e = widthEstimate(1 / XS[f], acc);
-      samples.push({ x: XS[f], mean: e.mean, variance: Float64Array.of(e.se[0] ** 2), covariance: null, networks: N });
-      k3.push(Float64Array.of(e.thirdCumulant![0]));
+      const estimate = widthEstimate(1 / XS[f], acc);
+      samples.push({ x: XS[f], mean: estimate.mean, variance: Float64Array.of(estimate.se[0] ** 2), covariance: null, networks: N });
+      k3.push(Float64Array.of(estimate.thirdCumulant![0]));
     }
     const fit = fitBiasModel(samples, law ? { varianceExponent: power } : {});
     const V = Float64Array.of(fit.interceptCovariance[0]);
@@ -72,9 +73,6 @@ export function simulate(options: { replicates: number; networks: number; sigma:
     const perNetworkSd = samples.map((s) => Math.sqrt(s.variance[0] * N));
     const skew = k3.map((k, f) => k[0] / perNetworkSd[f] ** 3);
     const largest = Math.max(...skew.map(Math.abs)) * (skew.reduce((s, g) => s + g, 0) < 0 ? -1 : 1);
-    const terms = k3.map((k, f) => (fit.interceptWeights[f] ** 3 * k[0]) / (N * N));
-    const total = Math.abs(terms.reduce((s, t) => s + t, 0));
-    const absolute = terms.reduce((s, t) => s + Math.abs(t), 0);
     out.push({
       z: (fit.intercept[0] - K) / Math.sqrt(V[0]),
       dof: fit.interceptDof[0],
@@ -83,7 +81,7 @@ export function simulate(options: { replicates: number; networks: number; sigma:
         widest: extrapolatedSkewness(fit.interceptWeights, perNetworkSd.map((s) => Float64Array.of(largest * s ** 3)), networks, V)[0],
         truth: extrapolatedSkewness(fit.interceptWeights, sd.map((s) => Float64Array.of(gamma * s ** 3)), networks, V)[0],
       },
-      agreement: absolute > 0 ? total / absolute : 1,
+      agreement: agreementOf(k3.map((k, f) => (fit.interceptWeights[f] ** 3 * k[0]) / (N * N))),
     });
   }
   return out;
