@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalScore, skewTailExcess, studentizedTail, studentizedThreshold, normalHazard } from './tails.ts';
+import { extrapolatedSkewness, normalScore, skewTailExcess, studentizedTail, studentizedThreshold, normalHazard } from './tails.ts';
 import { normalPdf } from '../stats/normalPdf.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
 import { studentTCdf } from '../stats/studentTCdf.ts';
@@ -36,6 +36,22 @@ describe('tail of a skewed Studentized mean', () => {
     // The hazard φ/Φ̄ without underflow, far in the tail (x + 1/x − 2/x³ + … for large x).
     expect(normalHazard(2)).toBeCloseTo(normalPdf(2) / normalSurvival(2), 12);
     expect(normalHazard(40)).toBeCloseTo(40 + 1 / 40 - 2 / 40 ** 3, 6);
+  });
+
+  it('combines the widths\' skewness terms so that one width cannot cancel another', () => {
+    // Three widths, one entry, terms t_f = c_f³k₃_f/N_f²/V^{3/2} with N = 1 and V = 1: weights
+    // (−1, 0.5, 1) make the narrowest width's term −k₃₁ and the widest's +k₃₃.
+    const weights = Float64Array.of(-1, 0.5, 1);
+    const lambda = (k3: number[], combine?: 'larger' | 'signed') =>
+      extrapolatedSkewness(weights, k3.map((k) => Float64Array.of(k)), [1, 1, 1], Float64Array.of(1), combine)[0];
+    // Terms −2, 0, +2: the signed sum is 0, the root sum of squares √8.
+    expect(lambda([2, 0, 2], 'signed')).toBe(0);
+    expect(lambda([2, 0, 2])).toBeCloseTo(Math.sqrt(8), 12);
+    // Terms of one sign: the signed sum is the larger, and is kept.
+    expect(lambda([-1, 8, 3])).toBeCloseTo(1 + 1 + 3, 12);
+    expect(lambda([-1, 8, 3], 'signed')).toBeCloseTo(5, 12);
+    // The sign is the sum's: terms −3, 0, +1 give −√10.
+    expect(lambda([3, 0, 1])).toBeCloseTo(-Math.sqrt(10), 12);
   });
 
   it('maps to normal scores and back consistently', () => {

@@ -81,22 +81,49 @@ export function studentizedThreshold(tail: number, dof: number, lambda: number):
 }
 
 /**
- * λ_i = κ₃(K∞_i)/V_i^{3/2} per entry, from each width's per-network third cumulant k₃_fi (an
- * unbiased k-statistic), the weights c_fi of K∞ on the width means, the networks N_f, and the
- * total variance V_i of the test (Monte-Carlo and analytic parts): the plug-in estimate.
+ * λ_i per entry from each width's per-network third cumulant k₃_fi (an unbiased k-statistic), the
+ * weights c_fi of K∞ on the width means, the networks N_f, and the total variance V_i of the test
+ * (Monte-Carlo and analytic parts). The widths contribute the terms t_fi = c_fi³k₃_fi/(N_f² V_i^{3/2}).
+ *
+ * The second-order expansion above adds them with their signs, λ = Σ_f t_f = κ₃(K∞)/V^{3/2}: every
+ * λ² term of a Studentized weighted sum of independent means is a product of E[Z³] and
+ * E[Z(V̂ − V)]/V, both that signed sum, and with the true skewness that is right (on a known law the
+ * signed sum covers the simulated tail, and a difference of two equally skewed means, Σ t_f = 0, has
+ * a tail lighter than Student's). The plug-in is another matter. An extrapolation to x = 0 puts a
+ * negative weight on the narrowest width, whose per-network variance and skewness are the largest,
+ * so its term cancels the widest width's; and the widest width's k₃ is low exactly on the sample
+ * that missed its rare large networks, whose mean is low too. The signed plug-in is then near 0 on
+ * the runs that deviate most. √(Σ_f t_f²) cannot be cancelled by one width's estimate, so λ is taken
+ * as the larger of |Σ_f t_f| and √(Σ_f t_f²) (the sign is Σ_f t_f's): a robust plug-in, measured, not
+ * derived. On 1 200 stored runs of issue 16's two-head relu attention, before any inconclusive rule,
+ * the signed sum rejects correct code at 0.080 · 0.022 · 0.0033 at α = 0.05 · 0.01 · 1e-3 on either
+ * kernel; the larger of the two at 0.046 · 0.009 · 0.0008 (NNGP) and 0.051 · 0.013 · 0 (NTK). On
+ * lognormal networks whose variance falls like 1/width (scripts/calibration/skew-synthetic.ts,
+ * skewness 2.3–6.2, estimated weights, x = 2.5–4) the simulated tail is 0.96–1.47 times the signed
+ * plug-in's and 0.73–1.00 times this one's. Where the variance does not fall with the width, both
+ * are too thin there (1.2–3.4 and 1.2–2.9 times): the choice rests on the stored runs
+ * (docs/calibration.md, fifteenth session).
  */
 export function extrapolatedSkewness(
   weights: Float64Array,
   k3: readonly Float64Array[],
   networks: readonly number[],
   variance: Float64Array,
+  /** 'signed': Σ_f t_f alone, the second-order term (the engine before the fifteenth session). */
+  combine: 'larger' | 'signed' = 'larger',
 ): Float64Array {
   const F = k3.length;
   const m = variance.length;
   const lambda = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    let kappa = 0;
-    for (let f = 0; f < F; f++) kappa += (weights[f * m + i] ** 3 * k3[f][i]) / (networks[f] * networks[f]);
+    let sum = 0;
+    let squares = 0;
+    for (let f = 0; f < F; f++) {
+      const t = (weights[f * m + i] ** 3 * k3[f][i]) / (networks[f] * networks[f]);
+      sum += t;
+      squares += t * t;
+    }
+    const kappa = combine === 'signed' ? sum : (sum < 0 ? -1 : 1) * Math.max(Math.abs(sum), Math.sqrt(squares));
     const v = variance[i];
     lambda[i] = v > 0 && Number.isFinite(kappa) ? kappa / v ** 1.5 : 0;
   }
