@@ -1,9 +1,10 @@
 /**
  * Where do a heavy-tailed family's false positives at α = 0.05 come from? The heavy-side rule
- * (kernelAgreement's DEFAULT_MAX_REJECTION_TAIL_EXCESS) reads the tail excess R at the verdict's own
- * critical value, and R grows like λ²x⁶ (tails.ts): at 0.05 the critical value is low, R is several
- * times smaller than at 1e-3, and the rule rarely applies. This script puts, per stored run, kernel
- * and level, the engine's verdict beside the same verdict with the rule applied whatever R
+ * (kernelAgreement's maxRejectionTailExcess, off by default since the fifteenth session) reads the
+ * tail excess R at the verdict's own critical value, and R grows like λ²x⁶ (tails.ts): at 0.05 the
+ * critical value is low, R is several times smaller than at 1e-3, and the rule rarely applies. This
+ * script puts, per stored run, kernel and level, the engine's verdict beside the same verdict with
+ * the rule applied whatever R
  * (`maxRejectionTailExcess: 0`: a rejection stands only on an entry on the light side or with every
  * width factor left out). From the two, every rule "apply where R > T", with R read at the verdict's
  * level or at 1e-3, is emulated exactly for T ≤ the engine's threshold.
@@ -126,18 +127,22 @@ function quartiles(views: readonly RunView[], kind: Kind, of: (l: LevelRecord) =
 }
 
 function report(views: readonly RunView[]): void {
+  // The engine's threshold (off by default since the fifteenth session); the fixed rows read R at 5,
+  // the threshold the rule had before.
   const T0 = DEFAULT_MAX_REJECTION_TAIL_EXCESS;
+  const T5 = Number.isFinite(T0) ? T0 : 5;
   console.log(`${views.length} runs. Rejected / conclusive at α = ${ALPHAS.join(' · ')}; the rule's emulations hold everything else as the engine has it.`);
   for (const kind of KINDS) {
     const row = (label: string, applies?: (v: RunView, j: number) => boolean) =>
       console.log(`| ${kind.toUpperCase()} | ${label} | ${ALPHAS.map((_, j) => rate(views, kind, j, applies && ((v) => applies(v, j)))).join(' | ')} |`);
     console.log(`\n| kernel | heavy-side rule | ${ALPHAS.map((a) => `α = ${a}`).join(' | ')} |\n| --- | --- | ${ALPHAS.map(() => '---').join(' | ')} |`);
-    row(`the engine's (R at α > ${T0})`);
+    row(Number.isFinite(T0) ? `the engine's (R at α > ${T0})` : "the engine's (rule off)");
     for (const T of [3, 2, 1]) row(`R at α > ${T}`, (v, j) => v[kind][j].excess > T);
-    row(`R at 1e-3 > ${T0}`, (v) => v[kind][ALPHAS.length - 1].excess > T0);
+    if (!Number.isFinite(T0)) row(`R at α > ${T5}`, (v, j) => v[kind][j].excess > T5);
+    row(`R at 1e-3 > ${T5}`, (v) => v[kind][ALPHAS.length - 1].excess > T5);
     row('always', () => true);
     const rejected = views.map((v) => v[kind][0]).filter((l) => !l.inconclusive.length && l.p <= ALPHAS[0]);
-    console.log(`\n${kind.toUpperCase()} at 0.05: ${rejected.length} rejections, ${rejected.filter((l) => l.excess > T0).length} with R > ${T0}, ${rejected.filter((l) => l.z < 0).length} below the kernel.`);
+    console.log(`\n${kind.toUpperCase()} at 0.05: ${rejected.length} rejections, ${rejected.filter((l) => l.excess > T5).length} with R > ${T5}, ${rejected.filter((l) => l.z < 0).length} below the kernel.`);
     console.log(`  by quartile of R at 0.05: ${quartiles(views, kind, (l) => l.excess)}`);
     console.log(`  by quartile of the relative bias at the narrowest width: ${quartiles(views, kind, (l) => l.relativeBias)}`);
     console.log(`  by quartile of the deciding entry's skewness-term agreement (low: the widths' terms cancel): ${quartiles(views, kind, (l) => l.agreement)}`);
