@@ -4,9 +4,8 @@
  * tail excess R at the verdict's own critical value, and R grows like λ²x⁶ (tails.ts): at 0.05 the
  * critical value is low, R is several times smaller than at 1e-3, and the rule rarely applies. This
  * script puts, per stored run, kernel and level, the engine's verdict beside the same verdict with
- * the rule applied whatever R
- * (`maxRejectionTailExcess: 0`: a rejection stands only on an entry on the light side or with every
- * width factor left out). From the two, every rule "apply where R > T", with R read at the verdict's
+ * the rule applied whatever R (`maxRejectionTailExcess: 0`: a rejection stands only on an entry on
+ * the light side or with every width factor left out). From the two, every rule "apply where R > T", with R read at the verdict's
  * level or at 1e-3, is emulated exactly for T ≤ the engine's threshold.
  *
  *   npx tsx scripts/calibration/heavy-rule.ts --store STORE --families F [--json FILE]

@@ -74,10 +74,7 @@ export function simulate(options: {
   const { replicates, networks: N, sigma, power, law } = options;
   const q = options.skewExponent ?? 0;
   const sigmas = XS.map((x) => (q === 0 ? sigma : lognormalSigma(lognormalSkewness(sigma) * x ** q)));
-  const laws = sigmas.map((s) => {
-    const e = Math.exp(s * s);
-    return { s, shift: Math.exp((s * s) / 2), scale: Math.sqrt((e - 1) * e), gamma: (e + 2) * Math.sqrt(e - 1) };
-  });
+  const laws = sigmas.map((s) => ({ s, shift: Math.exp((s * s) / 2), scale: Math.sqrt((Math.exp(s * s) - 1) * Math.exp(s * s)), gamma: lognormalSkewness(s) }));
   const normal = normalStream(`skew-synthetic/${options.seed}/${sigma}/${power}/${N}${q === 0 ? '' : `/${q}`}`);
   const K = 1;
   const a = 0.3;
