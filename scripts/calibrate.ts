@@ -395,9 +395,13 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
     L.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
     let allOk = true;
     const declinedAll: string[] = [];
+    const missing: string[] = [];
     for (const f of o.familyNames) {
       const recs = nulls.filter((a) => a.family === f);
-      if (!recs.length) continue;
+      if (!recs.length) {
+        missing.push(f);
+        continue;
+      }
       const { rows, ok, declined } = familyRows(f, recs, mode);
       allOk &&= ok;
       declinedAll.push(...declined);
@@ -405,9 +409,11 @@ function report(all: AnalysisRecord[], runs: Map<string, RunRecord>, o: { seeds:
     }
     L.push('');
     L.push(familyWise(o.familyNames.map((f) => ({ name: f, recs: nulls.filter((a) => a.family === f) })).filter((x) => x.recs.length), mode));
+    // A family asked for but without a null run holds nothing: the summary names it instead of counting it in.
     summary.push(
-      `${mode}: ${allOk ? 'every family holds its level at every α, p-values uniform' : '**not** every family holds its level (see ✗)'}` +
-        (declinedAll.length ? ` (no conclusive verdict, so no level to hold: ${declinedAll.join(', ')})` : ''),
+      `${mode}: ${allOk ? `every family ${missing.length ? 'analysed ' : ''}holds its level at every α, p-values uniform` : '**not** every family holds its level (see ✗)'}` +
+        (declinedAll.length ? ` (no conclusive verdict, so no level to hold: ${declinedAll.join(', ')})` : '') +
+        (missing.length ? `; no runs, nothing analysed: ${missing.join(', ')}` : ''),
     );
   }
   L.push('');
@@ -568,6 +574,15 @@ async function main(): Promise<void> {
       })()
     : await runJobs<SampleJob, RunRecord>({ jobs, workers, file: runsFile, script: fileURLToPath(import.meta.url), workerArgs: [...common, '--stage', 'sample'], cwd: root });
   if (values['sample-only']) return;
+  // Nothing stored under these seeds: there is nothing to hold a level, and a report would say so
+  // only by omission.
+  if (!runs.length) {
+    console.error(
+      `calibrate: no stored run in ${runsFile} matches --families ${values.families} --seeds ${values.seeds} --seed-base ${values['seed-base']} (sample them first, or give the --seed-base they were sampled with)`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   const runMap = new Map(runs.map((r) => [r.id, r]));
   const analysisJobs: AnalysisJob[] = [];
   for (const r of runs) {
