@@ -296,6 +296,27 @@ describe('kernelAgreement', () => {
     expect(() => kernelAgreement({ analytic: K, mask, estimates: base, lineWeights: 'fixed' as 'law' })).toThrow(/lineWeights must be 'auto', 'estimated' or 'law', got fixed/);
   });
 
+  it('states the power with each entry\'s SD at its upper bound where the networks are skewed; the test is unchanged', () => {
+    const base = estimates(normals('agreement/sd-allowance'));
+    const skewed = (gamma: number): WidthEstimate[] => base.map((e) => ({ ...e, networks: 128, thirdCumulant: e.se.map((s) => gamma * (s * Math.sqrt(128)) ** 3) }));
+    const run = (gamma: number, powerSdBound?: boolean) => kernelAgreement({ analytic: K, mask, estimates: skewed(gamma), alpha: 1e-3, lineWeights: 'estimated', powerSdBound });
+    const light = run(0);
+    expect(light.tails.sdAllowance).toBe(1);
+    expect(light.detectableRelativeError).toBe(run(0, false).detectableRelativeError);
+    expect(light.notes.some((n) => n.includes('upper 90 % bound'))).toBe(false);
+    // Skewness 3 at 128 networks: each SD at 1 + z_0.9·u_i, u_i = ½√(Σ_f c_f⁴k₃_f²/(σ_f²N_f³))/V_i.
+    const [heavy, plugIn] = [run(3), run(3, false)];
+    expect([heavy.pValue, heavy.statistic, heavy.rejected]).toEqual([plugIn.pValue, plugIn.statistic, plugIn.rejected]);
+    expect(plugIn.tails.sdAllowance).toBe(1);
+    expect(heavy.tails.sdAllowance).toBeGreaterThan(1.05);
+    expect(heavy.notes.some((n) => n.includes('upper 90 % bound') && n.includes(`${heavy.tails.sdAllowance.toFixed(2)}×`))).toBe(true);
+    // Both figures grow, by no more than the largest factor.
+    for (const key of ['detectableRelativeError', 'detectableRelativeErrorMedian'] as const) {
+      expect(heavy[key]).toBeGreaterThan(plugIn[key]);
+      expect(heavy[key]).toBeLessThanOrEqual(plugIn[key] * heavy.tails.sdAllowance * 1.01);
+    }
+  });
+
   it('a sampled kernel\'s SE with few degrees of freedom widens the tail (Welch–Satterthwaite), many reduce to exactly known', () => {
     const draw = normals('agreement/analytic-dof');
     const est = estimates(draw);

@@ -32,7 +32,7 @@ import { studentTQuantile } from '../stats/studentTQuantile.ts';
 import { varianceLaw } from './varianceLaw.ts';
 import { fitBiasModel, type BiasModelFit, type BiasModelGoodness, type WidthSample } from './biasModel.ts';
 import { fixedEntryDetectable, MaxAbsGaussian, MaxAbsGaussianWithFixed } from './maxAbsGaussian.ts';
-import { extrapolatedSkewness, extrapolatedSkewnessBound, normalScore, pooledSkewness, skewTailExcess, studentizedThreshold } from './tails.ts';
+import { extrapolatedSkewness, extrapolatedSkewnessBound, normalScore, pooledSkewness, sdRelativeNoise, skewTailExcess, studentizedThreshold } from './tails.ts';
 import { DEFAULT_ALPHA, type Inconclusive, type Verdict } from './types.ts';
 
 /**
@@ -217,6 +217,12 @@ export interface TailReport {
   readonly maxExcess: number;
   /** Networks per width at which the excess would fall to maxExcess (R ∝ λ² ∝ 1/N); 0 when it already does. */
   readonly networksNeeded: number;
+  /**
+   * Largest factor over entries by which the stated power takes an entry's SD above its estimate:
+   * 1 + z_power·u_i, u_i the lower bound on the SD's relative noise from the per-network third
+   * cumulants (tails.ts sdRelativeNoise); 1 where uncorrected.
+   */
+  readonly sdAllowance: number;
 }
 
 export interface AgreementInput {
@@ -279,6 +285,12 @@ export interface AgreementInput {
    * Default 0: none.
    */
   readonly biasSeriesRatio?: number;
+  /**
+   * Whether the stated power takes each entry's SD at its upper bound from the per-network skewness
+   * (TailReport.sdAllowance; default true). false: the plug-in SD, the engine before the sixteenth
+   * session, whose stated power fell short on the heavy side (docs/calibration.md). The test is the same either way.
+   */
+  readonly powerSdBound?: boolean;
   /**
    * Whether a rejection must also hold under every slower bias rate w^(−p), p ∈ [biasRateSlowest, 1),
    * to be a failure; where it does not, the verdict is inconclusive ('bias-rate'). Default false: a
@@ -698,6 +710,24 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   // carries there (mean relative tail excess).
   let maxSkewness = 0;
   for (let a = 0; a < m; a++) maxSkewness = Math.max(maxSkewness, Math.abs(lambda[a]));
+  const zPower = normalQuantile(targetPower);
+  // Each entry's SD at its upper z_power bound (tails.ts sdRelativeNoise): the power is decided by
+  // the entries whose SD came out lowest against their kernel, and with skewed networks their z
+  // came out low too, so a plug-in SD overstates the power on the heavy side (calibration: on issue
+  // 16's two-head relu attention the deciding entry's z averaged −0.3 to −0.7 SE at the null).
+  const sdBound = (t: JointTest, keep: readonly number[]): Float64Array => {
+    if (!corrected || input.powerSdBound === false) return new Float64Array(m).fill(1);
+    const u = sdRelativeNoise(
+      t.fit.interceptWeights,
+      keep.map((f) => k3[f]),
+      keep.map((f) => perNetworkSd[f]),
+      keep.map((f) => estimates[f].networks),
+      Float64Array.from({ length: m }, (_, a) => t.V[a * m + a]),
+    );
+    return u.map((x) => 1 + zPower * x);
+  };
+  const allWidths = estimates.map((_, f) => f);
+  const sdUpper = sdBound(joint, allWidths);
   const networksNow = Math.min(...estimates.map((e) => e.networks));
   const tails: TailReport = {
     corrected,
@@ -705,19 +735,19 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
     excess,
     maxExcess: maxTailExcess,
     networksNeeded: excess > maxTailExcess ? Math.ceil((networksNow * excess) / maxTailExcess) : 0,
+    sdAllowance: sdUpper.reduce((a, b) => Math.max(a, b), 1),
   };
-  const zPower = normalQuantile(targetPower);
   const direction = new Float64Array(m);
   const perEntry: number[] = [];
   let bound = Infinity;
   for (let a = 0; a < m; a++) {
     const k = analytic[idx[a]];
-    direction[a] = k / sd[a];
+    direction[a] = k / (sd[a] * sdUpper[a]);
     if (k !== 0) {
       // A fixed entry is caught, in both signs, once the error covers its offset too.
       const d = fixed[a]
         ? fixedEntryDetectable(direction[a], threshold[a], z[a])
-        : ((threshold[a] + 2 * (allowance ? allowance[a] : 0) + (powerAllowance ? powerAllowance[a] : 0) + zPower) * sd[a]) / Math.abs(k);
+        : ((threshold[a] + 2 * (allowance ? allowance[a] : 0) + (powerAllowance ? powerAllowance[a] : 0) + zPower) * sd[a] * sdUpper[a]) / Math.abs(k);
       perEntry.push(d);
       bound = Math.min(bound, d);
     }
@@ -732,7 +762,7 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
       ? estimates.map((_, drop) => {
           const keep = estimates.map((_, f) => f).filter((f) => f !== drop);
           const t = jointTest(keep.map((f) => samples[f]), input, keep.map((f) => estimates[f]), idx, corrected, usesLaw ? law : undefined);
-          return { t, n: nullOf(t) };
+          return { t, n: nullOf(t), upper: sdBound(t, keep) };
         })
       : [];
   // The bias-rate rule (below) confirms a rejection by every rate test of its grid.
@@ -763,11 +793,11 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
       for (let i = 0; i < dir.length; i++) if (dir[i] !== 0 && !(offset && fixed[i])) b = Math.min(b, (thr[i] + zEach) / Math.abs(dir[i]));
       detectableRelativeError = Math.max(detectableRelativeError, n.detectable(dir, thr, each, b, offset));
     };
-    for (const { t, n } of leftOut)
+    for (const { t, n, upper } of leftOut)
       alsoNeeds(
         n,
         coordinateThresholds(normalSurvival(n.critical(looLevel)), t.dof, t.lambda),
-        Float64Array.from({ length: m }, (_, a) => analytic[idx[a]] / t.sd[a]),
+        Float64Array.from({ length: m }, (_, a) => analytic[idx[a]] / (t.sd[a] * upper[a])),
         t.z,
       );
     for (const r of rates) alsoNeeds(r.nullMax, coordinateThresholds(normalSurvival(r.nullMax.critical(alpha)), r.dof, r.lambda), r.unit);
@@ -795,6 +825,10 @@ export function kernelAgreement(input: AgreementInput): KernelAgreement {
   if (tail.p > 0 && tail.se > 0.1 * tail.p && tail.p < 10 * alpha) notes.push(`p-value has Monte-Carlo relative error ${(tail.se / tail.p).toFixed(2)}`);
   if (tailsMode === 'skewness' && !corrected)
     notes.push('no per-network third cumulants: the tail of the Studentized entries is taken as Student-t, uncorrected for skewness');
+  if (tails.sdAllowance > 1.05)
+    notes.push(
+      `the networks are skewed, so an entry whose SD came out low has its mean low too: the detectable error takes each entry's SD at its upper ${Math.round(100 * targetPower)} % bound (up to ${tails.sdAllowance.toFixed(2)}× the estimate)`,
+    );
   if (input.biasRate === true)
     notes.push(
       'the bias-rate rule applies (a layer whose finite-width bias may fall like width^(−1/2)): a rejection that a slower bias explains is inconclusive, and the detectable error counts that (it must also fail every rate test)',

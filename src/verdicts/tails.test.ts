@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extrapolatedSkewness, normalScore, skewTailExcess, studentizedTail, studentizedThreshold, normalHazard } from './tails.ts';
+import { extrapolatedSkewness, normalScore, sdRelativeNoise, skewTailExcess, studentizedTail, studentizedThreshold, normalHazard } from './tails.ts';
 import { normalPdf } from '../stats/normalPdf.ts';
 import { normalSurvival } from '../stats/normalSurvival.ts';
 import { studentTCdf } from '../stats/studentTCdf.ts';
@@ -82,5 +82,55 @@ describe('tail of a skewed Studentized mean', () => {
       expect(ci.lower).toBeGreaterThan(t);
       expect(ci.lower).toBeLessThan(studentizedTail(x, n - 1, 2 / Math.sqrt(n)));
     });
+  });
+});
+
+describe('noise of the SD from the third cumulant (sdRelativeNoise)', () => {
+  it('is ½·skewness/√N for one width, and weighs several widths by c⁴', () => {
+    // One width: σ = 3, skewness 2 (k₃ = 54), N = 100.
+    const one = sdRelativeNoise(Float64Array.of(1), [Float64Array.of(54)], [Float64Array.of(3)], [100], Float64Array.of(9 / 100));
+    expect(one[0]).toBeCloseTo(0.1, 12);
+    // Two widths, weights −1 and 2: V = 1·1/50 + 4·4/200, Var bound = 1·1/(1·50³) + 16·64/(4·200³).
+    const two = sdRelativeNoise(Float64Array.of(-1, 2), [Float64Array.of(1), Float64Array.of(8)], [Float64Array.of(1), Float64Array.of(2)], [50, 200], Float64Array.of(1 / 50 + 16 / 200));
+    expect(two[0]).toBeCloseTo((0.5 * Math.sqrt(1 / 50 ** 3 + (16 * 64) / (4 * 200 ** 3))) / (1 / 50 + 16 / 200), 12);
+    // No noise, or no third cumulant: nothing.
+    expect(sdRelativeNoise(Float64Array.of(1), [Float64Array.of(NaN)], [Float64Array.of(1)], [10], Float64Array.of(0.1))[0]).toBe(0);
+    expect(sdRelativeNoise(Float64Array.of(1), [Float64Array.of(1)], [Float64Array.of(0)], [10], Float64Array.of(0))[0]).toBe(0);
+  });
+
+  it('bounds the simulated relative SD of s from below, and a low s comes with a low mean (exponential, n = 80)', () => {
+    const n = 80;
+    const reps = 20_000;
+    const u = uniformStream('tails/sd-noise');
+    const means = new Float64Array(reps);
+    const sds = new Float64Array(reps);
+    for (let r = 0; r < reps; r++) {
+      let s = 0;
+      let ss = 0;
+      const v = Array.from({ length: n }, () => -Math.log(1 - u()));
+      for (const x of v) s += x;
+      const mean = s / n;
+      for (const x of v) ss += (x - mean) ** 2;
+      means[r] = mean;
+      sds[r] = Math.sqrt(ss / (n - 1));
+    }
+    const avg = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
+    const [ms, ss] = [avg(means), avg(sds)];
+    let vs = 0;
+    let vm = 0;
+    let cov = 0;
+    for (let r = 0; r < reps; r++) {
+      vs += (sds[r] - ss) ** 2;
+      vm += (means[r] - ms) ** 2;
+      cov += (sds[r] - ss) * (means[r] - ms);
+    }
+    const simulated = Math.sqrt(vs / reps) / ss;
+    const bound = sdRelativeNoise(Float64Array.of(1), [Float64Array.of(2)], [Float64Array.of(1)], [n], Float64Array.of(1 / n))[0];
+    // Exponential: kurtosis 9, so the delta method gives ½√(8/n) = 0.158; the bound uses skewness² + 1 = 5, ½√(4/n) = 0.112.
+    expect(bound).toBeCloseTo(0.5 * Math.sqrt(4 / n), 12);
+    expect(bound).toBeLessThan(simulated);
+    expect(simulated).toBeLessThan(1.6 * bound);
+    // Corr(ȳ, s) ≈ γ/√(κ + 2) = 2/√8 ≈ 0.71: the entry whose s is low has its mean low too.
+    expect(cov / Math.sqrt(vs * vm)).toBeGreaterThan(0.5);
   });
 });

@@ -131,6 +131,34 @@ export function extrapolatedSkewness(
 }
 
 /**
+ * A lower bound on the relative standard error of the SD √V̂_i of K∞_i, from the per-network third
+ * cumulants alone. V̂ = Σ_f c_f² s_f²/N_f, and Var(s_f²) ≈ (μ₄ − σ⁴)/N_f ≥ k₃²/(σ² N_f) because the
+ * kurtosis is at least the squared skewness plus one (Pearson 1916); so
+ *   SE(√V̂)/√V ≥ ½ √(Σ_f c_f⁴ k₃_f²/(σ_f² N_f³)) / V.
+ * The power needs it because the shift of z per unit error, K/√V̂, is largest on the entries whose
+ * SD came out low, and with skewed per-network kernels a low sample SD comes with a low sample mean
+ * (Cov(ȳ, s²) = k₃/N): the entry that decides the power is selected for a negative z. Entries with
+ * σ_f = 0 or k₃ unknown add nothing.
+ */
+export function sdRelativeNoise(
+  weights: Float64Array,
+  k3: readonly Float64Array[],
+  sd: readonly Float64Array[],
+  networks: readonly number[],
+  variance: Float64Array,
+): Float64Array {
+  const m = variance.length;
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let f = 0; f < k3.length; f++)
+      if (sd[f][i] > 0 && Number.isFinite(k3[f][i])) s += (weights[f * m + i] ** 4 * k3[f][i] ** 2) / (sd[f][i] ** 2 * networks[f] ** 3);
+    out[i] = variance[i] > 0 ? (0.5 * Math.sqrt(s)) / variance[i] : 0;
+  }
+  return out;
+}
+
+/**
  * Σ_f k₃_fi/σ_fi³ per entry: the per-network skewness pooled over the widths (widths whose σ is 0 or
  * whose k₃ is unknown left out). Its sign is the direction of the entry's heavy per-network tail.
  */
