@@ -16,12 +16,14 @@
  * before it on every set analysed under both, and there is at least one such set; the row then
  * names that engine, and the output gives the comparison.
  * A set whose store or analysis file is missing is named in the output, never skipped silently.
+ * A store whose runs of a set's family are not that one set (sets.ts's seedSetProblem) stops the
+ * script with exit code 1 and no table.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readResults } from './runner.ts';
-import { SEED_SETS, type SeedSet } from './sets.ts';
+import { familyOffsetOf, SEED_SETS, seedSetProblem, type SeedSet } from './sets.ts';
 import { KINDS, type RunRecord } from './store.ts';
 import { ALPHAS, atStatedPower, conclusive, conclusiveAt, familyWise, ks, levels, median, pct, type AnalysisRecord } from './tables.ts';
 import { countsFromTable, tableReading, type CellCounts } from './tableReading.ts';
@@ -124,8 +126,18 @@ function main(): void {
     const text = `${hash}: ${sets ? `${differ} of ${records} records differ from ${[...against].join(' and ')}'s on the ${sets} set(s) analysed under both` : 'no set analysed under it and an accepted engine'}${usable ? '' : ' (not used)'}`;
     return { hash, usable, text };
   });
+  const offsets = new Map<string, number>();
+  const notOneSet: string[] = [];
   for (const set of SEED_SETS) {
     const stored = [...readResults<RunRecord>(resolve(root, set.store, 'runs.jsonl')).values()].filter((r) => r.family === set.family && (!set.archPrefix || r.arch.startsWith(set.archPrefix)));
+    const seeds = stored.map((r) => r.seed);
+    const problem = seedSetProblem(set, seeds, offsets.get(set.family));
+    if (problem) {
+      notOneSet.push(problem);
+      continue;
+    }
+    const offset = familyOffsetOf(set, seeds);
+    if (offset !== undefined && !offsets.has(set.family)) offsets.set(set.family, offset);
     // The first engine whose analysis covers every stored run of the set (an analysis still running,
     // or stopped, covers part of it and would give a table of part of the set).
     const found = accepted.map((hash) => ({ hash, recs: ofSet(set, analysis(set, hash)) }));
@@ -136,6 +148,11 @@ function main(): void {
       continue;
     }
     loaded.push({ set, recs: whole.recs.sort((a, b) => a.seed - b.seed), hash: whole.hash });
+  }
+  if (notOneSet.length) {
+    console.error(`summary: the stores under ${root} do not match sets.ts:\n${notOneSet.map((p) => `  ${p}`).join('\n')}`);
+    process.exitCode = 1;
+    return;
   }
   const L: string[] = [];
   L.push(`| family | kernel | seeds | runs | inconclusive | ${ALPHAS.map((a) => `α = ${a}`).join(' | ')} | KS against U(0, 1) | stated power reached at +δ / −δ, median δ |`);
