@@ -45,16 +45,22 @@ export const SEED_SETS: readonly SeedSet[] = [
   { family: 'check-layer-sqrt', seedBase: 3000, store: 'calibS14c', role: 'pre-registered' },
 ];
 
+/** A seed as the tables print it: thousands separated by a space (705 001). */
+export const seedText = (seed: number): string => seed.toLocaleString('en-US').replaceAll(',', ' ');
+
+/** The thousand-block of a seed, ⌊(seed − 1) / 1000⌋: one set's seeds share one (see seedSetProblem). */
+const seedBlock = (seed: number): number => Math.floor((seed - 1) / 1000);
+
 /**
  * Why a store's runs of one set's family are not one seed set, or null when they are. calibrate draws
  * a set's seeds as seedBase + (the family's offset) + 1, 2, …, and every set here has a seedBase that
- * is a multiple of 1 000 and at most 1 000 seeds, so one set's seeds share one thousand-block
- * (⌊(seed − 1) / 1000⌋). Runs from two blocks in one store would otherwise be read as one set; and the
- * block less the seedBase is the family's offset, which must be the same for every set of a family.
+ * is a multiple of 1 000 and at most 1 000 seeds, so one set's seeds share one thousand-block. Runs
+ * from two blocks in one store would otherwise be read as one set; and the block less the seedBase
+ * is the family's offset, which must be the same for every set of a family.
  */
 export function seedSetProblem(set: SeedSet, seeds: readonly number[], familyOffset?: number): string | null {
-  const blocks = [...new Set(seeds.map((s) => Math.floor((s - 1) / 1000)))].sort((a, b) => a - b);
-  const at = (b: number) => `${(b * 1000 + 1).toLocaleString('en-US').replaceAll(',', ' ')}–`;
+  const blocks = [...new Set(seeds.map(seedBlock))].sort((a, b) => a - b);
+  const at = (b: number) => `${seedText(b * 1000 + 1)}–`;
   if (blocks.length > 1) return `${set.store} holds ${set.family} runs from ${blocks.length} seed sets (${blocks.map(at).join(', ')}); one store holds one set per family`;
   if (blocks.length === 1 && familyOffset !== undefined && blocks[0] * 1000 - set.seedBase !== familyOffset) {
     return `${set.store}'s ${set.family} runs start at ${at(blocks[0])}, which is not --seed-base ${set.seedBase} plus the offset ${familyOffset} that the family's other sets show`;
@@ -64,4 +70,4 @@ export function seedSetProblem(set: SeedSet, seeds: readonly number[], familyOff
 
 /** The family's seed offset that a set's seeds show (see seedSetProblem). */
 export const familyOffsetOf = (set: SeedSet, seeds: readonly number[]): number | undefined =>
-  seeds.length ? Math.floor((Math.min(...seeds) - 1) / 1000) * 1000 - set.seedBase : undefined;
+  seeds.length ? seedBlock(Math.min(...seeds)) * 1000 - set.seedBase : undefined;

@@ -23,7 +23,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readResults } from './runner.ts';
-import { familyOffsetOf, SEED_SETS, seedSetProblem, type SeedSet } from './sets.ts';
+import { familyOffsetOf, SEED_SETS, seedSetProblem, seedText, type SeedSet } from './sets.ts';
 import { KINDS, type RunRecord } from './store.ts';
 import { ALPHAS, atStatedPower, conclusive, conclusiveAt, familyWise, ks, levels, median, pct, type AnalysisRecord } from './tables.ts';
 import { countsFromTable, tableReading, type CellCounts } from './tableReading.ts';
@@ -45,8 +45,7 @@ function countsOf(family: string, role: string, recs: readonly AnalysisRecord[])
 
 const seedRange = (records: readonly AnalysisRecord[]) => {
   const seeds = records.map((r) => r.seed);
-  const fmt = (n: number) => n.toLocaleString('en-US').replaceAll(',', ' ');
-  return `${fmt(Math.min(...seeds))}–${fmt(Math.max(...seeds))}`;
+  return `${seedText(Math.min(...seeds))}–${seedText(Math.max(...seeds))}`;
 };
 
 function rows(label: string, role: string, recs: readonly AnalysisRecord[]): { lines: string[]; inside: boolean } {
