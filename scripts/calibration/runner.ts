@@ -2,7 +2,10 @@
  * Resumable, parallel execution of calibration jobs. Every finished job is one JSON line appended to
  * a results file as soon as it arrives, so an interrupted run loses at most the jobs in flight; a
  * rerun with the same file skips the jobs already there. Jobs spread over `workers` child processes
- * (one single-threaded tfjs WASM backend each), each taking every `workers`-th pending job.
+ * (one single-threaded tfjs WASM backend each); each asks for the next pending job when it is free.
+ * A fixed share (every `workers`-th job) put a family's architectures, which cycle with the seed,
+ * on fixed workers: attention-linear's identity and abs cases (abs about 60 s a run) all on one of
+ * two, whose last 100 runs then ran on one core while the other sat idle.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -54,6 +57,7 @@ export async function runJobs<J extends JobLike, R extends JobLike>(o: RunJobsOp
     writeFileSync(jobsFile, JSON.stringify(pending));
     const start = performance.now();
     let finished = 0;
+    let next = 0;
     const workers = Math.max(1, Math.min(o.workers, pending.length));
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
@@ -62,6 +66,10 @@ export async function runJobs<J extends JobLike, R extends JobLike>(o: RunJobsOp
         const child = spawn(process.execPath, ['--import', 'tsx', o.script, ...o.workerArgs, '--jobs-file', jobsFile, '--worker', `${i}/${workers}`], {
           stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
           cwd: o.cwd,
+        });
+        // A worker asks for the next job each time it is free; −1 when none is left.
+        child.on('message', (m) => {
+          if (m === 'next' && child.connected) child.send(next < pending.length ? next++ : -1);
         });
         createInterface({ input: child.stdout! }).on('line', (line) => {
           if (!line.startsWith('{')) return;
@@ -86,7 +94,17 @@ export async function workerLoop<J extends JobLike>(jobsFile: string, worker: st
   if (process.send) process.on('disconnect', orphaned);
   const [i, n] = worker.split('/').map(Number);
   const jobs = JSON.parse(readFileSync(jobsFile, 'utf8')) as J[];
-  for (let k = i; k < jobs.length; k += n) {
+  // From runJobs: the parent hands out the jobs one at a time. Started by hand (no channel): every n-th job from the i-th.
+  const send = process.send?.bind(process);
+  let k = i - n;
+  const take = send
+    ? () =>
+        new Promise<number>((res) => {
+          process.once('message', (m) => res(Number(m)));
+          send('next');
+        })
+    : async () => (k + n < jobs.length ? k + n : -1);
+  for (k = await take(); k >= 0 && k < jobs.length; k = await take()) {
     process.stdout.write(`${JSON.stringify(await run(jobs[k]))}\n`);
     // A synchronous job never lets the event loop see the channel close: look between jobs.
     await new Promise((r) => setImmediate(r));
