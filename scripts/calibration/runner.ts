@@ -96,15 +96,15 @@ export async function workerLoop<J extends JobLike>(jobsFile: string, worker: st
   const jobs = JSON.parse(readFileSync(jobsFile, 'utf8')) as J[];
   // From runJobs: the parent hands out the jobs one at a time. Started by hand (no channel): every n-th job from the i-th.
   const send = process.send?.bind(process);
-  let k = i - n;
+  let own = i;
   const take = send
     ? () =>
         new Promise<number>((res) => {
           process.once('message', (m) => res(Number(m)));
           send('next');
         })
-    : async () => (k + n < jobs.length ? k + n : -1);
-  for (k = await take(); k >= 0 && k < jobs.length; k = await take()) {
+    : async () => (own < jobs.length ? (own += n) - n : -1);
+  for (let k = await take(); k >= 0; k = await take()) {
     process.stdout.write(`${JSON.stringify(await run(jobs[k]))}\n`);
     // A synchronous job never lets the event loop see the channel close: look between jobs.
     await new Promise((r) => setImmediate(r));
